@@ -1,0 +1,61 @@
+//! Time: the clock (epoch and local time with its zone), uptime from `/proc/uptime`
+//! and the boot time from `/proc/stat` `btime`.
+
+use crate::source::Source;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Clock {
+    /// Seconds since 1970-01-01 UTC.
+    pub epoch: i64,
+    /// `2026-11-24 14:03:07`.
+    pub local: String,
+    /// The zone's abbreviation now (`CET`, `UTC`) and its offset (`+01:00`).
+    pub zone: String,
+    pub utc_offset: String,
+    /// IANA name where known (`Europe/Paris`).
+    pub zone_name: Option<String>,
+    pub uptime_seconds: Option<f64>,
+    pub boot_epoch: Option<i64>,
+    pub boot_local: Option<String>,
+}
+
+/// The zone of the machine being read: the system's on the live root, the image's
+/// `/etc/localtime` under `--root`, UTC where there is none.
+pub fn time_zone(source: &Source) -> TimeZone {
+    if source.is_live_root() {
+        return TimeZone::try_system().unwrap_or(TimeZone::UTC);
+    }
+    std::fs::read(source.path("/etc/localtime"))
+        .ok()
+        .and_then(|bytes| TimeZone::tzif("localtime", &bytes).ok())
+        .unwrap_or(TimeZone::UTC)
+}
+
+pub fn collect(source: &Source, zone: &TimeZone) -> Clock {
+    let now = Timestamp::try_from(source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
+    let zoned = now.to_zoned_datetime(zone.clone());
+    let uptime_seconds = source
+        .read("/proc/uptime")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .filter(|u| u.is_finite() && *u >= 0.0);
+    let btime = source
+        .read("/proc/stat")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("btime ")).and_then(|v| v.trim().parse::<i64>().ok()));
+    let boot_epoch = btime.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
+    let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
+    Clock {
+        epoch: now.as_second(),
+        local: local(now),
+        zone: zoned.strftime("%Z").to_string(),
+        utc_offset: zoned.strftime("%:z").to_string(),
+        zone_name: zone.iana_name().map(str::to_string),
+        uptime_seconds,
+        boot_epoch,
+        boot_local: boot_epoch.and_then(|b| Timestamp::from_second(b).ok()).map(local),
+    }
+}

@@ -1,0 +1,272 @@
+//! CPU: the model and topology from `/proc/cpuinfo` and `/sys/devices/system/cpu`,
+//! total and per-core usage from two readings of `/proc/stat`, and the load averages
+//! from `/proc/loadavg`.
+
+use crate::source::Source;
+use procfs_core::{CpuTime, ExplicitSystemInfo, FromRead, FromReadSI, KernelStats, LoadAverage};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// What the processor is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CpuModel {
+    pub model: Option<String>,
+    pub sockets: Option<usize>,
+    pub physical_cores: Option<usize>,
+    /// Online logical CPUs (what `nproc` counts without an affinity mask).
+    pub logical_cpus: usize,
+    /// Current clock, averaged over the CPUs that report one.
+    pub mhz: Option<f64>,
+}
+
+/// Where the CPU time went over the sampling window, in percent of that window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CpuUsage {
+    /// user + nice (guest time is included in it by the kernel).
+    pub user: f64,
+    /// system + irq + softirq.
+    pub system: f64,
+    pub iowait: f64,
+    pub steal: f64,
+    pub idle: f64,
+}
+
+impl CpuUsage {
+    /// Time spent working: everything but idle and iowait.
+    pub fn busy(&self) -> f64 {
+        (100.0 - self.idle - self.iowait).clamp(0.0, 100.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Load {
+    pub one: f64,
+    pub five: f64,
+    pub fifteen: f64,
+    /// Runnable scheduling entities now, and how many exist.
+    pub runnable: u32,
+    pub entities: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Cpu {
+    #[serde(flatten)]
+    pub model: CpuModel,
+    /// `None` until two readings of `/proc/stat` are apart.
+    pub total: Option<CpuUsage>,
+    /// One per CPU line of `/proc/stat`, in order; empty until two readings.
+    pub per_core: Vec<CpuUsage>,
+    pub load: Option<Load>,
+}
+
+/// Keeps the previous `/proc/stat` reading so usage is a difference over a window.
+#[derive(Debug)]
+pub struct CpuSampler {
+    source: Source,
+    model: CpuModel,
+    previous: Option<KernelStats>,
+}
+
+impl CpuSampler {
+    pub fn new(source: Source) -> Self {
+        // The model and topology do not change while ctop runs (only MHz does).
+        let model = read_model(&source);
+        Self { source, model, previous: None }
+    }
+
+    pub fn collect(&mut self) -> Cpu {
+        let current = read_kernel_stats(&self.source);
+        let (total, per_core) = match (&self.previous, &current) {
+            (Some(prev), Some(cur)) => (
+                usage_between(&prev.total, &cur.total),
+                prev.cpu_time.iter().zip(&cur.cpu_time).filter_map(|(p, c)| usage_between(p, c)).collect(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        if current.is_some() {
+            self.previous = current;
+        }
+        let mut model = self.model.clone();
+        model.mhz = read_mhz(&self.source);
+        Cpu { model, total, per_core, load: read_load(&self.source) }
+    }
+}
+
+/// Ticks per second only matter for converting to seconds, which ctop never does:
+/// usage is a ratio of ticks.
+const SYSTEM_INFO: ExplicitSystemInfo =
+    ExplicitSystemInfo { boot_time_secs: 0, ticks_per_second: 100, page_size: 4096, is_little_endian: true };
+
+fn read_kernel_stats(source: &Source) -> Option<KernelStats> {
+    let file = std::fs::File::open(source.path("/proc/stat")).ok()?;
+    KernelStats::from_read(file, &SYSTEM_INFO).ok()
+}
+
+fn usage_between(prev: &CpuTime, cur: &CpuTime) -> Option<CpuUsage> {
+    // Counters can step back (iowait is documented to); saturate instead of wrapping.
+    let d = |a: u64, b: u64| b.saturating_sub(a) as f64;
+    let o = |x: Option<u64>| x.unwrap_or(0);
+    let user = d(prev.user, cur.user) + d(prev.nice, cur.nice);
+    let system = d(prev.system, cur.system) + d(o(prev.irq), o(cur.irq)) + d(o(prev.softirq), o(cur.softirq));
+    let iowait = d(o(prev.iowait), o(cur.iowait));
+    let steal = d(o(prev.steal), o(cur.steal));
+    let idle = d(prev.idle, cur.idle);
+    let total = user + system + iowait + steal + idle;
+    (total > 0.0).then(|| CpuUsage {
+        user: user * 100.0 / total,
+        system: system * 100.0 / total,
+        iowait: iowait * 100.0 / total,
+        steal: steal * 100.0 / total,
+        idle: idle * 100.0 / total,
+    })
+}
+
+fn read_load(source: &Source) -> Option<Load> {
+    let file = std::fs::File::open(source.path("/proc/loadavg")).ok()?;
+    let l = LoadAverage::from_read(file).ok()?;
+    Some(Load { one: l.one.into(), five: l.five.into(), fifteen: l.fifteen.into(), runnable: l.cur, entities: l.max })
+}
+
+/// `0-3,5,7-8` → 7: the kernel's CPU list format.
+fn count_cpu_list(list: &str) -> Option<usize> {
+    let mut n = 0;
+    for part in list.trim().split(',').filter(|p| !p.is_empty()) {
+        n += match part.split_once('-') {
+            Some((a, b)) => b.trim().parse::<usize>().ok()?.checked_sub(a.trim().parse::<usize>().ok()?)? + 1,
+            None => {
+                part.trim().parse::<usize>().ok()?;
+                1
+            }
+        };
+    }
+    (n > 0).then_some(n)
+}
+
+/// The `key : value` blocks of `/proc/cpuinfo`, one per logical CPU (plus a trailing
+/// machine-wide block on some architectures).
+fn cpuinfo_blocks(text: &str) -> Vec<Vec<(&str, &str)>> {
+    text.split("\n\n")
+        .map(|block| {
+            block.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect::<Vec<_>>()
+        })
+        .filter(|b| !b.is_empty())
+        .collect()
+}
+
+fn field<'a>(block: &[(&str, &'a str)], names: &[&str]) -> Option<&'a str> {
+    names
+        .iter()
+        .find_map(|n| block.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| *v))
+        .filter(|v| !v.is_empty())
+}
+
+fn read_model(source: &Source) -> CpuModel {
+    let text = source.read("/proc/cpuinfo").unwrap_or_default();
+    let blocks = cpuinfo_blocks(&text);
+    let processors: Vec<_> =
+        blocks.iter().filter(|b| field(b, &["processor"]).is_some_and(|v| v.parse::<u32>().is_ok())).collect();
+    // x86 says "model name"; ARM "Hardware"/"CPU part" or "model name"; POWER "cpu"; s390 "machine".
+    let model = blocks
+        .iter()
+        .find_map(|b| field(b, &["model name", "cpu model", "cpu", "Hardware", "machine", "uarch"]))
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+
+    let sockets: HashSet<&str> = processors.iter().filter_map(|b| field(b, &["physical id"])).collect();
+    let cores: HashSet<(&str, &str)> =
+        processors.iter().filter_map(|b| Some((field(b, &["physical id"])?, field(b, &["core id"])?))).collect();
+    let (sockets, physical_cores) =
+        if !cores.is_empty() { (Some(sockets.len()), Some(cores.len())) } else { topology_from_sysfs(source) };
+
+    let logical_cpus = source
+        .read("/sys/devices/system/cpu/online")
+        .ok()
+        .and_then(|s| count_cpu_list(&s))
+        .or((!processors.is_empty()).then_some(processors.len()))
+        .or_else(|| {
+            let stat = source.read("/proc/stat").ok()?;
+            let n = stat
+                .lines()
+                .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
+                .count();
+            (n > 0).then_some(n)
+        })
+        .unwrap_or(1);
+    CpuModel { model, sockets, physical_cores, logical_cpus, mhz: None }
+}
+
+/// Where `/proc/cpuinfo` has no `physical id`/`core id` (ARM, POWER), the topology
+/// directory has the same facts per CPU.
+fn topology_from_sysfs(source: &Source) -> (Option<usize>, Option<usize>) {
+    let Ok(dir) = std::fs::read_dir(source.path("/sys/devices/system/cpu")) else {
+        return (None, None);
+    };
+    let mut sockets = HashSet::new();
+    let mut cores = HashSet::new();
+    for entry in dir.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.strip_prefix("cpu").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+            continue;
+        }
+        let topo = entry.path().join("topology");
+        let read = |f: &str| std::fs::read_to_string(topo.join(f)).ok().map(|s| s.trim().to_string());
+        if let (Some(pkg), Some(core)) = (read("physical_package_id"), read("core_id")) {
+            sockets.insert(pkg.clone());
+            cores.insert((pkg, core));
+        }
+    }
+    if cores.is_empty() { (None, None) } else { (Some(sockets.len()), Some(cores.len())) }
+}
+
+fn read_mhz(source: &Source) -> Option<f64> {
+    let text = source.read("/proc/cpuinfo").ok()?;
+    let mhz: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("cpu MHz"))
+        .filter_map(|(_, v)| v.trim().parse().ok())
+        .collect();
+    if !mhz.is_empty() {
+        return Some(mhz.iter().sum::<f64>() / mhz.len() as f64);
+    }
+    // ARM and others: cpufreq in kHz.
+    let khz: u64 = source.read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq").ok()?.trim().parse().ok()?;
+    Some(khz as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_lists_count_ranges_and_singles() {
+        assert_eq!(count_cpu_list("0-3\n"), Some(4));
+        assert_eq!(count_cpu_list("0-3,5,7-8"), Some(7));
+        assert_eq!(count_cpu_list("0"), Some(1));
+        assert_eq!(count_cpu_list(""), None);
+        assert_eq!(count_cpu_list("3-1"), None);
+        assert_eq!(count_cpu_list("x"), None);
+    }
+
+    fn ticks(user: u64, system: u64, idle: u64, iowait: u64, steal: u64) -> CpuTime {
+        let stat = format!("cpu {user} 0 {system} {idle} {iowait} 0 0 {steal} 0 0\nbtime 1\nctxt 1\nprocesses 1\n");
+        KernelStats::from_read(stat.as_bytes(), &SYSTEM_INFO).unwrap().total
+    }
+
+    #[test]
+    fn usage_is_the_share_of_each_state_over_the_window() {
+        let u = usage_between(&ticks(100, 100, 100, 0, 0), &ticks(160, 120, 110, 5, 5)).unwrap();
+        assert!((u.user - 60.0).abs() < 1e-9);
+        assert!((u.system - 20.0).abs() < 1e-9);
+        assert!((u.idle - 10.0).abs() < 1e-9);
+        assert!((u.busy() - 85.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn no_elapsed_ticks_means_no_usage_and_counters_stepping_back_do_not_wrap() {
+        assert_eq!(usage_between(&ticks(1, 1, 1, 1, 1), &ticks(1, 1, 1, 1, 1)), None);
+        let u = usage_between(&ticks(10, 10, 10, 10, 0), &ticks(20, 10, 10, 5, 0)).unwrap();
+        assert_eq!(u.iowait, 0.0);
+        assert_eq!(u.user, 100.0);
+    }
+}

@@ -1,0 +1,16 @@
+//! Collectors: one module per area of the machine. Each reads its files through a
+//! [`crate::source::Source`] and returns plain typed structs: no colours, no opinions,
+//! and a missing or garbled file makes only that value unknown (`None`), never an error.
+
+pub mod clock;
+pub mod cpu;
+pub mod disks;
+pub mod distro;
+pub mod host;
+pub mod limits;
+pub mod memory;
+pub mod net;
+pub mod platform;
+pub mod ports;
+pub mod pressure;
+pub mod procs;

@@ -1,0 +1,109 @@
+//! Human units shared by the screen and the text report: bytes, rates, durations,
+//! percentages — one spelling everywhere.
+
+/// `1.2 GiB`, `512 B`: binary units, three significant digits.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else if value >= 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.2} {}", UNITS[unit])
+    }
+}
+
+/// Compact form for narrow columns: `1.2G`, `512K`, `37B`.
+pub fn bytes_short(n: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "K", "M", "G", "T", "P", "E"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n}B")
+    } else if value >= 10.0 {
+        format!("{value:.0}{}", UNITS[unit])
+    } else {
+        format!("{value:.1}{}", UNITS[unit])
+    }
+}
+
+/// Network rate in bits per second, as link speeds are spoken of: `12.3 Mb/s`.
+pub fn bit_rate(bytes_per_s: f64) -> String {
+    let bits = bytes_per_s * 8.0;
+    let (value, unit) = if bits >= 1e9 {
+        (bits / 1e9, "Gb/s")
+    } else if bits >= 1e6 {
+        (bits / 1e6, "Mb/s")
+    } else if bits >= 1e3 {
+        (bits / 1e3, "kb/s")
+    } else {
+        return format!("{bits:.0} b/s");
+    };
+    if value >= 100.0 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
+}
+
+/// Link speed: `100 Mb/s`, `10 Gb/s`, `400 Gb/s`.
+pub fn link_speed(mbps: u32) -> String {
+    if mbps >= 1000 && mbps % 1000 == 0 {
+        format!("{} Gb/s", mbps / 1000)
+    } else if mbps >= 1000 {
+        format!("{:.1} Gb/s", mbps as f64 / 1000.0)
+    } else {
+        format!("{mbps} Mb/s")
+    }
+}
+
+/// `3d 4h 12m`, `5h 03m`, `12m 40s`.
+pub fn duration(secs: f64) -> String {
+    let s = secs.max(0.0) as u64;
+    let (d, h, m, s) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    if d > 0 {
+        format!("{d}d {h}h {m:02}m")
+    } else if h > 0 {
+        format!("{h}h {m:02}m")
+    } else {
+        format!("{m}m {s:02}s")
+    }
+}
+
+/// `97%`, `4.5%`, `0.3%`.
+pub fn percent(p: f64) -> String {
+    if p >= 10.0 || p == 0.0 { format!("{p:.0}%") } else { format!("{p:.1}%") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_the_way_people_say_them() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1536), "1.50 KiB");
+        assert_eq!(bytes(1288490189), "1.20 GiB");
+        assert_eq!(bytes(200 * 1024 * 1024 * 1024), "200 GiB");
+        assert_eq!(bytes_short(37), "37B");
+        assert_eq!(bytes_short(1288490189), "1.2G");
+        assert_eq!(bit_rate(1_250_000.0), "10.0 Mb/s");
+        assert_eq!(bit_rate(10.0), "80 b/s");
+        assert_eq!(link_speed(10_000), "10 Gb/s");
+        assert_eq!(link_speed(2500), "2.5 Gb/s");
+        assert_eq!(link_speed(100), "100 Mb/s");
+        assert_eq!(duration(3 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
+        assert_eq!(duration(760.0), "12m 40s");
+        assert_eq!(percent(97.2), "97%");
+        assert_eq!(percent(4.54), "4.5%");
+    }
+}

@@ -1,0 +1,16 @@
+//! ctop: a single-view Linux troubleshooting dashboard.
+//!
+//! The data flows one way: [`source`] (where the machine is read from) →
+//! [`collect`] (one module per area, plain structs) → [`snapshot`] (one instant,
+//! rates from the previous one) → [`health`] (thresholds → findings) → [`ui`] (the
+//! dashboard) or [`report`] (`--once` text and `--json`), both reading the same
+//! snapshot and findings.
+
+pub mod collect;
+pub mod config;
+pub mod format;
+pub mod health;
+pub mod report;
+pub mod snapshot;
+pub mod source;
+pub mod ui;

@@ -1,0 +1,245 @@
+//! Everything seen at one instant, and the sampler that fills it.
+//!
+//! Collection runs in three tiers, each on its own thread in the dashboard so a slow
+//! one never delays another: the fast tier (clock, CPU, load, memory, network rates,
+//! pressure) every `interval`; the slow tier (filesystems, listening ports) every
+//! `slow_interval`; the process scan every `proc_interval` or on request. Each tier
+//! sends an [`Update`], which [`Snapshot::apply`] folds into the current snapshot.
+
+use crate::collect::clock::{self, Clock};
+use crate::collect::cpu::{Cpu, CpuSampler};
+use crate::collect::disks::{DiskProber, Filesystem};
+use crate::collect::host::{self, Host};
+use crate::collect::limits::{self, ContainerLimits};
+use crate::collect::memory::{self, Memory, Swap};
+use crate::collect::net::{Interface, NetSampler};
+use crate::collect::platform::{self, Platform};
+use crate::collect::ports::{self, ListeningSocket};
+use crate::collect::pressure::{self, OomKills, OomWatch, Pressure};
+use crate::collect::procs::{ProcessScanner, Processes};
+use crate::source::Source;
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Snapshot {
+    pub host: Host,
+    pub platform: Platform,
+    pub time: Clock,
+    pub cpu: Cpu,
+    pub memory: Option<Memory>,
+    pub swap: Option<Swap>,
+    pub limits: ContainerLimits,
+    pub pressure: Pressure,
+    pub oom_kills: OomKills,
+    pub filesystems: Vec<Filesystem>,
+    pub interfaces: Vec<Interface>,
+    pub listening: Vec<ListeningSocket>,
+    /// `None` until the first process scan has finished.
+    pub processes: Option<Arc<Processes>>,
+    /// When the process table was last scanned (not serialized: an instant has no
+    /// meaning outside this process).
+    #[serde(skip)]
+    pub processes_scanned_at: Option<Instant>,
+}
+
+/// What one tier has just collected.
+#[derive(Debug, Clone)]
+pub enum Update {
+    Fast(Box<FastTier>),
+    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket> },
+    Processes(Arc<Processes>),
+}
+
+#[derive(Debug, Clone)]
+pub struct FastTier {
+    pub time: Clock,
+    pub cpu: Cpu,
+    pub memory: Option<Memory>,
+    pub swap: Option<Swap>,
+    pub limits: ContainerLimits,
+    pub pressure: Pressure,
+    pub oom_kills: OomKills,
+    pub interfaces: Vec<Interface>,
+}
+
+impl Snapshot {
+    /// What never changes while ctop runs: identity and platform, read once.
+    pub fn with_identity(source: &Source) -> Self {
+        Self { host: host::collect(source), platform: platform::collect(source), ..Self::default() }
+    }
+
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::Fast(f) => {
+                let f = *f;
+                self.time = f.time;
+                self.cpu = f.cpu;
+                self.memory = f.memory;
+                self.swap = f.swap;
+                self.limits = f.limits;
+                self.pressure = f.pressure;
+                self.oom_kills = f.oom_kills;
+                self.interfaces = f.interfaces;
+            }
+            Update::Slow { filesystems, listening } => {
+                self.filesystems = filesystems;
+                self.listening = listening;
+            }
+            Update::Processes(p) => {
+                self.processes = Some(p);
+                self.processes_scanned_at = Some(Instant::now());
+            }
+        }
+    }
+}
+
+/// The fast tier's collectors and the state they keep between calls.
+pub struct FastSampler {
+    source: Source,
+    zone: jiff::tz::TimeZone,
+    cpu: CpuSampler,
+    net: NetSampler,
+    oom: OomWatch,
+}
+
+impl FastSampler {
+    pub fn new(source: Source) -> Self {
+        Self {
+            zone: clock::time_zone(&source),
+            cpu: CpuSampler::new(source.clone()),
+            net: NetSampler::new(source.clone()),
+            oom: OomWatch::new(source.clone()),
+            source,
+        }
+    }
+
+    pub fn collect(&mut self) -> FastTier {
+        let mem = memory::collect(&self.source);
+        FastTier {
+            time: clock::collect(&self.source, &self.zone),
+            cpu: self.cpu.collect(),
+            memory: mem.map(|m| m.0),
+            swap: mem.map(|m| m.1),
+            limits: limits::collect(&self.source),
+            pressure: pressure::collect(&self.source),
+            oom_kills: self.oom.collect(),
+            interfaces: self.net.collect(),
+        }
+    }
+}
+
+/// The slow tier: filesystems (with the hung-mount deadline) and listening sockets.
+pub struct SlowSampler {
+    source: Source,
+    disks: DiskProber,
+}
+
+impl SlowSampler {
+    pub fn new(source: Source) -> Self {
+        Self { disks: DiskProber::new(source.clone()), source }
+    }
+
+    pub fn collect(&mut self) -> Update {
+        Update::Slow { filesystems: self.disks.collect(), listening: ports::collect(&self.source) }
+    }
+}
+
+/// One complete snapshot for `--once` and `--json`: every collector twice, `window`
+/// apart, so rates and CPU % cover that window.
+pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
+    let mut snapshot = Snapshot::with_identity(source);
+    let mut fast = FastSampler::new(source.clone());
+    let mut procs = ProcessScanner::new(source.clone());
+    let started = Instant::now();
+    fast.collect();
+    procs.scan();
+    // Filesystems and ports need no second reading: take them inside the window.
+    snapshot.apply(SlowSampler::new(source.clone()).collect());
+    thread::sleep(window.saturating_sub(started.elapsed()));
+    snapshot.apply(Update::Fast(Box::new(fast.collect())));
+    snapshot.apply(Update::Processes(Arc::new(procs.scan())));
+    snapshot
+}
+
+/// How often each tier runs in the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Intervals {
+    pub fast: Duration,
+    pub slow: Duration,
+    pub processes: Duration,
+}
+
+/// The dashboard's side of the collector threads.
+pub struct Collectors {
+    pub updates: Receiver<Update>,
+    rescan: Sender<()>,
+}
+
+impl Collectors {
+    /// Starts the three tier threads. They end by themselves once the receiving side
+    /// is dropped (their next send fails).
+    pub fn spawn(source: Source, intervals: Intervals) -> Self {
+        let (tx, updates) = mpsc::channel();
+        let (rescan, rescan_rx) = mpsc::channel();
+
+        let fast_tx = tx.clone();
+        let mut fast = FastSampler::new(source.clone());
+        thread::Builder::new()
+            .name("ctop-fast".into())
+            .spawn(move || {
+                every(intervals.fast, None, || fast_tx.send(Update::Fast(Box::new(fast.collect()))).is_ok());
+            })
+            .expect("spawning a thread");
+
+        let slow_tx = tx.clone();
+        let mut slow = SlowSampler::new(source.clone());
+        thread::Builder::new()
+            .name("ctop-slow".into())
+            .spawn(move || every(intervals.slow, None, || slow_tx.send(slow.collect()).is_ok()))
+            .expect("spawning a thread");
+
+        let mut procs = ProcessScanner::new(source);
+        thread::Builder::new()
+            .name("ctop-procs".into())
+            .spawn(move || {
+                // A first scan only primes the CPU counters; a short second one gives
+                // CPU % soon after start instead of after a whole proc interval.
+                procs.scan();
+                thread::sleep(intervals.fast.min(intervals.processes));
+                every(intervals.processes, Some(&rescan_rx), || {
+                    tx.send(Update::Processes(Arc::new(procs.scan()))).is_ok()
+                });
+            })
+            .expect("spawning a thread");
+
+        Self { updates, rescan }
+    }
+
+    /// Asks for a process scan now instead of at the next interval.
+    pub fn rescan_processes(&self) {
+        let _ = self.rescan.send(());
+    }
+}
+
+/// Runs `work` now and then every `period` (or as soon as `wake` receives), until it
+/// returns false or `wake`'s sender is gone.
+fn every(period: Duration, wake: Option<&Receiver<()>>, mut work: impl FnMut() -> bool) {
+    loop {
+        let started = Instant::now();
+        if !work() {
+            return;
+        }
+        let rest = period.saturating_sub(started.elapsed());
+        match wake {
+            Some(rx) => match rx.recv_timeout(rest) {
+                Ok(()) | Err(RecvTimeoutError::Timeout) => while rx.try_recv().is_ok() {},
+                Err(RecvTimeoutError::Disconnected) => return,
+            },
+            None => thread::sleep(rest),
+        }
+    }
+}
