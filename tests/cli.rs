@@ -51,7 +51,8 @@ fn a_missing_root_is_one_line_and_exit_1() {
 #[test]
 fn help_says_what_root_covers() {
     let help = stdout(&ctop(&["--help"]));
-    for words in ["--root", "/proc, /sys and /etc", "--once", "--json", "--sample-ms", "--interval", "--proc-interval"] {
+    for words in ["--root", "/proc, /sys and /etc", "--once", "--json", "--sample-ms", "--interval", "--proc-interval"]
+    {
         assert!(help.contains(words), "--help lacks {words}:\n{help}");
     }
 }
@@ -65,7 +66,12 @@ fn once_is_plain_text_80_columns_wide() {
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "longer than 80: {line:?}");
     }
-    for expected in ["db-legacy-01", "2.6.32-754.35.1.el6.x86_64", "Intel(R) Xeon(R) CPU E5620 @ 2.40GHz", "17.52 12.01 8.33 on 8 CPUs"] {
+    for expected in [
+        "db-legacy-01",
+        "2.6.32-754.35.1.el6.x86_64",
+        "Intel(R) Xeon(R) CPU E5620 @ 2.40GHz",
+        "17.52 12.01 8.33 on 8 CPUs",
+    ] {
         assert!(text.contains(expected), "--once lacks {expected}:\n{text}");
     }
 }
