@@ -13,14 +13,12 @@ fn ctop_json() -> Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-/// A tool's stdout, or `None` (with a note) where it is not installed.
+/// A tool's stdout, or `None` (with a note) where it is not installed; a tool that is
+/// there but fails is a broken test, not a skip.
 fn tool(cmd: &str, args: &[&str]) -> Option<String> {
     match Command::new(cmd).args(args).output() {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
-        Ok(o) => {
-            eprintln!("skipped {cmd} {args:?}: {}", String::from_utf8_lossy(&o.stderr).trim());
-            None
-        }
+        Ok(o) => panic!("{cmd} {args:?} failed: {}", String::from_utf8_lossy(&o.stderr).trim()),
         Err(e) => {
             eprintln!("skipped {cmd}: {e}");
             None
