@@ -57,7 +57,7 @@ pub fn bit_rate(bytes_per_s: f64) -> String {
 
 /// Link speed: `100 Mb/s`, `10 Gb/s`, `400 Gb/s`.
 pub fn link_speed(mbps: u32) -> String {
-    if mbps >= 1000 && mbps % 1000 == 0 {
+    if mbps >= 1000 && mbps.is_multiple_of(1000) {
         format!("{} Gb/s", mbps / 1000)
     } else if mbps >= 1000 {
         format!("{:.1} Gb/s", mbps as f64 / 1000.0)
@@ -101,7 +101,7 @@ mod tests {
         assert_eq!(link_speed(10_000), "10 Gb/s");
         assert_eq!(link_speed(2500), "2.5 Gb/s");
         assert_eq!(link_speed(100), "100 Mb/s");
-        assert_eq!(duration(3 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
+        assert_eq!(duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
         assert_eq!(duration(760.0), "12m 40s");
         assert_eq!(percent(97.2), "97%");
         assert_eq!(percent(4.54), "4.5%");
