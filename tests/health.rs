@@ -38,15 +38,14 @@ fn with_usage(cpus: usize, busy: f64, iowait: f64, steal: f64) -> Snapshot {
 }
 
 fn with_memory(total: u64, used: u64) -> Snapshot {
-    let mut s = Snapshot::default();
-    s.memory = Some(Memory {
+    let memory = Memory {
         total_bytes: total,
         available_bytes: total - used,
         used_bytes: used,
         free_bytes: total - used,
         ..Memory::default()
-    });
-    s
+    };
+    Snapshot { memory: Some(memory), ..Snapshot::default() }
 }
 
 fn filesystem(mountpoint: &str, usage: Usage) -> Filesystem {
@@ -98,14 +97,13 @@ fn interface(name: &str, kind: &str, admin_up: bool, carrier: Option<bool>) -> I
 }
 
 fn with_processes(total: usize, repeated: &[(&str, usize)], zombie: usize) -> Snapshot {
-    let mut s = Snapshot::default();
-    s.processes = Some(Arc::new(Processes {
+    let processes = Processes {
         total,
         zombie,
         repeated: repeated.iter().map(|(n, c)| Repeated { name: Arc::from(*n), count: *c }).collect(),
         ..Processes::default()
-    }));
-    s
+    };
+    Snapshot { processes: Some(Arc::new(processes)), ..Snapshot::default() }
 }
 
 /// Asserts the severity of `key` and, when it is a problem, that there is exactly
@@ -235,12 +233,13 @@ fn memory_in_a_container_is_judged_against_its_limit() {
 #[test]
 fn swap_used() {
     for (used, expected) in [(499, Ok), (500, Warning), (799, Warning), (800, Error)] {
-        let mut s = Snapshot::default();
-        s.swap = Some(Swap { total_bytes: 1000, used_bytes: used, free_bytes: 1000 - used });
+        let s = Snapshot {
+            swap: Some(Swap { total_bytes: 1000, used_bytes: used, free_bytes: 1000 - used }),
+            ..Snapshot::default()
+        };
         check(&s, &Key::Swap, expected, &format!("swap {used} of 1000"));
     }
-    let mut s = Snapshot::default();
-    s.swap = Some(Swap { total_bytes: 0, used_bytes: 0, free_bytes: 0 });
+    let mut s = Snapshot { swap: Some(Swap { total_bytes: 0, used_bytes: 0, free_bytes: 0 }), ..Snapshot::default() };
     assert!(judged(&s).problems.is_empty(), "no swap is not full swap");
     s.swap = Some(Swap { total_bytes: 4 << 30, used_bytes: 3 << 30, free_bytes: 1 << 30 });
     assert_eq!(message(&judged(&s), &Key::Swap), "swap 75% used, 1.00 GiB free");
@@ -372,8 +371,7 @@ fn oom_kills_while_watching_are_errors_older_ones_warnings() {
         (Some(1), Some(4), Error, "1 OOM kill since ctop started"),
         (Some(2), Some(2), Error, "2 OOM kills since ctop started"),
     ] {
-        let mut s = Snapshot::default();
-        s.oom_kills = OomKills { since_boot, while_watching };
+        let s = Snapshot { oom_kills: OomKills { since_boot, while_watching }, ..Snapshot::default() };
         let f = check(&s, &Key::OomKills, expected, text);
         assert_eq!(message(&f, &Key::OomKills), text);
     }
@@ -394,13 +392,14 @@ fn pressure_stalls() {
         (Pressure { cpu_some: Some(49.9), ..none }, Ok),
         (Pressure { cpu_some: Some(50.0), ..none }, Warning),
     ] {
-        let mut s = Snapshot::default();
-        s.pressure = p;
+        let s = Snapshot { pressure: p, ..Snapshot::default() };
         let f = judged(&s);
         assert_eq!(f.severity(&Key::Pressure), expected, "{p:?}");
     }
-    let mut s = Snapshot::default();
-    s.pressure = Pressure { memory_some: Some(35.0), memory_full: Some(12.0), ..none };
+    let s = Snapshot {
+        pressure: Pressure { memory_some: Some(35.0), memory_full: Some(12.0), ..none },
+        ..Snapshot::default()
+    };
     let f = judged(&s);
     let texts: Vec<&str> = f.problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(
