@@ -141,9 +141,6 @@ impl Config {
             {
                 out.push_str(&format!("# {doc}\n"));
             }
-            if line.starts_with('[') {
-                out.push('\n');
-            }
             out.push_str(line);
             out.push('\n');
         }

@@ -58,11 +58,9 @@ pub fn collect(source: &Source) -> ContainerLimits {
             (None, None) => (None, false),
         },
     };
-    let (current, stat, inactive) = if v1 {
-        ("memory.usage_in_bytes", "memory.stat", "total_inactive_file")
-    } else {
-        ("memory.current", "memory.stat", "inactive_file")
-    };
+    // v1's `total_` fields include the cgroup's descendants, as v2's always do.
+    let (current, inactive) =
+        if v1 { ("memory.usage_in_bytes", "total_inactive_file") } else { ("memory.current", "inactive_file") };
     let cpu = [tightest(&v2, v2_cpu_quota), tightest(&v1_cpu, v1_cpu_quota)]
         .into_iter()
         .flatten()
@@ -73,7 +71,7 @@ pub fn collect(source: &Source) -> ContainerLimits {
         memory_max_bytes: memory.as_ref().map(|(max, _)| *max),
         memory_current_bytes: usage_dir.and_then(|d| read_number(&d.join(current))),
         cpu_quota_cpus: cpu,
-        memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join(stat), inactive)),
+        memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join("memory.stat"), inactive)),
     }
 }
 

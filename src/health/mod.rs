@@ -41,6 +41,7 @@ pub enum Key {
     Zombies,
     Uptime,
     OomKills,
+    /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
 }
 
