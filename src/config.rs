@@ -220,10 +220,13 @@ fn explain(message: &str, at: Option<&[String]>) -> String {
     let first = message.lines().next().unwrap_or("");
     if let Some(name) = first.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
         let table = at.map(|p| &p[..p.len().saturating_sub(1)]).unwrap_or(&[]);
-        return if table.is_empty() {
-            format!("unknown key \"{name}\"")
-        } else {
-            format!("unknown key \"{name}\" in [{}]", table.join("."))
+        let place = if table.is_empty() { String::new() } else { format!(" in [{}]", table.join(".")) };
+        // Serde lists the keys it knows: suggest the nearest when it is a likely typo.
+        let known = first.split_once("expected one of ").map_or("", |(_, list)| list);
+        let nearest = known.split(", ").map(|k| k.trim_matches('`')).min_by_key(|k| edit_distance(name, k));
+        return match nearest.filter(|k| edit_distance(name, k) <= 2.max(name.len() / 3)) {
+            Some(k) => format!("unknown key \"{name}\"{place} (did you mean \"{k}\"?)"),
+            None => format!("unknown key \"{name}\"{place}"),
         };
     }
     // Rust's type names mean nothing to someone editing a TOML file.
@@ -235,4 +238,20 @@ fn explain(message: &str, at: Option<&[String]>) -> String {
         Some(path) => format!("{}: {first}", describe(path)),
         None => first,
     }
+}
+
+/// Levenshtein distance: how many one-character edits turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }

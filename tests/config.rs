@@ -54,15 +54,25 @@ fn an_empty_file_is_the_defaults_and_a_partial_file_overrides_only_its_keys() {
 #[test]
 fn an_unknown_key_names_the_file_the_line_and_the_table() {
     let text = "# mine\ninterval = 2\n\n[thresholds]\nload_error = 3\n\nlod_warning = 1.5\n";
-    assert_eq!(parse(text).unwrap_err(), r#"/etc/ctop.toml:7: unknown key "lod_warning" in [thresholds]"#);
-    assert_eq!(parse("intervall = 2\n").unwrap_err(), r#"/etc/ctop.toml:1: unknown key "intervall""#);
+    assert_eq!(
+        parse(text).unwrap_err(),
+        r#"/etc/ctop.toml:7: unknown key "lod_warning" in [thresholds] (did you mean "load_warning"?)"#
+    );
+    assert_eq!(
+        parse("intervall = 2\n").unwrap_err(),
+        r#"/etc/ctop.toml:1: unknown key "intervall" (did you mean "interval"?)"#
+    );
     assert_eq!(
         parse("interval = 2\n[thresholds]\ncpu_warning = 1\n[colors]\nred = 1\n").unwrap_err(),
         r#"/etc/ctop.toml:4: unknown key "colors""#
     );
     assert_eq!(
+        parse("[thresholds]\npressure_io_warning = 40\n").unwrap_err(),
+        r#"/etc/ctop.toml:2: unknown key "pressure_io_warning" in [thresholds] (did you mean "pressure_io_some_warning"?)"#
+    );
+    assert_eq!(
         parse("interval = 1\nthresholds.lod_warning = 1.5\n").unwrap_err(),
-        r#"/etc/ctop.toml:2: unknown key "lod_warning" in [thresholds]"#
+        r#"/etc/ctop.toml:2: unknown key "lod_warning" in [thresholds] (did you mean "load_warning"?)"#
     );
 }
 
@@ -152,6 +162,6 @@ fn an_explicit_file_must_exist_and_is_read() {
     std::fs::write(&file, "\n\nproc_intervl = 10\n").unwrap();
     assert_eq!(
         Config::load(Some(&file)).unwrap_err().to_string(),
-        format!("{}:3: unknown key \"proc_intervl\"", file.display())
+        format!("{}:3: unknown key \"proc_intervl\" (did you mean \"proc_interval\"?)", file.display())
     );
 }
