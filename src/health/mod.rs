@@ -2,6 +2,11 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod rules;
+mod thresholds;
+
+pub use thresholds::Thresholds;
+
 use crate::snapshot::Snapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -36,6 +41,7 @@ pub enum Key {
     Zombies,
     Uptime,
     OomKills,
+    /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
 }
 
@@ -76,19 +82,19 @@ impl Findings {
     pub fn severity(&self, key: &Key) -> Severity {
         self.severities.get(key).copied().unwrap_or_default()
     }
-}
 
-/// The limits every rule judges against (defaults from PRODUCT.md "Colour rules").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Thresholds {}
+    /// The worst severity of all: the machine's overall state.
+    pub fn worst(&self) -> Severity {
+        self.problems.first().map(|p| p.severity).unwrap_or_default()
+    }
 
-impl Default for Thresholds {
-    fn default() -> Self {
-        Self {} // replaced by the health work
+    /// How many problems have exactly this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems.iter().filter(|p| p.severity == severity).count()
     }
 }
 
+/// Judges every value of the snapshot: the severities and the problems, worst first.
 pub fn judge(snapshot: &Snapshot, thresholds: &Thresholds) -> Findings {
-    let _ = (snapshot, thresholds);
-    Findings::default() // replaced by the health work
+    Findings::new(rules::judge_all(snapshot, thresholds))
 }
