@@ -23,6 +23,9 @@ use crate::snapshot::Snapshot;
 const BROKEN: f64 = 1.0;
 /// The excess of a mount that does not answer: the worst thing ctop can see.
 const HANGS: f64 = 2.0;
+/// The most a hint about the past (OOM kills at an unknown time since boot) may weigh,
+/// so what is wrong now is listed before it.
+const HINT: f64 = 0.25;
 
 pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     let mut found = Problems(Vec::new());
@@ -242,7 +245,7 @@ fn oom_kills(found: &mut Problems, oom: &OomKills, t: &Thresholds) {
                 Key::OomKills,
                 "oom",
                 message,
-                relative_excess(n as f64, t.oom_since_boot_warning as f64),
+                HINT * relative_excess(n as f64, t.oom_since_boot_warning as f64),
             );
         }
         _ => {}
