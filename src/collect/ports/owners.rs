@@ -1,0 +1,143 @@
+//! Which process holds a socket: the socket's inode appears as a `socket:[INODE]` link in
+//! that process's `/proc/[pid]/fd`. Reading every fd of every process is what makes
+//! `ss -p` and `lsof -i` slow on a busy machine, so:
+//! - where an inode was found last time (pid and fd number), one readlink confirms it;
+//! - otherwise processes are scanned in pid order (a forking daemon's master before its
+//!   workers), stopping as soon as every wanted inode is found;
+//! - inodes a full scan could not find (another user's process, a socket held only by the
+//!   kernel) are not searched for again for [`RETRY_MISSED`], unless a scan runs anyway.
+//!
+//! Kernel threads need no special case: their fd table is empty, and listing an empty
+//! directory costs no more than any test that would tell them apart.
+
+use crate::source::Source;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long an inode that a full scan could not find is left alone.
+const RETRY_MISSED: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub pid: u32,
+    /// `/proc/[pid]/comm`; `None` when the process ended in the meantime.
+    pub name: Option<String>,
+}
+
+/// Where a socket's fd was last seen.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    pid: u32,
+    fd: u32,
+}
+
+pub struct OwnerFinder {
+    proc_dir: PathBuf,
+    seen: HashMap<u64, Seen>,
+    missed: HashMap<u64, Instant>,
+}
+
+impl OwnerFinder {
+    pub fn new(source: &Source) -> Self {
+        Self { proc_dir: source.path("/proc"), seen: HashMap::new(), missed: HashMap::new() }
+    }
+
+    /// The owner of each of `inodes` that could be found. Inode 0 (a socket with no file,
+    /// opened by the kernel itself) has none.
+    pub fn resolve(&mut self, inodes: &[u64]) -> HashMap<u64, Owner> {
+        let wanted: HashSet<u64> = inodes.iter().copied().filter(|&i| i != 0).collect();
+        self.seen.retain(|inode, _| wanted.contains(inode));
+        self.missed.retain(|inode, _| wanted.contains(inode));
+
+        let proc_dir = &self.proc_dir;
+        self.seen.retain(|&inode, seen| {
+            let fd = proc_dir.join(seen.pid.to_string()).join("fd").join(seen.fd.to_string());
+            link_inode(&fd) == Some(inode)
+        });
+
+        let now = Instant::now();
+        let mut unknown: HashSet<u64> = wanted.iter().copied().filter(|i| !self.seen.contains_key(i)).collect();
+        let worth_a_scan =
+            unknown.iter().any(|i| self.missed.get(i).is_none_or(|&at| now.duration_since(at) >= RETRY_MISSED));
+        if worth_a_scan {
+            self.scan(&mut unknown);
+            for inode in unknown {
+                self.missed.insert(inode, now);
+            }
+        }
+
+        let mut names: HashMap<u32, Option<String>> = HashMap::new();
+        self.seen
+            .iter()
+            .map(|(&inode, seen)| {
+                let name = names.entry(seen.pid).or_insert_with(|| self.comm(seen.pid)).clone();
+                (inode, Owner { pid: seen.pid, name })
+            })
+            .collect()
+    }
+
+    /// Walks `/proc/[pid]/fd` in pid order until every inode in `unknown` is found,
+    /// removing the found ones. Unreadable and vanished processes are passed over.
+    fn scan(&mut self, unknown: &mut HashSet<u64>) {
+        let Ok(entries) = std::fs::read_dir(&self.proc_dir) else {
+            return;
+        };
+        let mut pids: Vec<u32> = entries.filter_map(|e| parse_u32(&e.ok()?.file_name())).collect();
+        pids.sort_unstable();
+        let mut fd_dir = self.proc_dir.clone();
+        for pid in pids {
+            if unknown.is_empty() {
+                return;
+            }
+            fd_dir.push(pid.to_string());
+            fd_dir.push("fd");
+            if let Ok(fds) = std::fs::read_dir(&fd_dir) {
+                for fd in fds.filter_map(|e| e.ok()) {
+                    let Some(inode) = link_inode(&fd.path()).filter(|i| unknown.remove(i)) else {
+                        continue;
+                    };
+                    let fd_number = parse_u32(&fd.file_name()).unwrap_or_default();
+                    self.seen.insert(inode, Seen { pid, fd: fd_number });
+                }
+            }
+            fd_dir.pop();
+            fd_dir.pop();
+        }
+    }
+
+    fn comm(&self, pid: u32) -> Option<String> {
+        let comm = std::fs::read_to_string(self.proc_dir.join(pid.to_string()).join("comm")).ok()?;
+        let comm = comm.trim_end_matches('\n');
+        (!comm.is_empty()).then(|| comm.to_string())
+    }
+}
+
+/// The socket inode an fd link points to; `None` for other files and unreadable links.
+fn link_inode(fd: &Path) -> Option<u64> {
+    socket_inode(&std::fs::read_link(fd).ok()?)
+}
+
+/// The inode of a `socket:[12345]` link target.
+fn socket_inode(target: &Path) -> Option<u64> {
+    let s = target.to_str()?;
+    s.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+}
+
+fn parse_u32(name: &OsStr) -> Option<u32> {
+    name.to_str()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_links_parse() {
+        assert_eq!(socket_inode(Path::new("socket:[12345]")), Some(12345));
+        assert_eq!(socket_inode(Path::new("pipe:[12345]")), None);
+        assert_eq!(socket_inode(Path::new("/dev/null")), None);
+        assert_eq!(socket_inode(Path::new("socket:[]")), None);
+    }
+}
