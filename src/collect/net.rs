@@ -115,7 +115,7 @@ impl NetSampler {
 
         let counters = self.read_counters();
         let mut addresses = self.read_addresses();
-        let names = self.interface_names(&counters);
+        let (names, from_sysfs) = self.interface_names(&counters);
 
         for known in self.known.values_mut() {
             known.seen = false;
@@ -124,7 +124,7 @@ impl NetSampler {
         let mut dir = self.class_net.clone();
         for name in names {
             dir.push(&name);
-            if let Some(iface) = self.read_interface(&dir, name, &counters, &mut addresses, elapsed) {
+            if let Some(iface) = self.read_interface(&dir, name, from_sysfs, &counters, &mut addresses, elapsed) {
                 interfaces.push(iface);
             }
             dir.pop();
@@ -139,12 +139,13 @@ impl NetSampler {
         &mut self,
         dir: &Path,
         name: String,
+        from_sysfs: bool,
         counters: &HashMap<String, NetCounters>,
         addresses: &mut HashMap<String, Vec<Address>>,
         elapsed: Option<f64>,
     ) -> Option<(kind::Group, Interface)> {
         let flags = read_small(dir, "flags", &mut self.buf).and_then(parse_hex);
-        if flags.is_none() && !dir.exists() {
+        if flags.is_none() && from_sysfs && !dir.exists() {
             return None; // removed between listing and reading
         }
         let admin_up = flags.is_some_and(|f| f & IFF_UP != 0);
@@ -240,12 +241,12 @@ impl NetSampler {
         by_name
     }
 
-    /// The interfaces in sysfs; where sysfs cannot be listed (some containers mount none),
-    /// those `/proc/net/dev` knows, with whatever state is readable.
-    fn interface_names(&self, counters: &HashMap<String, NetCounters>) -> Vec<String> {
+    /// The interfaces in sysfs (and `true`); where sysfs cannot be listed (some containers
+    /// mount none), those `/proc/net/dev` knows (and `false`), with whatever state is readable.
+    fn interface_names(&self, counters: &HashMap<String, NetCounters>) -> (Vec<String>, bool) {
         match std::fs::read_dir(&self.class_net) {
-            Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect(),
-            Err(_) => counters.keys().cloned().collect(),
+            Ok(entries) => (entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect(), true),
+            Err(_) => (counters.keys().cloned().collect(), false),
         }
     }
 }
