@@ -71,3 +71,8 @@ pub fn run(cmd: &str, args: &[&str]) -> String {
     assert!(out.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Whether `cmd` is on the PATH (a test that needs it skips otherwise).
+pub fn have_command(cmd: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(cmd).is_file()))
+}
