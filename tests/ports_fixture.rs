@@ -9,7 +9,11 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv6Addr};
 
 fn row(protocol: Protocol, address: &str, port: u16, inode: u64, pid: Option<u32>, sockets: u32) -> ListeningSocket {
-    let process = pid.map(|p| if p == 4242 { "python3" } else { "nginx" }.to_string());
+    let process = pid.map(|p| match p {
+        1 => "systemd".to_string(),
+        4242 => "python3".to_string(),
+        _ => "nginx".to_string(),
+    });
     ListeningSocket { protocol, address: address.parse().unwrap(), port, uid: 0, inode, pid, process, sockets }
 }
 
@@ -18,7 +22,7 @@ fn every_listening_socket_decoded_with_its_owner() {
     let list = ports::collect(&fixture_source(&fixture("basic"), vec![]));
     use Protocol::*;
     let expected = vec![
-        row(Tcp, "0.0.0.0", 2024, 637, None, 1), // held by no process this root shows
+        row(Tcp, "0.0.0.0", 2024, 637, Some(1), 1), // held by pid 1 only
         row(Udp, "0.0.0.0", 15353, 76127, Some(4242), 1),
         row(Udp, "127.0.0.1", 15354, 76128, Some(4242), 1),
         row(Udp6, "::", 15355, 76129, Some(4242), 1),
@@ -26,6 +30,7 @@ fn every_listening_socket_decoded_with_its_owner() {
         // 15357 is a connected UDP socket: not listening
         // shared by pids 4242 and 4300: the lower pid
         row(Tcp, "127.0.0.1", 18080, 76115, Some(4242), 1),
+        // pid 1 holds it too (socket activation): the process it was handed to is named
         row(Tcp, "0.0.0.0", 18081, 76116, Some(4242), 1),
         row(Tcp, "192.0.2.2", 18082, 76117, Some(4242), 1),
         row(Tcp6, "::1", 18083, 76118, Some(4242), 1),
@@ -77,7 +82,7 @@ fn owners_are_remembered_and_rechecked() {
     std::fs::remove_file(dir.path().join("proc/4242/fd/4")).unwrap();
     std::os::unix::fs::symlink("socket:[999]", dir.path().join("proc/4242/fd/4")).unwrap();
     let list = scanner.collect();
-    assert_eq!(pid_of(&list, 18081), None);
+    assert_eq!(pid_of(&list, 18081), Some(1), "found again, in the other process holding it");
     assert_eq!(pid_of(&list, 18082), Some(4242), "the others still known");
 }
 
@@ -91,5 +96,6 @@ fn missing_or_garbled_tables_make_only_themselves_unknown() {
     let list = ports::collect(&fixture_source(dir.path(), vec![]));
     let protocols: BTreeSet<Protocol> = list.iter().map(|s| s.protocol).collect();
     assert_eq!(protocols, BTreeSet::from([Protocol::Tcp, Protocol::Udp6]));
-    assert_eq!(list.iter().filter(|s| s.pid.is_some()).count(), 2, "18080 and 18088 via pid 4300");
+    let owned: Vec<(u16, Option<u32>)> = list.iter().filter(|s| s.pid.is_some()).map(|s| (s.port, s.pid)).collect();
+    assert_eq!(owned, [(2024, Some(1)), (18080, Some(4300)), (18081, Some(1)), (18088, Some(4300))]);
 }

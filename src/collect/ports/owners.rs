@@ -3,7 +3,8 @@
 //! `ss -p` and `lsof -i` slow on a busy machine, so:
 //! - where an inode was found last time (pid and fd number), one readlink confirms it;
 //! - otherwise processes are scanned in pid order (a forking daemon's master before its
-//!   workers), stopping as soon as every wanted inode is found;
+//!   workers; pid 1 last, see [`OwnerFinder::scan`]), stopping as soon as every wanted
+//!   inode is found;
 //! - inodes a full scan could not find (another user's process, a socket held only by the
 //!   kernel) are not searched for again for [`RETRY_MISSED`], unless a scan runs anyway.
 //!
@@ -85,7 +86,9 @@ impl OwnerFinder {
             return;
         };
         let mut pids: Vec<u32> = entries.filter_map(|e| parse_u32(&e.ok()?.file_name())).collect();
-        pids.sort_unstable();
+        // pid 1 last: systemd holds every socket it activates, and the daemon it handed the
+        // socket to is the owner worth naming.
+        pids.sort_unstable_by_key(|&pid| (pid == 1, pid));
         let mut fd_dir = self.proc_dir.clone();
         for pid in pids {
             if unknown.is_empty() {
