@@ -99,3 +99,27 @@ fn missing_or_garbled_tables_make_only_themselves_unknown() {
     let owned: Vec<(u16, Option<u32>)> = list.iter().filter(|s| s.pid.is_some()).map(|s| (s.port, s.pid)).collect();
     assert_eq!(owned, [(2024, Some(1)), (18080, Some(4300)), (18081, Some(1)), (18088, Some(4300))]);
 }
+
+#[test]
+fn a_missed_socket_is_not_hunted_for_every_call() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), dir.path());
+    let proc = dir.path().join("proc");
+    std::fs::remove_file(proc.join("1/fd/4")).unwrap(); // port 2024's only holder
+    let mut scanner = PortScanner::new(fixture_source(dir.path(), vec![]));
+    let pid_of = |list: &[ListeningSocket], port: u16| list.iter().find(|s| s.port == port).unwrap().pid;
+    assert_eq!(pid_of(&scanner.collect(), 2024), None);
+
+    // a holder appears, but a full scan just missed it: not searched for again yet
+    std::os::unix::fs::symlink("socket:[637]", proc.join("4300/fd/9")).unwrap();
+    assert_eq!(pid_of(&scanner.collect(), 2024), None);
+
+    // a new listener makes a scan run; it meets 2024's holder on the way
+    let tcp = std::fs::read_to_string(proc.join("net/tcp")).unwrap();
+    let line = "  11: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 88888 1 0000000000000000 100 0 0 10 0";
+    std::fs::write(proc.join("net/tcp"), format!("{tcp}{line}\n")).unwrap();
+    std::os::unix::fs::symlink("socket:[88888]", proc.join("4300/fd/10")).unwrap();
+    let list = scanner.collect();
+    assert_eq!(pid_of(&list, 8080), Some(4300));
+    assert_eq!(pid_of(&list, 2024), Some(4300));
+}

@@ -6,7 +6,9 @@
 //!   workers; pid 1 last, see [`OwnerFinder::scan`]), stopping as soon as every wanted
 //!   inode is found;
 //! - inodes a full scan could not find (another user's process, a socket held only by the
-//!   kernel) are not searched for again for [`RETRY_MISSED`], unless a scan runs anyway.
+//!   kernel or by a process outside this pid namespace) are not searched for again for
+//!   [`RETRY_MISSED`]: a scan for a new socket may still meet them, but does not go on
+//!   to the last process for their sake.
 //!
 //! Kernel threads need no special case: their fd table is empty, and listing an empty
 //! directory costs no more than any test that would tell them apart.
@@ -58,13 +60,16 @@ impl OwnerFinder {
             link_inode(&fd) == Some(inode)
         });
 
+        // Search for the inodes not seen before and those whose last miss is old; pick up
+        // the recently missed ones only if the walk meets them anyway.
         let now = Instant::now();
-        let mut unknown: HashSet<u64> = wanted.iter().copied().filter(|i| !self.seen.contains_key(i)).collect();
-        let worth_a_scan =
-            unknown.iter().any(|i| self.missed.get(i).is_none_or(|&at| now.duration_since(at) >= RETRY_MISSED));
-        if worth_a_scan {
-            self.scan(&mut unknown);
-            for inode in unknown {
+        let (mut sought, mut incidental): (HashSet<u64>, HashSet<u64>) = wanted
+            .iter()
+            .filter(|i| !self.seen.contains_key(i))
+            .partition(|i| self.missed.get(i).is_none_or(|&at| now.duration_since(at) >= RETRY_MISSED));
+        if !sought.is_empty() {
+            self.scan(&mut sought, &mut incidental);
+            for inode in sought {
                 self.missed.insert(inode, now);
             }
         }
@@ -79,9 +84,10 @@ impl OwnerFinder {
             .collect()
     }
 
-    /// Walks `/proc/[pid]/fd` in pid order until every inode in `unknown` is found,
-    /// removing the found ones. Unreadable and vanished processes are passed over.
-    fn scan(&mut self, unknown: &mut HashSet<u64>) {
+    /// Walks `/proc/[pid]/fd` in pid order until every inode in `sought` is found,
+    /// removing found inodes from `sought` and `incidental`. Unreadable and vanished
+    /// processes are passed over.
+    fn scan(&mut self, sought: &mut HashSet<u64>, incidental: &mut HashSet<u64>) {
         let Ok(entries) = std::fs::read_dir(&self.proc_dir) else {
             return;
         };
@@ -91,14 +97,15 @@ impl OwnerFinder {
         pids.sort_unstable_by_key(|&pid| (pid == 1, pid));
         let mut fd_dir = self.proc_dir.clone();
         for pid in pids {
-            if unknown.is_empty() {
+            if sought.is_empty() {
                 return;
             }
             fd_dir.push(pid.to_string());
             fd_dir.push("fd");
             if let Ok(fds) = std::fs::read_dir(&fd_dir) {
                 for fd in fds.filter_map(|e| e.ok()) {
-                    let Some(inode) = link_inode(&fd.path()).filter(|i| unknown.remove(i)) else {
+                    let Some(inode) = link_inode(&fd.path()).filter(|i| sought.remove(i) || incidental.remove(i))
+                    else {
                         continue;
                     };
                     let fd_number = parse_u32(&fd.file_name()).unwrap_or_default();
