@@ -66,7 +66,9 @@ pub struct Interface {
     pub duplex: Option<String>,
     pub mtu: Option<u32>,
     pub mac: Option<String>,
-    /// `loopback`, `ether`, `veth`, `bridge`, `bond`, `vlan`, `tun`, `wireguard` …
+    /// `loopback`, `ether` (a physical NIC), `wlan`, `veth`, `bridge`, `bond`, `vlan`,
+    /// `tun`, `tap`, `wireguard` … (the kernel's DEVTYPE where it gives one), `virtual`
+    /// for a software Ethernet device it cannot tell apart (ifb, dummy).
     pub kind: String,
     pub addresses: Vec<Address>,
     pub counters: Option<NetCounters>,
