@@ -10,7 +10,7 @@ use net_common::{have_command, is_root, parse_ss, run};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn own_comm() -> String {
     std::fs::read_to_string("/proc/self/comm").unwrap().trim_end().to_string()
@@ -186,12 +186,13 @@ fn measure_cost() {
         }
         println!("{what}: {:?} per call ({n} rows, {processes} processes)", started.elapsed() / runs);
     };
-    time("ports, fresh scanner (full owner scan)", &mut || ports::collect(&Source::live()).len());
+    time("ports, fresh scanner (scans processes until every owner is found)", &mut || {
+        ports::collect(&Source::live()).len()
+    });
     let mut scanner = PortScanner::new(Source::live());
     scanner.collect();
     time("ports, remembered owners", &mut || scanner.collect().len());
     let mut net = ctop::collect::net::NetSampler::new(Source::live());
     net.collect();
     time("interfaces", &mut || net.collect().len());
-    std::thread::sleep(Duration::from_millis(1));
 }
