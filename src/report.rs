@@ -404,11 +404,14 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
         .listening
         .iter()
         .map(|l| {
-            let owner = match (l.pid, &l.process) {
+            let mut owner = match (l.pid, &l.process) {
                 (Some(pid), Some(name)) => format!("{name} ({pid})"),
                 (Some(pid), None) => pid.to_string(),
                 _ => "-".into(),
             };
+            if l.sockets > 1 {
+                let _ = write!(owner, ", {} sockets", l.sockets);
+            }
             let proto = serde_json::to_value(l.protocol).ok().and_then(|v| v.as_str().map(String::from));
             (Severity::Ok, vec![proto.unwrap_or_default(), l.address.to_string(), l.port.to_string(), owner])
         })
