@@ -528,3 +528,59 @@ fn agrees_with_systemd_detect_virt_on_this_machine() {
     let overall_names = if p.container.is_some() { container_names } else { vm_names };
     assert!(overall_names.contains(&overall), "systemd-detect-virt says {overall}, ctop {overall_names:?}");
 }
+
+const STAGED: &str = "CTOP_STAGED_CONTAINER";
+
+/// Real conditions: in a private mount namespace (this test runs itself again under
+/// `unshare --mount`), a fresh tmpfs on /run receives each container manager's marker
+/// in turn, and ctop must say what systemd-detect-virt says there.
+#[test]
+fn agrees_with_systemd_detect_virt_in_staged_containers() {
+    if std::env::var_os(STAGED).is_some() {
+        return staged_containers();
+    }
+    if !nix::unistd::geteuid().is_root() {
+        println!("not root: skipping the staged containers");
+        return;
+    }
+    if std::process::Command::new("systemd-detect-virt").output().is_err() {
+        println!("systemd-detect-virt is not installed: skipping the staged containers");
+        return;
+    }
+    let status = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", "agrees_with_systemd_detect_virt_in_staged_containers", "--nocapture"])
+        .env(STAGED, "1")
+        .status();
+    match status {
+        Ok(status) => assert!(status.success(), "the staged run failed"),
+        Err(e) => println!("no unshare ({e}): skipping the staged containers"),
+    }
+}
+
+/// Runs inside the private mount namespace: nothing here reaches the real /run.
+fn staged_containers() {
+    let mounted = std::process::Command::new("mount").args(["-t", "tmpfs", "ctop-test", "/run"]).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        println!("cannot mount a tmpfs on /run here: skipping the staged containers");
+        return;
+    }
+    for (file, content, expected) in [
+        ("/run/.containerenv", "engine=\"podman-5.0\"\n", "podman"),
+        ("/run/systemd/container", "lxc\n", "lxc"),
+        ("/run/systemd/container", "lxc-libvirt\n", "lxc-libvirt"),
+        ("/run/host/container-manager", "systemd-nspawn\n", "systemd-nspawn"),
+    ] {
+        let path = Path::new(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        let output = std::process::Command::new("systemd-detect-virt").arg("--container").output().unwrap();
+        let systemd = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let ours = platform::collect(&Source::live());
+        println!("{file}: systemd-detect-virt {systemd}, ctop {:?} ({})", ours.container, ours.describe());
+        assert_eq!(systemd, expected, "{file}");
+        assert_eq!(ours.container.as_deref(), Some(expected), "{file}");
+        std::fs::remove_file(path).unwrap();
+    }
+}
