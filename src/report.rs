@@ -374,7 +374,7 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         if let Some(c) = &i.counters {
             let mac = i.mac.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
             let totals = format!(
-                "{mac}total rx {} tx {}, {} errors, {} dropped",
+                "{mac}total rx {} tx {}, errs {}, drops {}",
                 format::bytes(c.rx_bytes),
                 format::bytes(c.tx_bytes),
                 c.rx_errors + c.tx_errors,
