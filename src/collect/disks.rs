@@ -1,7 +1,9 @@
 //! Mounted filesystems: `/proc/self/mountinfo` for what is mounted, statvfs(2) for
 //! sizes and inodes (off the calling thread, with a deadline, because a dead network
-//! mount never answers), `/proc/partitions` + `/sys/class/block` for vanished block
-//! devices, and `/etc/fstab` for what should be writable.
+//! mount never answers), `/proc/partitions` + `/sys/dev/block` for vanished block
+//! devices, and `/etc/fstab` for what should be writable. One submodule per source:
+//! `mounts` (which filesystems to show), `probe` (statvfs with the deadline),
+//! `devices`, `fstab`.
 
 mod devices;
 mod fstab;
