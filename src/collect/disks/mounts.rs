@@ -18,6 +18,8 @@ pub(super) struct Mount {
     pub dev: Option<(u32, u32)>,
     /// The directory of the filesystem that is mounted here (`/` unless a bind mount).
     root: Option<String>,
+    /// The btrfs subvolume (`subvolid=`) holding that directory.
+    subvolume: Option<String>,
     pub mountpoint: String,
     pub fstype: String,
     /// Read-only per mount or per superblock (`errors=remount-ro` sets the latter).
@@ -119,6 +121,7 @@ fn parse_mountinfo(text: &str) -> Vec<Mount> {
             device: mi.mount_source.as_deref().map_or_else(|| "none".to_string(), unescape),
             dev: parse_major_minor(&mi.majmin),
             root: Some(unescape(&mi.root)),
+            subvolume: mi.super_options.get("subvolid").cloned().flatten(),
             mountpoint: unescape(&mi.mount_point.to_string_lossy()),
             read_only: mi.mount_options.contains_key("ro") || mi.super_options.contains_key("ro"),
             fstype: mi.fs_type,
@@ -140,6 +143,7 @@ fn parse_mounts(text: &str) -> Vec<Mount> {
                 device: unescape(device),
                 dev: None,
                 root: None,
+                subvolume: None,
                 mountpoint: unescape(mountpoint),
                 fstype: unescape(fstype),
                 read_only: options.split(',').any(|o| o == "ro"),
@@ -230,7 +234,8 @@ enum FilesystemIdentity<'a> {
     /// Same device number (bind mounts of one disk, Docker's /etc/hosts family).
     Device((u32, u32)),
     /// btrfs subvolumes share one device number, yet each is its own tree that `df`
-    /// lists (it sees a distinct `st_dev` per subvolume).
+    /// lists (it sees a distinct `st_dev` per subvolume); bind mounts within one
+    /// subvolume are still one filesystem.
     Subvolume((u32, u32), &'a str),
     /// A network export, kept apart per export path as `df` does.
     Export((u32, u32), &'a str),
@@ -243,7 +248,9 @@ impl<'a> FilesystemIdentity<'a> {
     fn of(index: usize, m: &'a Mount) -> Self {
         match (m.dev, m.root.as_deref()) {
             (Some(dev), _) if is_remote(&m.fstype, &m.device) => Self::Export(dev, &m.device),
-            (Some(dev), Some(root)) if m.fstype == "btrfs" => Self::Subvolume(dev, root),
+            (Some(dev), Some(root)) if m.fstype == "btrfs" => {
+                Self::Subvolume(dev, m.subvolume.as_deref().unwrap_or(root))
+            }
             (Some(dev), _) => Self::Device(dev),
             (None, _) if m.device.starts_with("/dev/") => Self::Named(&m.device),
             (None, _) => Self::Unique(index),
@@ -326,8 +333,9 @@ mod tests {
 
     #[test]
     fn btrfs_subvolumes_are_separate_but_two_exports_of_one_server_too() {
-        let text = "1 0 0:33 /@ / rw - btrfs /dev/nvme0n1p2 rw,subvol=/@\n\
-                    2 1 0:33 /@home /home rw - btrfs /dev/nvme0n1p2 rw,subvol=/@home\n\
+        let text = "1 0 0:33 /@ / rw - btrfs /dev/nvme0n1p2 rw,subvolid=256,subvol=/@\n\
+                    2 1 0:33 /@home /home rw - btrfs /dev/nvme0n1p2 rw,subvolid=257,subvol=/@home\n\
+                    5 1 0:33 /@/srv/www /var/www rw - btrfs /dev/nvme0n1p2 rw,subvolid=256,subvol=/@\n\
                     3 1 0:50 / /mnt/a rw - nfs4 srv:/export/a rw\n\
                     4 1 0:50 / /mnt/b rw - nfs4 srv:/export/b rw\n";
         assert_eq!(points(text), ["/", "/home", "/mnt/a", "/mnt/b"]);
