@@ -28,7 +28,7 @@ pub struct FsUsage {
 }
 
 impl FsUsage {
-    /// Use % as `df` computes it: used / (used + avail), rounded up.
+    /// Use % as `df` computes it: used / (used + avail); `df` shows it rounded up.
     pub fn use_percent(&self) -> Option<f64> {
         let denom = self.used_bytes + self.avail_bytes;
         (denom > 0).then(|| self.used_bytes as f64 * 100.0 / denom as f64)

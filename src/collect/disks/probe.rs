@@ -120,12 +120,9 @@ impl StatvfsChecks {
     fn report(&mut self, key: &MountKey) -> Usage {
         let state = self.mounts.get_mut(key).expect("every target has a state");
         state.shown = true;
-        match (&state.answer, state.pending) {
-            (Some(usage), _) => usage.clone(),
-            (None, Some((_, started))) => Usage::NotResponding { waiting_secs: started.elapsed().as_secs_f64() },
-            // Not reached: a state without a pending check holds an answer.
-            (None, None) => Usage::NotResponding { waiting_secs: 0.0 },
-        }
+        state.answer.clone().unwrap_or_else(|| Usage::NotResponding {
+            waiting_secs: state.pending.map_or(0.0, |(_, started)| started.elapsed().as_secs_f64()),
+        })
     }
 }
 
