@@ -241,6 +241,7 @@ enum FilesystemIdentity<'a> {
     Export((u32, u32), &'a str),
     /// No device number (`/proc/mounts`): only the same block device is the same.
     Named(&'a str),
+    /// Anything else (tmpfs from `/proc/mounts`) is a filesystem of its own.
     Unique(usize),
 }
 
