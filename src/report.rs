@@ -76,10 +76,12 @@ const fn col(title: &'static str, width: usize, right: bool) -> Column {
     Column { title, width, right }
 }
 
+/// Lays out one row. A row with fewer values than columns lets its last value run
+/// to the end of the line (a continuation line, a state that replaces the numbers).
 fn cells(columns: &[Column], values: &[String]) -> String {
     let mut line = String::new();
-    for (c, v) in columns.iter().zip(values) {
-        if c.width == 0 {
+    for (i, (c, v)) in columns.iter().zip(values).enumerate() {
+        if c.width == 0 || (i + 1 == values.len() && values.len() < columns.len()) {
             line.push_str(v);
             continue;
         }
@@ -296,36 +298,42 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                 .severity(&Key::FsSpace(mp.clone()))
                 .max(findings.severity(&Key::FsInodes(mp.clone())))
                 .max(findings.severity(&Key::Mount(mp.clone())));
-            let mut notes: Vec<&str> = Vec::new();
-            let hung;
+            let mut notes: Vec<String> = Vec::new();
             if fs.read_only {
-                notes.push("ro");
+                notes.push("ro".into());
+            }
+            if fs.remounted_read_only {
+                notes.push("fstab says rw".into());
             }
             if fs.device_missing {
-                notes.push("DEVICE MISSING");
+                notes.push("DEVICE MISSING".into());
             }
             let mut row = vec![mp.clone(), fs.fstype.clone()];
-            match &fs.usage {
-                Usage::Measured(u) => row.extend([
+            let measured = match &fs.usage {
+                Usage::Measured(u) => Some(u),
+                Usage::NotResponding { waiting_secs } => {
+                    notes.insert(0, format!("NOT RESPONDING for {waiting_secs:.0}s"));
+                    None
+                }
+                Usage::Unavailable { reason } => {
+                    notes.insert(0, format!("unavailable: {reason}"));
+                    None
+                }
+            };
+            let device =
+                if notes.is_empty() { fs.device.clone() } else { format!("{} ({})", fs.device, notes.join(", ")) };
+            match measured {
+                Some(u) => row.extend([
                     format::bytes_short(u.size_bytes),
                     format::bytes_short(u.used_bytes),
                     format::bytes_short(u.avail_bytes),
                     u.use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
                     u.inode_use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
+                    device,
                 ]),
-                Usage::NotResponding { waiting_secs } => {
-                    row.extend(["NOT RESPONDING".into(), String::new(), String::new(), String::new(), String::new()]);
-                    hung = format!("no answer for {waiting_secs:.0}s");
-                    notes.push(&hung);
-                }
-                Usage::Unavailable { reason } => {
-                    row.extend(["unavailable".into(), String::new(), String::new(), String::new(), String::new()]);
-                    notes.push(reason);
-                }
+                // No numbers: the device and why run across the number columns.
+                None => row.push(device),
             }
-            let device =
-                if notes.is_empty() { fs.device.clone() } else { format!("{} ({})", fs.device, notes.join(", ")) };
-            row.push(device);
             (severity, row)
         })
         .collect();
@@ -383,19 +391,7 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             rows.push((Severity::Ok, vec![String::new(), totals]));
         }
     }
-    // Address and totals rows span the columns after the name.
-    let wide = [col("", 12, false), col("", 0, false)];
-    table_with_continuations(t, &columns, &wide, &rows);
-}
-
-/// A table whose two-cell rows are continuation lines laid out by `wide`.
-fn table_with_continuations(t: &mut Text, columns: &[Column], wide: &[Column], rows: &[(Severity, Vec<String>)]) {
-    let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
-    t.line(Severity::Ok, &format!("   {}", cells(columns, &header)));
-    for (severity, row) in rows {
-        let layout = if row.len() == 2 { wide } else { columns };
-        t.line(*severity, &format!("{:<3}{}", marker(*severity), cells(layout, row)));
-    }
+    t.table(&columns, &rows);
 }
 
 fn listening_section(t: &mut Text, s: &Snapshot) {

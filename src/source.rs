@@ -59,19 +59,19 @@ pub struct LiveSystem;
 
 impl Syscalls for LiveSystem {
     fn statvfs(&self, path: &Path) -> io::Result<FsStats> {
-        let st = nix::sys::statvfs::statvfs(path).map_err(io::Error::from)?;
-        let block_size = match st.fragment_size() {
-            0 => st.block_size(),
+        let st = statvfs_in_child(path)?;
+        let block_size = match st.f_frsize {
+            0 => st.f_bsize,
             f => f,
         };
         Ok(FsStats {
             block_size: block_size as u64,
-            blocks: st.blocks() as u64,
-            blocks_free: st.blocks_free() as u64,
-            blocks_avail: st.blocks_available() as u64,
-            inodes: st.files() as u64,
-            inodes_free: st.files_free() as u64,
-            read_only: st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY),
+            blocks: st.f_blocks as u64,
+            blocks_free: st.f_bfree as u64,
+            blocks_avail: st.f_bavail as u64,
+            inodes: st.f_files as u64,
+            inodes_free: st.f_ffree as u64,
+            read_only: st.f_flag & libc::ST_RDONLY != 0,
         })
     }
 
@@ -111,6 +111,77 @@ impl Syscalls for LiveSystem {
 
     fn cpuid_hypervisor(&self) -> Option<String> {
         cpuid_hypervisor_signature()
+    }
+}
+
+/// statvfs(2) asked by a forked child (fork only: no program is run), the answer
+/// coming back through a pipe.
+///
+/// Why not a thread: a statfs on a dead NFS or FUSE server waits in the kernel
+/// uninterruptibly, and a process with such a thread can never be reaped: ctop would
+/// print its report or leave the screen, then hang its shell or tmux pane for ever.
+/// A thread blocked reading a pipe dies with the process; a child stuck in statfs is
+/// left to init, which reaps it whenever the server answers.
+fn statvfs_in_child(path: &Path) -> io::Result<libc::statvfs> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+
+    // Everything the child needs is made before fork: after it, in a copy of a
+    // multithreaded process, only async-signal-safe calls are allowed (no allocation).
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+    let (read_end, write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(io::Error::from)?;
+    let open_max = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+        .map_or(1024, |(soft, _)| soft.min(65_536) as i32);
+    // SAFETY: the child only calls statvfs, write and _exit, all async-signal-safe.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if pid == 0 {
+        // SAFETY: plain syscalls on memory this process owns; _exit never returns.
+        unsafe {
+            // A child that hangs must not hold ctop's stdout or terminal open: a pipe
+            // reader (`ctop --json | jq`) or the tmux pane would wait for it.
+            let keep = write_end.as_raw_fd();
+            close_descriptors_except(keep, open_max);
+            let mut answer: (i32, libc::statvfs) = (0, std::mem::zeroed());
+            if libc::statvfs(c_path.as_ptr(), &mut answer.1) != 0 {
+                answer.0 = *libc::__errno_location();
+            }
+            let size = std::mem::size_of_val(&answer);
+            libc::write(write_end.as_raw_fd(), (&raw const answer).cast(), size);
+            libc::_exit(0);
+        }
+    }
+    drop(write_end);
+    let mut bytes = [0u8; std::mem::size_of::<(i32, libc::statvfs)>()];
+    let read = std::fs::File::from(read_end).read_exact(&mut bytes);
+    // The child has answered (or died): collect it so it leaves no zombie.
+    // SAFETY: waiting for our own child.
+    unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+    read.map_err(|_| io::Error::other("the statvfs child died without answering"))?;
+    // SAFETY: the bytes are a (i32, statvfs) written by the child from the same type.
+    let (errno, st): (i32, libc::statvfs) = unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast()) };
+    if errno != 0 { Err(io::Error::from_raw_os_error(errno)) } else { Ok(st) }
+}
+
+/// Closes every descriptor but `keep`, in a forked child: close_range(2) where the
+/// kernel has it (5.9+), else one close per possible descriptor.
+///
+/// # Safety
+/// Only for a forked child about to `_exit`: it pulls descriptors from under any code
+/// that still uses them.
+unsafe fn close_descriptors_except(keep: i32, open_max: i32) {
+    // SAFETY: plain syscalls; the caller guarantees nothing else uses the descriptors.
+    unsafe {
+        let below = keep > 0 && libc::syscall(libc::SYS_close_range, 0u32, (keep - 1) as u32, 0u32) == 0;
+        let above = libc::syscall(libc::SYS_close_range, (keep + 1) as u32, u32::MAX, 0u32) == 0;
+        if !(below || keep == 0) || !above {
+            for fd in (0..open_max).filter(|&fd| fd != keep) {
+                libc::close(fd);
+            }
+        }
     }
 }
 

@@ -145,7 +145,33 @@ fn hung_mount_inner() {
     let most = counts.iter().max().unwrap();
     assert!(*most <= baseline + stuck + last.len(), "threads before {baseline}, during {counts:?}");
     println!("hung_mount_inner: threads {baseline} before, {counts:?} during 20 passes, {now} after");
+    the_binary_reports_it_in_time(hung.path());
     drop(hung);
+}
+
+/// `ctop --once` and `--json` (run in this namespace, so they see the hung mount)
+/// finish in under 3 s and name the mount as not responding.
+fn the_binary_reports_it_in_time(mountpoint: &str) {
+    for mode in ["--once", "--json"] {
+        let started = Instant::now();
+        let output = Command::new(env!("CARGO_BIN_EXE_ctop")).args([mode, "--sample-ms", "1000"]).output().unwrap();
+        let took = started.elapsed();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(took < Duration::from_secs(3), "ctop {mode} took {took:?} with a hung mount");
+        let text = String::from_utf8(output.stdout).unwrap();
+        if mode == "--json" {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let fs = v["filesystems"].as_array().unwrap().iter().find(|f| f["mountpoint"] == mountpoint).unwrap();
+            assert_eq!(fs["state"], "not_responding");
+            let finding = v["findings"].as_array().unwrap().iter().find(|f| f["subject"] == mountpoint).unwrap();
+            assert_eq!(finding["severity"], "error");
+            assert_eq!(v["findings"][0]["subject"], mountpoint, "a hung mount is the first problem");
+        } else {
+            let line = text.lines().find(|l| l.contains("NOT RESPONDING")).unwrap_or_else(|| panic!("{text}"));
+            assert!(line.starts_with("!!"), "{line}");
+        }
+        println!("hung_mount_inner: ctop {mode} took {took:?}");
+    }
 }
 
 #[test]
