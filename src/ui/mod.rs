@@ -1,1 +1,43 @@
-//! The full-screen dashboard (ratatui + crossterm).
+//! The full-screen dashboard (ratatui + crossterm): one screen with the header, the
+//! problem lines, CPU, memory, filesystems, network, processes, repeated binaries and
+//! listening ports, fitted to the terminal's size.
+
+mod app;
+mod cpu;
+pub mod dashboard;
+mod disks;
+mod header;
+mod help;
+pub mod layout;
+mod memory;
+mod network;
+mod ports;
+mod problems;
+mod processes;
+pub mod table;
+mod terminal;
+mod text;
+pub mod theme;
+pub mod view;
+
+pub use app::{Action, on_key};
+pub use help::KEYS;
+pub use theme::{ColorMode, Theme};
+
+use std::io::IsTerminal;
+
+pub struct UiOptions {
+    pub color: ColorMode,
+    pub intervals: crate::snapshot::Intervals,
+    pub thresholds: crate::health::Thresholds,
+}
+
+/// Runs the dashboard until the user quits or a signal stops it; the terminal is given
+/// back in every case.
+pub fn run(source: crate::source::Source, options: UiOptions) -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!("ctop: not a terminal; use `ctop --once` for a text snapshot");
+    }
+    let theme = Theme { color: options.color.use_color(std::env::var_os("NO_COLOR").as_deref()) };
+    app::run(source, options, theme)
+}

@@ -1,0 +1,55 @@
+//! Listening ports: TCP listeners and bound UDP sockets with their address and, where
+//! the kernel lets us see it, the owning process; ordered by port.
+
+use crate::collect::ports::{ListeningSocket, Protocol};
+use crate::health::Severity;
+use crate::ui::dashboard::Screen;
+use crate::ui::table::{Column, Row, Table};
+use crate::ui::view::{Focus, View};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use std::net::IpAddr;
+
+const COLUMNS: [Column; 3] =
+    [Column::left("PROTO", 5, 0), Column::left("ADDRESS", 15, 0).growing(), Column::left("PROCESS", 12, 1)];
+
+pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
+    let sockets = &screen.snapshot.listening;
+    let mut order: Vec<&ListeningSocket> = sockets.iter().collect();
+    order.sort_by_key(|s| (s.port, s.protocol, s.address));
+    let tcp = sockets.iter().filter(|s| matches!(s.protocol, Protocol::Tcp | Protocol::Tcp6)).count();
+    let title = if area.width >= 40 {
+        format!(" Listening ports: {tcp} tcp, {} udp ", sockets.len() - tcp)
+    } else {
+        format!(" Ports {} ", sockets.len())
+    };
+    let table = Table {
+        title: Line::from(title),
+        columns: &COLUMNS,
+        len: order.len(),
+        empty: "none seen yet",
+        focused: view.focus == Focus::Ports,
+    };
+    table.render(area, buf, screen.theme, view.scroll(Focus::Ports), |i| row(order[i]));
+}
+
+fn row(socket: &ListeningSocket) -> Row<'_> {
+    let protocol = match socket.protocol {
+        Protocol::Tcp => "tcp",
+        Protocol::Tcp6 => "tcp6",
+        Protocol::Udp => "udp",
+        Protocol::Udp6 => "udp6",
+    };
+    let address = match socket.address {
+        IpAddr::V6(v6) => format!("[{v6}]:{}", socket.port),
+        IpAddr::V4(v4) => format!("{v4}:{}", socket.port),
+    };
+    let process = match (&socket.process, socket.pid) {
+        (Some(name), Some(pid)) => format!("{name}/{pid}"),
+        (Some(name), None) => name.clone(),
+        (None, Some(pid)) => pid.to_string(),
+        (None, None) => String::new(),
+    };
+    Row { severity: Severity::Ok, cells: vec![Span::raw(protocol), Span::raw(address), Span::raw(process)] }
+}
