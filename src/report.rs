@@ -1,2 +1,665 @@
-//! The non-interactive outputs: `--once` (plain text for incident notes) and
-//! `--json` (for scripts), from the same snapshot and findings as the screen.
+//! The non-interactive outputs, from the same snapshot and findings as the screen:
+//! `--once`, plain text 80 columns wide for incident notes (a `!`/`!!` marker on every
+//! warning/error so it survives without colour), and `--json` for scripts.
+
+use crate::collect::disks::Usage;
+use crate::collect::procs::ProcessRow;
+use crate::format;
+use crate::health::{Findings, Key, Severity};
+use crate::snapshot::Snapshot;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// The text report's width: what a console, an email and most ticket systems keep.
+const WIDTH: usize = 80;
+/// Rows of each process list in the reports.
+const TOP_PROCESSES: usize = 10;
+
+/// `!!` for an error, `!` for a warning, blank otherwise: the colour-free marker.
+pub fn marker(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "!!",
+        Severity::Warning => "!",
+        Severity::Ok => "",
+    }
+}
+
+/// Lines of text, each optionally coloured by its severity.
+struct Text {
+    out: String,
+    color: bool,
+}
+
+impl Text {
+    fn line(&mut self, severity: Severity, text: &str) {
+        let text = truncate(text, WIDTH);
+        let code = match severity {
+            Severity::Error => "31",
+            Severity::Warning => "33",
+            Severity::Ok => "",
+        };
+        if self.color && !code.is_empty() {
+            let _ = writeln!(self.out, "\x1b[{code}m{text}\x1b[0m");
+        } else {
+            let _ = writeln!(self.out, "{text}");
+        }
+    }
+
+    fn section(&mut self, title: &str) {
+        self.out.push('\n');
+        self.line(Severity::Ok, title);
+    }
+
+    /// `  label      value`, marked and coloured by `severity`.
+    fn field(&mut self, severity: Severity, label: &str, value: &str) {
+        self.line(severity, &format!("{:<2}{label:<11}{value}", marker(severity)));
+    }
+
+    /// A table: a header row, then rows whose first element is their severity.
+    fn table(&mut self, columns: &[Column], rows: &[(Severity, Vec<String>)]) {
+        let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
+        self.line(Severity::Ok, &format!("  {}", cells(columns, &header)));
+        for (severity, row) in rows {
+            self.line(*severity, &format!("{:<2}{}", marker(*severity), cells(columns, row)));
+        }
+    }
+}
+
+struct Column {
+    title: &'static str,
+    /// 0 = take what is left of the line.
+    width: usize,
+    right: bool,
+}
+
+const fn col(title: &'static str, width: usize, right: bool) -> Column {
+    Column { title, width, right }
+}
+
+fn cells(columns: &[Column], values: &[String]) -> String {
+    let mut line = String::new();
+    for (c, v) in columns.iter().zip(values) {
+        if c.width == 0 {
+            line.push_str(v);
+            continue;
+        }
+        let v = truncate(v, c.width);
+        if c.right {
+            let _ = write!(line, "{v:>w$} ", w = c.width);
+        } else {
+            let _ = write!(line, "{v:<w$} ", w = c.width);
+        }
+    }
+    line.trim_end().to_string()
+}
+
+/// Cuts to `max` characters, marking the cut with `…`.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+fn or_unknown(v: Option<impl ToString>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// The `--once` report. `color` adds ANSI colours (only for a terminal without NO_COLOR).
+pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
+    let mut t = Text { out: String::new(), color };
+    let host = or_unknown(s.host.hostname.as_deref());
+    t.line(Severity::Ok, &format!("ctop {} snapshot of {host}", env!("CARGO_PKG_VERSION")));
+
+    t.section("PROBLEMS");
+    if findings.problems.is_empty() {
+        t.line(Severity::Ok, "  none found");
+    }
+    for f in &findings.problems {
+        t.line(f.severity, &format!("{:<2}{}", marker(f.severity), f.message));
+    }
+
+    host_section(&mut t, s, findings);
+    cpu_section(&mut t, s, findings);
+    memory_section(&mut t, s, findings);
+    filesystems_section(&mut t, s, findings);
+    interfaces_section(&mut t, s, findings);
+    listening_section(&mut t, s);
+    processes_section(&mut t, s, findings);
+    t.out
+}
+
+fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    let h = &s.host;
+    t.section("HOST");
+    t.field(Severity::Ok, "hostname", &or_unknown(h.hostname.as_deref()));
+    t.field(Severity::Ok, "distro", &or_unknown(h.distro.pretty_name.as_deref().or(h.distro.name.as_deref())));
+    let kernel: Vec<&str> =
+        [&h.kernel_name, &h.kernel_release, &h.arch].into_iter().filter_map(|v| v.as_deref()).collect();
+    t.field(Severity::Ok, "kernel", &if kernel.is_empty() { "unknown".into() } else { kernel.join(" ") });
+    if let Some(v) = &h.kernel_version {
+        t.field(Severity::Ok, "", v);
+    }
+    t.field(Severity::Ok, "platform", &s.platform.describe());
+
+    let c = &s.time;
+    t.field(Severity::Ok, "local time", &format!("{} {} (UTC{})", c.local, c.zone, c.utc_offset));
+    t.field(Severity::Ok, "epoch", &c.epoch.to_string());
+    let uptime = c.uptime_seconds.map(format::duration);
+    t.field(findings.severity(&Key::Uptime), "uptime", &or_unknown(uptime));
+    if let (Some(local), Some(epoch)) = (&c.boot_local, c.boot_epoch) {
+        t.field(Severity::Ok, "booted", &format!("{local} (epoch {epoch})"));
+    }
+}
+
+fn cpu_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    let cpu = &s.cpu;
+    t.section("CPU");
+    t.field(Severity::Ok, "model", &or_unknown(cpu.model.model.as_deref()));
+    let mut topology = Vec::new();
+    if let Some(n) = cpu.model.sockets {
+        topology.push(format!("{n} socket{}", if n == 1 { "" } else { "s" }));
+    }
+    if let Some(n) = cpu.model.physical_cores {
+        topology.push(format!("{n} cores"));
+    }
+    topology.push(format!("{} logical CPUs", cpu.model.logical_cpus));
+    if let Some(mhz) = cpu.model.mhz {
+        topology.push(format!("{mhz:.0} MHz"));
+    }
+    t.field(Severity::Ok, "topology", &topology.join(", "));
+    match &cpu.total {
+        Some(u) => {
+            let busy = findings.severity(&Key::CpuBusy);
+            t.field(
+                busy,
+                "usage",
+                &format!(
+                    "{} busy: user {}, system {}",
+                    format::percent(u.busy()),
+                    format::percent(u.user),
+                    format::percent(u.system)
+                ),
+            );
+            let wait = findings.severity(&Key::IoWait).max(findings.severity(&Key::Steal));
+            t.field(wait, "", &format!("iowait {}, steal {}", format::percent(u.iowait), format::percent(u.steal)));
+        }
+        None => t.field(Severity::Ok, "usage", "unknown"),
+    }
+    match &cpu.load {
+        Some(l) => t.field(
+            findings.severity(&Key::Load),
+            "load",
+            &format!("{:.2} {:.2} {:.2} on {} CPUs", l.one, l.five, l.fifteen, cpu.model.logical_cpus),
+        ),
+        None => t.field(Severity::Ok, "load", "unknown"),
+    }
+    if !cpu.per_core.is_empty() {
+        let cores: Vec<String> =
+            cpu.per_core.iter().enumerate().map(|(i, u)| format!("{i}:{}", format::percent(u.busy()))).collect();
+        // Wrap the per-core list at the report width under its label.
+        let mut line = String::new();
+        let mut label = "per core";
+        for c in cores {
+            if 13 + line.len() + c.len() + 1 > WIDTH {
+                t.field(Severity::Ok, label, line.trim_end());
+                label = "";
+                line.clear();
+            }
+            line.push_str(&c);
+            line.push(' ');
+        }
+        t.field(Severity::Ok, label, line.trim_end());
+    }
+}
+
+fn memory_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("MEMORY");
+    match &s.memory {
+        Some(m) => {
+            let pct = if m.total_bytes > 0 { m.used_bytes as f64 * 100.0 / m.total_bytes as f64 } else { 0.0 };
+            t.field(
+                findings.severity(&Key::Memory),
+                "memory",
+                &format!(
+                    "{} used of {} ({}), {} available",
+                    format::bytes(m.used_bytes),
+                    format::bytes(m.total_bytes),
+                    format::percent(pct),
+                    format::bytes(m.available_bytes)
+                ),
+            );
+            t.field(
+                Severity::Ok,
+                "",
+                &format!("buffers {}, cache {}", format::bytes(m.buffers_bytes), format::bytes(m.cached_bytes)),
+            );
+        }
+        None => t.field(Severity::Ok, "memory", "unknown"),
+    }
+    match &s.swap {
+        Some(sw) if sw.total_bytes == 0 => t.field(Severity::Ok, "swap", "none"),
+        Some(sw) => t.field(
+            findings.severity(&Key::Swap),
+            "swap",
+            &format!("{} used of {}", format::bytes(sw.used_bytes), format::bytes(sw.total_bytes)),
+        ),
+        None => t.field(Severity::Ok, "swap", "unknown"),
+    }
+    let l = &s.limits;
+    if l.memory_max_bytes.is_some() || l.cpu_quota_cpus.is_some() {
+        let mem = l.memory_max_bytes.map(format::bytes).unwrap_or_else(|| "unlimited".into());
+        let cpu = l.cpu_quota_cpus.map(|c| format!("{c:.2} CPUs")).unwrap_or_else(|| "unlimited".into());
+        t.field(Severity::Ok, "container", &format!("memory limit {mem}, CPU limit {cpu}"));
+    }
+    let p = &s.pressure;
+    let pct = |v: Option<f64>| v.map(format::percent).unwrap_or_else(|| "-".into());
+    if p.cpu_some.is_some() || p.memory_some.is_some() || p.io_some.is_some() {
+        t.field(
+            findings.severity(&Key::Pressure),
+            "pressure",
+            &format!(
+                "cpu {}  memory {} (full {})  io {} (full {})",
+                pct(p.cpu_some),
+                pct(p.memory_some),
+                pct(p.memory_full),
+                pct(p.io_some),
+                pct(p.io_full)
+            ),
+        );
+    }
+    if let Some(n) = s.oom_kills.since_boot {
+        t.field(findings.severity(&Key::OomKills), "OOM kills", &format!("{n} since boot"));
+    }
+}
+
+fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("FILESYSTEMS");
+    let columns = [
+        col("MOUNT", 18, false),
+        col("TYPE", 7, false),
+        col("SIZE", 6, true),
+        col("USED", 6, true),
+        col("AVAIL", 6, true),
+        col("USE%", 4, true),
+        col("INODE%", 6, true),
+        col("DEVICE", 0, false),
+    ];
+    let rows: Vec<(Severity, Vec<String>)> = s
+        .filesystems
+        .iter()
+        .map(|fs| {
+            let mp = &fs.mountpoint;
+            let severity = findings
+                .severity(&Key::FsSpace(mp.clone()))
+                .max(findings.severity(&Key::FsInodes(mp.clone())))
+                .max(findings.severity(&Key::Mount(mp.clone())));
+            let mut notes: Vec<&str> = Vec::new();
+            let hung;
+            if fs.read_only {
+                notes.push("ro");
+            }
+            if fs.device_missing {
+                notes.push("DEVICE MISSING");
+            }
+            let mut row = vec![mp.clone(), fs.fstype.clone()];
+            match &fs.usage {
+                Usage::Measured(u) => row.extend([
+                    format::bytes_short(u.size_bytes),
+                    format::bytes_short(u.used_bytes),
+                    format::bytes_short(u.avail_bytes),
+                    u.use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
+                    u.inode_use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
+                ]),
+                Usage::NotResponding { waiting_secs } => {
+                    row.extend(["NOT RESPONDING".into(), String::new(), String::new(), String::new(), String::new()]);
+                    hung = format!("no answer for {waiting_secs:.0}s");
+                    notes.push(&hung);
+                }
+                Usage::Unavailable { reason } => {
+                    row.extend(["unavailable".into(), String::new(), String::new(), String::new(), String::new()]);
+                    notes.push(reason);
+                }
+            }
+            let device =
+                if notes.is_empty() { fs.device.clone() } else { format!("{} ({})", fs.device, notes.join(", ")) };
+            row.push(device);
+            (severity, row)
+        })
+        .collect();
+    t.table(&columns, &rows);
+}
+
+fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("INTERFACES");
+    let columns = [
+        col("NAME", 12, false),
+        col("STATE", 7, false),
+        col("CABLE", 5, false),
+        col("SPEED", 9, true),
+        col("MTU", 5, true),
+        col("RX/s", 10, true),
+        col("TX/s", 10, true),
+        col("MAC", 0, false),
+    ];
+    let mut rows = Vec::new();
+    for i in &s.interfaces {
+        let severity = findings.severity(&Key::Interface(i.name.clone()));
+        let cable = match i.carrier {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "-",
+        };
+        let rate = |f: fn(&crate::collect::net::NetRates) -> f64| {
+            i.rates.as_ref().map(|r| format::bit_rate(f(r))).unwrap_or_else(|| "-".into())
+        };
+        rows.push((
+            severity,
+            vec![
+                i.name.clone(),
+                i.operstate.clone(),
+                cable.into(),
+                i.speed_mbps.map(format::link_speed).unwrap_or_else(|| "-".into()),
+                i.mtu.map(|m| m.to_string()).unwrap_or_default(),
+                rate(|r| r.rx_bytes_per_s),
+                rate(|r| r.tx_bytes_per_s),
+                i.mac.clone().unwrap_or_default(),
+            ],
+        ));
+        for a in &i.addresses {
+            rows.push((Severity::Ok, vec![String::new(), format!("{a}")]));
+        }
+        if let Some(c) = &i.counters {
+            let totals = format!(
+                "total rx {} tx {}, errors {}, dropped {}",
+                format::bytes(c.rx_bytes),
+                format::bytes(c.tx_bytes),
+                c.rx_errors + c.tx_errors,
+                c.rx_dropped + c.tx_dropped
+            );
+            rows.push((Severity::Ok, vec![String::new(), totals]));
+        }
+    }
+    // Address and totals rows span the columns after the name.
+    let wide = [col("", 12, false), col("", 0, false)];
+    table_with_continuations(t, &columns, &wide, &rows);
+}
+
+/// A table whose two-cell rows are continuation lines laid out by `wide`.
+fn table_with_continuations(t: &mut Text, columns: &[Column], wide: &[Column], rows: &[(Severity, Vec<String>)]) {
+    let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
+    t.line(Severity::Ok, &format!("  {}", cells(columns, &header)));
+    for (severity, row) in rows {
+        let layout = if row.len() == 2 { wide } else { columns };
+        t.line(*severity, &format!("{:<2}{}", marker(*severity), cells(layout, row)));
+    }
+}
+
+fn listening_section(t: &mut Text, s: &Snapshot) {
+    t.section("LISTENING");
+    let columns = [col("PROTO", 5, false), col("ADDRESS", 39, false), col("PORT", 5, true), col("PROCESS", 0, false)];
+    let rows: Vec<(Severity, Vec<String>)> = s
+        .listening
+        .iter()
+        .map(|l| {
+            let owner = match (l.pid, &l.process) {
+                (Some(pid), Some(name)) => format!("{name} ({pid})"),
+                (Some(pid), None) => pid.to_string(),
+                _ => "-".into(),
+            };
+            let proto = serde_json::to_value(l.protocol).ok().and_then(|v| v.as_str().map(String::from));
+            (Severity::Ok, vec![proto.unwrap_or_default(), l.address.to_string(), l.port.to_string(), owner])
+        })
+        .collect();
+    t.table(&columns, &rows);
+}
+
+fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("PROCESSES");
+    let Some(p) = &s.processes else {
+        t.field(Severity::Ok, "processes", "unknown");
+        return;
+    };
+    t.field(
+        findings.severity(&Key::Zombies),
+        "total",
+        &format!(
+            "{} processes ({} kernel threads), {} threads, scanned in {} ms",
+            p.total,
+            p.kernel_threads,
+            p.threads,
+            p.scan_duration.as_millis()
+        ),
+    );
+    t.field(
+        findings.severity(&Key::Zombies),
+        "states",
+        &format!(
+            "{} running, {} sleeping, {} blocked (D), {} stopped, {} zombie",
+            p.running, p.sleeping, p.blocked, p.stopped, p.zombie
+        ),
+    );
+    let columns = [
+        col("PID", 7, true),
+        col("USER", 9, false),
+        col("CPU%", 5, true),
+        col("RSS", 6, true),
+        col("NAME", 15, false),
+        col("COMMAND", 0, false),
+    ];
+    let row = |r: &ProcessRow| {
+        (
+            Severity::Ok,
+            vec![
+                r.pid.to_string(),
+                r.user.to_string(),
+                r.cpu_percent.map(|c| format!("{c:.1}")).unwrap_or_else(|| "-".into()),
+                format::bytes_short(r.rss_bytes),
+                r.name.to_string(),
+                r.cmdline.to_string(),
+            ],
+        )
+    };
+    t.line(Severity::Ok, "  top by CPU");
+    t.table(&columns, &p.top_by_cpu(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
+    t.line(Severity::Ok, "  top by memory");
+    t.table(&columns, &p.top_by_memory(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
+    t.line(Severity::Ok, "  most repeated");
+    let rows: Vec<(Severity, Vec<String>)> = p
+        .repeated
+        .iter()
+        .take(TOP_PROCESSES)
+        .map(|r| (findings.severity(&Key::Repeated(r.name.to_string())), vec![r.count.to_string(), r.name.to_string()]))
+        .collect();
+    t.table(&[col("COUNT", 7, true), col("EXECUTABLE", 0, false)], &rows);
+}
+
+// ---- JSON ----------------------------------------------------------------------
+
+/// The `--json` document. Field names are a stable interface (README "JSON fields"):
+/// add fields, never rename them.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    ctop_version: &'static str,
+    host: &'a crate::collect::host::Host,
+    platform: JsonPlatform<'a>,
+    time: &'a crate::collect::clock::Clock,
+    cpu: JsonCpu<'a>,
+    memory: &'a Option<crate::collect::memory::Memory>,
+    swap: &'a Option<crate::collect::memory::Swap>,
+    container_limits: &'a crate::collect::limits::ContainerLimits,
+    pressure: &'a crate::collect::pressure::Pressure,
+    oom_kills: &'a crate::collect::pressure::OomKills,
+    filesystems: Vec<JsonFilesystem<'a>>,
+    interfaces: Vec<JsonInterface<'a>>,
+    listening: &'a [crate::collect::ports::ListeningSocket],
+    processes: Option<JsonProcesses<'a>>,
+    findings: &'a [crate::health::Finding],
+}
+
+#[derive(Serialize)]
+struct JsonPlatform<'a> {
+    #[serde(flatten)]
+    platform: &'a crate::collect::platform::Platform,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct JsonCpu<'a> {
+    model: &'a Option<String>,
+    sockets: Option<usize>,
+    physical_cores: Option<usize>,
+    logical_cpus: usize,
+    mhz: Option<f64>,
+    /// 1, 5 and 15 minutes.
+    load: Option<[f64; 3]>,
+    usage: &'a Option<crate::collect::cpu::CpuUsage>,
+    busy_percent: Option<f64>,
+    per_core: &'a [crate::collect::cpu::CpuUsage],
+}
+
+#[derive(Serialize)]
+struct JsonFilesystem<'a> {
+    mountpoint: &'a str,
+    device: &'a str,
+    fstype: &'a str,
+    read_only: bool,
+    remounted_read_only: bool,
+    device_missing: bool,
+    /// `ok`, `not_responding` or `unavailable`.
+    state: &'static str,
+    size_bytes: Option<u64>,
+    used_bytes: Option<u64>,
+    avail_bytes: Option<u64>,
+    use_percent: Option<f64>,
+    inodes_total: Option<u64>,
+    inodes_used: Option<u64>,
+    inodes_free: Option<u64>,
+    inodes_use_percent: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonInterface<'a> {
+    name: &'a str,
+    kind: &'a str,
+    operstate: &'a str,
+    admin_up: bool,
+    carrier: Option<bool>,
+    speed_mbps: Option<u32>,
+    duplex: &'a Option<String>,
+    mtu: Option<u32>,
+    mac: &'a Option<String>,
+    addresses: Vec<String>,
+    rx_bytes_per_s: Option<f64>,
+    tx_bytes_per_s: Option<f64>,
+    counters: &'a Option<crate::collect::net::NetCounters>,
+}
+
+#[derive(Serialize)]
+struct JsonProcesses<'a> {
+    total: usize,
+    running: usize,
+    sleeping: usize,
+    blocked: usize,
+    stopped: usize,
+    zombie: usize,
+    threads: usize,
+    kernel_threads: usize,
+    top_cpu: Vec<&'a ProcessRow>,
+    top_memory: Vec<&'a ProcessRow>,
+    repeated: &'a [crate::collect::procs::Repeated],
+}
+
+/// The `--json` document, pretty-printed, with a final newline.
+pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
+    let report = JsonReport {
+        ctop_version: env!("CARGO_PKG_VERSION"),
+        host: &s.host,
+        platform: JsonPlatform { platform: &s.platform, description: s.platform.describe() },
+        time: &s.time,
+        cpu: JsonCpu {
+            model: &s.cpu.model.model,
+            sockets: s.cpu.model.sockets,
+            physical_cores: s.cpu.model.physical_cores,
+            logical_cpus: s.cpu.model.logical_cpus,
+            mhz: s.cpu.model.mhz,
+            load: s.cpu.load.map(|l| [l.one, l.five, l.fifteen]),
+            usage: &s.cpu.total,
+            busy_percent: s.cpu.total.map(|u| u.busy()),
+            per_core: &s.cpu.per_core,
+        },
+        memory: &s.memory,
+        swap: &s.swap,
+        container_limits: &s.limits,
+        pressure: &s.pressure,
+        oom_kills: &s.oom_kills,
+        filesystems: s.filesystems.iter().map(json_filesystem).collect(),
+        interfaces: s
+            .interfaces
+            .iter()
+            .map(|i| JsonInterface {
+                name: &i.name,
+                kind: &i.kind,
+                operstate: &i.operstate,
+                admin_up: i.admin_up,
+                carrier: i.carrier,
+                speed_mbps: i.speed_mbps,
+                duplex: &i.duplex,
+                mtu: i.mtu,
+                mac: &i.mac,
+                addresses: i.addresses.iter().map(ToString::to_string).collect(),
+                rx_bytes_per_s: i.rates.map(|r| r.rx_bytes_per_s),
+                tx_bytes_per_s: i.rates.map(|r| r.tx_bytes_per_s),
+                counters: &i.counters,
+            })
+            .collect(),
+        listening: &s.listening,
+        processes: s.processes.as_deref().map(|p| JsonProcesses {
+            total: p.total,
+            running: p.running,
+            sleeping: p.sleeping,
+            blocked: p.blocked,
+            stopped: p.stopped,
+            zombie: p.zombie,
+            threads: p.threads,
+            kernel_threads: p.kernel_threads,
+            top_cpu: p.top_by_cpu(TOP_PROCESSES),
+            top_memory: p.top_by_memory(TOP_PROCESSES),
+            repeated: &p.repeated,
+        }),
+        findings: &findings.problems,
+    };
+    let mut text = serde_json::to_string_pretty(&report)?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn json_filesystem(fs: &crate::collect::disks::Filesystem) -> JsonFilesystem<'_> {
+    let measured = match &fs.usage {
+        Usage::Measured(u) => Some(u),
+        _ => None,
+    };
+    JsonFilesystem {
+        mountpoint: &fs.mountpoint,
+        device: &fs.device,
+        fstype: &fs.fstype,
+        read_only: fs.read_only,
+        remounted_read_only: fs.remounted_read_only,
+        device_missing: fs.device_missing,
+        state: match fs.usage {
+            Usage::Measured(_) => "ok",
+            Usage::NotResponding { .. } => "not_responding",
+            Usage::Unavailable { .. } => "unavailable",
+        },
+        size_bytes: measured.map(|u| u.size_bytes),
+        used_bytes: measured.map(|u| u.used_bytes),
+        avail_bytes: measured.map(|u| u.avail_bytes),
+        use_percent: measured.and_then(|u| u.use_percent()),
+        inodes_total: measured.map(|u| u.inodes_total),
+        inodes_used: measured.map(|u| u.inodes_used),
+        inodes_free: measured.map(|u| u.inodes_free),
+        inodes_use_percent: measured.and_then(|u| u.inode_use_percent()),
+    }
+}

@@ -169,7 +169,11 @@ fn read_model(source: &Source) -> CpuModel {
     let model = blocks
         .iter()
         .find_map(|b| field(b, &["model name", "cpu model", "cpu", "Hardware", "machine", "uarch"]))
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .or_else(|| {
+            let first = processors.first()?;
+            arm_model(field(first, &["CPU implementer"])?, field(first, &["CPU part"])?)
+        });
 
     let sockets: HashSet<&str> = processors.iter().filter_map(|b| field(b, &["physical id"])).collect();
     let cores: HashSet<(&str, &str)> =
@@ -181,7 +185,7 @@ fn read_model(source: &Source) -> CpuModel {
         .read("/sys/devices/system/cpu/online")
         .ok()
         .and_then(|s| count_cpu_list(&s))
-        .or((!processors.is_empty()).then_some(processors.len()))
+        // /proc/stat has one short line per online CPU: harder to cut short than cpuinfo.
         .or_else(|| {
             let stat = source.read("/proc/stat").ok()?;
             let n = stat
@@ -190,8 +194,56 @@ fn read_model(source: &Source) -> CpuModel {
                 .count();
             (n > 0).then_some(n)
         })
+        .or((!processors.is_empty()).then_some(processors.len()))
         .unwrap_or(1);
     CpuModel { model, sockets, physical_cores, logical_cpus, mhz: None }
+}
+
+/// arm64's `/proc/cpuinfo` names no model, only the implementer and part numbers;
+/// these are the cores servers and boards commonly run (the names `lscpu` prints).
+fn arm_model(implementer: &str, part: &str) -> Option<String> {
+    let implementer = u32::from_str_radix(implementer.trim_start_matches("0x"), 16).ok()?;
+    let part_number = u32::from_str_radix(part.trim_start_matches("0x"), 16).ok()?;
+    let vendor = match implementer {
+        0x41 => "ARM",
+        0x42 => "Broadcom",
+        0x43 => "Cavium",
+        0x46 => "Fujitsu",
+        0x48 => "HiSilicon",
+        0x4e => "NVIDIA",
+        0x50 => "APM",
+        0x51 => "Qualcomm",
+        0x61 => "Apple",
+        0xc0 => "Ampere",
+        _ => return Some(format!("arm64 implementer {implementer:#x} part {part_number:#x}")),
+    };
+    let core = match (implementer, part_number) {
+        (0x41, 0xd03) => "Cortex-A53",
+        (0x41, 0xd04) => "Cortex-A35",
+        (0x41, 0xd05) => "Cortex-A55",
+        (0x41, 0xd07) => "Cortex-A57",
+        (0x41, 0xd08) => "Cortex-A72",
+        (0x41, 0xd09) => "Cortex-A73",
+        (0x41, 0xd0a) => "Cortex-A75",
+        (0x41, 0xd0b) => "Cortex-A76",
+        (0x41, 0xd0c) => "Neoverse-N1",
+        (0x41, 0xd0d) => "Cortex-A77",
+        (0x41, 0xd40) => "Neoverse-V1",
+        (0x41, 0xd41) => "Cortex-A78",
+        (0x41, 0xd44) => "Cortex-X1",
+        (0x41, 0xd46) => "Cortex-A510",
+        (0x41, 0xd47) => "Cortex-A710",
+        (0x41, 0xd48) => "Cortex-X2",
+        (0x41, 0xd49) => "Neoverse-N2",
+        (0x41, 0xd4f) => "Neoverse-V2",
+        (0x41, 0xd80) => "Cortex-A520",
+        (0x41, 0xd81) => "Cortex-A720",
+        (0x41, 0xd8e) => "Neoverse-N3",
+        (0xc0, 0xac3) => "Ampere-1",
+        (0xc0, 0xac4) => "Ampere-1a",
+        _ => return Some(format!("{vendor} part {part_number:#x}")),
+    };
+    Some(format!("{vendor} {core}"))
 }
 
 /// Where `/proc/cpuinfo` has no `physical id`/`core id` (ARM, POWER), the topology

@@ -36,7 +36,8 @@ pub struct UiOptions {
 /// back in every case.
 pub fn run(source: crate::source::Source, options: UiOptions) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        anyhow::bail!("ctop: not a terminal; use `ctop --once` for a text snapshot");
+        // main prints it as "ctop: <message>".
+        anyhow::bail!("not a terminal; use `ctop --once` for a text snapshot");
     }
     let theme = Theme { color: options.color.use_color(std::env::var_os("NO_COLOR").as_deref()) };
     app::run(source, options, theme)
