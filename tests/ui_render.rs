@@ -384,15 +384,20 @@ fn the_identity_snapshot_alone_draws_a_full_frame() {
 
 #[test]
 fn too_small_says_so_and_never_panics() {
-    for (w, h) in [(1, 1), (2, 1), (20, 5), (75, 24), (80, 13)] {
+    for (w, h) in [(1, 1), (2, 1), (20, 5), (40, 10), (75, 24), (80, 13)] {
         let buf = render(w, h);
-        let text = screen_text(&buf);
-        if w >= 20 {
-            assert!(text.contains("ctop needs"), "{w}x{h}: {text}");
-        }
+        let lines = lines(&buf);
+        let text = lines.join("\n");
         if w >= 70 {
-            assert!(text.contains(&format!("this terminal is {w}×{h}")), "{text}");
+            assert_eq!(lines[h as usize / 2].trim(), format!("ctop needs at least 76×14, this terminal is {w}×{h}"));
+        } else if w >= 30 {
+            assert_eq!(lines[h as usize / 2].trim(), format!("need 76×14, have {w}×{h}"));
         }
+        assert_eq!(
+            text.chars().filter(|c| !c.is_whitespace()).count(),
+            lines[h as usize / 2].replace(' ', "").chars().count(),
+            "one line only"
+        );
     }
     // 79×23 still fits the whole dashboard, a little shorter.
     let text = screen_text(&render(79, 23));

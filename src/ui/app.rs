@@ -9,7 +9,7 @@ use crate::snapshot::{Collectors, Snapshot};
 use crate::ui::UiOptions;
 use crate::ui::dashboard::{self, Screen};
 use crate::ui::table::Motion;
-use crate::ui::terminal;
+use crate::ui::terminal::{self, Wake};
 use crate::ui::theme::Theme;
 use crate::ui::view::{SortBy, View};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -87,9 +87,6 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     let mut dirty = true;
     let mut shown_second = 0;
     loop {
-        if terminal::stop_requested() {
-            return Ok(());
-        }
         let mut changed = false;
         // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
         while let Ok(update) = collectors.updates.try_recv() {
@@ -112,22 +109,35 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
         }
 
         let to_next_second = Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos()));
-        // An error reading the terminal means it is gone (SIGHUP follows): stop.
-        let Ok(ready) = event::poll(TICK.min(to_next_second)) else { return Ok(()) };
-        if !ready {
-            continue;
+        match terminal::wait(TICK.min(to_next_second)) {
+            Wake::Stop => return Ok(()),
+            Wake::Resized => {
+                dirty = true;
+                continue;
+            }
+            Wake::Timeout => continue,
+            Wake::Input => {}
         }
-        let Ok(event) = event::read() else { return Ok(()) };
-        match event {
-            Event::Key(key) => match on_key(&mut view, key) {
-                Action::Quit => return Ok(()),
-                Action::Rescan => collectors.rescan_processes(),
-                Action::None => {}
-            },
-            Event::Resize(..) => {}
-            _ => continue,
+        // Everything crossterm can parse from what was typed (several keys may have
+        // come in one read). An error reading the terminal means it is gone: stop.
+        loop {
+            match event::poll(Duration::ZERO) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => return Ok(()),
+            }
+            let Ok(event) = event::read() else { return Ok(()) };
+            match event {
+                Event::Key(key) => match on_key(&mut view, key) {
+                    Action::Quit => return Ok(()),
+                    Action::Rescan => collectors.rescan_processes(),
+                    Action::None => {}
+                },
+                Event::Resize(..) => {}
+                _ => continue,
+            }
+            dirty = true;
         }
-        dirty = true;
     }
 }
 

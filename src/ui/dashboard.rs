@@ -55,7 +55,13 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
 }
 
 fn too_small(buf: &mut Buffer, area: Rect, theme: Theme) {
-    let text = format!("ctop needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this terminal is {}×{}", area.width, area.height);
+    let (w, h) = (area.width, area.height);
+    let long = format!("ctop needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this terminal is {w}×{h}");
+    let text = if long.chars().count() <= w as usize {
+        long
+    } else {
+        format!("need {MIN_WIDTH}×{MIN_HEIGHT}, have {w}×{h}")
+    };
     let width = text.chars().count() as u16;
     let x = area.x + area.width.saturating_sub(width) / 2;
     let y = area.y + area.height / 2;

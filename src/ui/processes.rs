@@ -38,8 +38,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     };
     let title = title(Some(processes), area.width, screen, view);
     let zombie = screen.findings.severity(&Key::Zombies);
+    let empty = if view.filter.text.is_empty() { "none" } else { "no process matches" };
     let (order, scroll) = view.process_table(processes);
-    let table = Table { title, columns: &COLUMNS, len: order.len(), empty: "no process matches", focused };
+    let table = Table { title, columns: &COLUMNS, len: order.len(), empty, focused };
     table.render(area, buf, theme, scroll, |i| row(&processes.list[order[i] as usize], zombie, screen));
 }
 
