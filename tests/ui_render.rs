@@ -15,8 +15,9 @@ use ctop::collect::procs::{ProcessRow, Processes, Repeated};
 use ctop::health::{Finding, Findings, Key, Severity};
 use ctop::snapshot::Snapshot;
 use ctop::ui::dashboard::{Screen, draw};
+use ctop::ui::table::Motion;
 use ctop::ui::theme::Theme;
-use ctop::ui::view::View;
+use ctop::ui::view::{SortBy, View};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -428,4 +429,47 @@ fn print_screens() {
     for (w, h) in [(80, 24), (120, 40), (250, 70)] {
         println!("{w}x{h}\n{}\n", screen_text(&render(w, h)));
     }
+}
+
+#[test]
+fn the_focused_table_scrolls_and_shows_where_it_is() {
+    let snapshot = sick_server();
+    let findings = sick_findings();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut view = View::default();
+    let mut draw_now = |view: &mut View| {
+        let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+        terminal.draw(|frame| draw(frame, &screen, view)).unwrap();
+        screen_text(terminal.backend().buffer())
+    };
+    let first = draw_now(&mut view);
+    assert!(first.contains("1-8/203") && first.contains("worker-000"), "{first}");
+    view.scroll_focused(Motion::PageDown);
+    let second = draw_now(&mut view);
+    assert!(second.contains("9-16/203") && !second.contains("worker-000"), "{second}");
+    view.scroll_focused(Motion::End);
+    assert!(draw_now(&mut view).contains("196-203/203"));
+
+    // Tab moves focus to the filesystems; the processes keep their place.
+    view.move_focus(1);
+    view.scroll_focused(Motion::Down);
+    let third = draw_now(&mut view);
+    assert!(third.contains("2-8/33") && third.contains("196-203/203"), "{third}");
+}
+
+#[test]
+fn sorting_by_memory_and_filtering_by_name() {
+    let snapshot = sick_server();
+    let findings = sick_findings();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut view = View::default();
+    view.sort_by(SortBy::Memory);
+    view.filter.text = "worker-11".into();
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+    terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
+    let rows: Vec<String> = lines(terminal.backend().buffer()).into_iter().filter(|l| l.contains("worker-")).collect();
+    let names: Vec<&str> =
+        rows.iter().filter_map(|l| l.split_whitespace().find(|w| w.starts_with("worker-"))).collect();
+    assert_eq!(names, (110..120).map(|i| format!("worker-{i}")).collect::<Vec<_>>(), "{rows:?}");
+    assert!(screen_text(terminal.backend().buffer()).contains("by mem"));
 }

@@ -2,6 +2,7 @@
 //! problem lines, CPU, memory, filesystems, network, processes, repeated binaries and
 //! listening ports, fitted to the terminal's size.
 
+mod ansi16;
 mod app;
 mod cpu;
 pub mod dashboard;

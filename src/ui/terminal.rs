@@ -10,6 +10,7 @@
 //! the hangup land while crossterm is reading, the SIGHUP handler puts an empty pipe
 //! in place of stdin, which ends crossterm's loop.
 
+use crate::ui::ansi16::Ansi16;
 use crossterm::cursor::{Hide, Show};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
@@ -20,8 +21,9 @@ use std::os::fd::{AsRawFd, IntoRawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
-/// One write per frame: a frame is far larger than stdout's line buffer.
-pub type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// One write per frame (a frame is far larger than stdout's line buffer), in the 16
+/// basic colour codes.
+pub type Screen = Terminal<CrosstermBackend<BufWriter<Ansi16<Stdout>>>>;
 
 /// Whether the terminal is ours to give back (so restoring twice does nothing).
 static TAKEN: AtomicBool = AtomicBool::new(false);
@@ -56,7 +58,7 @@ pub fn take() -> io::Result<Taken> {
     install_panic_hook();
     TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout());
+    let mut out = BufWriter::with_capacity(64 * 1024, Ansi16::new(io::stdout()));
     crossterm::execute!(out, EnterAlternateScreen, Hide)?;
     match Terminal::new(CrosstermBackend::new(out)) {
         Ok(terminal) => Ok(Taken { terminal }),
