@@ -57,7 +57,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
         when.push(Segment::new(1, spans));
     }
     if let Some(boot) = &t.boot_local {
-        when.push(Segment::new(2, vec![label("boot "), Span::raw(boot.clone())]));
+        // Narrow: `11-21 10:03` (month, day, minutes) keeps the boot time on an 80-column line.
+        let boot = if width < 100 { boot.get(5..16).unwrap_or(boot) } else { boot };
+        when.push(Segment::new(2, vec![label("boot "), Span::raw(boot.to_string())]));
     }
     if let Some(boot_epoch) = t.boot_epoch {
         when.push(Segment::new(4, vec![label("boot epoch "), Span::raw(boot_epoch.to_string())]));
