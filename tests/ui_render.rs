@@ -380,6 +380,7 @@ fn the_identity_snapshot_alone_draws_a_full_frame() {
     for (w, h) in [(80, 24), (250, 70)] {
         let text = screen_text(&render_with(w, h, &snapshot, &Findings::default(), Theme::COLOR));
         assert!(text.contains("web-01") && text.contains("Filesystems") && text.contains("Processes"), "{text}");
+        assert!(text.contains("collecting…") && !text.contains("no problems"), "no verdict before data: {text}");
     }
 }
 

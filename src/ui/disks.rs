@@ -30,6 +30,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         columns: &COLUMNS,
         len: filesystems.len(),
         empty: "none measured yet",
+        judged: true,
         focused: view.focus == Focus::Filesystems,
     };
     table.render(area, buf, screen.theme, view.scroll(Focus::Filesystems), |i| row(&filesystems[i], screen));

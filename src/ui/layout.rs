@@ -114,7 +114,7 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     // state, address, rates) and the filesystems the rest.
     let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { w * 45 / 100 };
     let (filesystems, network) = split_columns(upper, fs_width);
-    let side_width = if w < 120 { 28 } else { (w / 4).clamp(30, 60) };
+    let side_width = (w / 4).clamp(30, 60);
     let (processes, side) = split_columns(lower, w - side_width - 1);
     let repeated_height =
         side_split(side.height, TABLE_CHROME + rows(counts.repeated), TABLE_CHROME + rows(counts.ports));

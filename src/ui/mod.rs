@@ -21,8 +21,6 @@ mod text;
 pub mod theme;
 pub mod view;
 
-pub use app::{Action, on_key};
-pub use help::KEYS;
 pub use theme::{ColorMode, Theme};
 
 use std::io::IsTerminal;

@@ -78,6 +78,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         columns: &COLUMNS,
         len: lines.len(),
         empty: "no interfaces read yet",
+        judged: true,
         focused: view.focus == Focus::Network,
     };
     table.render(area, buf, screen.theme, view.scroll(Focus::Network), |n| match lines[n] {

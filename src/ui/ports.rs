@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
 const COLUMNS: [Column; 3] =
-    [Column::left("PROTO", 5, 0), Column::left("ADDRESS", 15, 0).growing(), Column::left("PROCESS", 12, 1)];
+    [Column::left("PROTO", 5, 0), Column::left("ADDRESS", 13, 0).growing(), Column::left("PROCESS", 10, 1)];
 
 pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let sockets = &screen.snapshot.listening;
@@ -30,6 +30,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         len: order.len(),
         empty: "none seen yet",
         focused: view.focus == Focus::Ports,
+        judged: false,
     };
     table.render(area, buf, screen.theme, view.scroll(Focus::Ports), |i| row(order[i]));
 }

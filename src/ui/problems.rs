@@ -10,6 +10,11 @@ use ratatui::text::{Line, Span};
 pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
     let theme = screen.theme;
     let problems = &screen.findings.problems;
+    if screen.snapshot.time.epoch == 0 {
+        // Nothing measured yet: no verdict either.
+        buf.set_string(area.x, area.y, "collecting…", theme.dim());
+        return;
+    }
     if problems.is_empty() {
         let line = Line::from(vec![Span::styled("ok", theme.good()), Span::raw("  no problems found")]);
         buf.set_line(area.x, area.y, &line, area.width);

@@ -32,7 +32,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let focused = view.focus == Focus::Processes;
     let Some(processes) = &screen.snapshot.processes else {
         let title = title(None, area.width, screen, view);
-        let table = Table { title, columns: &COLUMNS, len: 0, empty: "scanning…", focused };
+        let table = Table { title, columns: &COLUMNS, len: 0, empty: "scanning…", focused, judged: true };
         table.render(area, buf, theme, view.scroll(Focus::Processes), |_| unreachable!("an empty table has no rows"));
         return;
     };
@@ -40,7 +40,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let zombie = screen.findings.severity(&Key::Zombies);
     let empty = if view.filter.text.is_empty() { "none" } else { "no process matches" };
     let (order, scroll) = view.process_table(processes);
-    let table = Table { title, columns: &COLUMNS, len: order.len(), empty, focused };
+    let table = Table { title, columns: &COLUMNS, len: order.len(), empty, focused, judged: true };
     table.render(area, buf, theme, scroll, |i| row(&processes.list[order[i] as usize], zombie, screen));
 }
 
@@ -108,6 +108,7 @@ pub fn draw_repeated(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut V
         len: repeated.len(),
         empty: if screen.snapshot.processes.is_some() { "none" } else { "scanning…" },
         focused: false,
+        judged: true,
     };
     table.render(area, buf, theme, &mut view.repeated_scroll, |i| {
         let r = &repeated[i];

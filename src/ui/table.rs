@@ -105,6 +105,8 @@ pub struct Table<'a> {
     /// What an empty table says (`none`, `scanning…`).
     pub empty: &'a str,
     pub focused: bool,
+    /// Whether rows can be judged: only then is there a column for the markers.
+    pub judged: bool,
 }
 
 impl Table<'_> {
@@ -136,19 +138,23 @@ impl Table<'_> {
             return;
         }
 
-        let placed = place_columns(self.columns, inner.width.saturating_sub(MARKER_WIDTH));
+        let marker_width = if self.judged { MARKER_WIDTH } else { 0 };
+        let placed = place_columns(self.columns, inner.width.saturating_sub(marker_width));
         let header: Vec<Span> = self.columns.iter().map(|c| Span::styled(c.title, theme.label())).collect();
-        draw_cells(buf, inner.x, inner.y, self.columns, &placed, &header);
+        let cells_x = inner.x + marker_width;
+        draw_cells(buf, cells_x, inner.y, self.columns, &placed, &header);
 
         if self.len == 0 && inner.height > 1 {
-            buf.set_stringn(inner.x + MARKER_WIDTH, inner.y + 1, self.empty, inner.width as usize, theme.dim());
+            buf.set_stringn(cells_x, inner.y + 1, self.empty, inner.width as usize, theme.dim());
         }
         let end = (scroll.offset + page).min(self.len);
         for (y, index) in (inner.y + 1..).zip(scroll.offset..end) {
             let Row { severity, cells } = row(index);
             let marker = Theme::marker(severity);
-            draw_cells(buf, inner.x, y, self.columns, &placed, &cells);
-            buf.set_string(inner.x, y, marker, theme.severity(severity));
+            draw_cells(buf, cells_x, y, self.columns, &placed, &cells);
+            if self.judged {
+                buf.set_string(inner.x, y, marker, theme.severity(severity));
+            }
         }
     }
 }
@@ -178,7 +184,7 @@ fn place_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
 }
 
 fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(usize, u16)], cells: &[Span]) {
-    let mut x = x + MARKER_WIDTH;
+    let mut x = x;
     for &(i, width) in placed {
         if let Some(cell) = cells.get(i) {
             let text = if columns[i].keep_end {
@@ -269,7 +275,8 @@ mod tests {
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 6));
         let mut scroll = Scroll { offset: 7, ..Scroll::default() };
         let mut asked = Vec::new();
-        let table = Table { title: Line::from("T"), columns: &COLUMNS, len: 100, empty: "none", focused: true };
+        let table =
+            Table { title: Line::from("T"), columns: &COLUMNS, len: 100, empty: "none", focused: true, judged: true };
         table.render(buf.area, &mut buf, Theme::COLOR, &mut scroll, |i| {
             asked.push(i);
             Row { severity: Severity::Ok, cells: vec![Span::raw(i.to_string())] }
