@@ -275,7 +275,7 @@ fn every_area_is_on_screen_at_common_sizes() {
             "apache2",
             "Repeated",
             "/var 97% full",
-            "scan 0s ago",
+            "scan 0s ago (r)",
         ] {
             assert!(text.contains(expected), "{w}x{h} lacks {expected:?}:\n{text}");
         }

@@ -2,7 +2,7 @@
 //! `+N more`. One line lists several problems; taller terminals give each its own line.
 
 use crate::ui::dashboard::Screen;
-use crate::ui::text::{SEPARATOR, judged};
+use crate::ui::text::{SEPARATOR, SEPARATOR_WIDTH, judged};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -33,10 +33,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
             let p = &problems[shown];
             let piece = judged(p.message.as_str(), p.severity, theme);
             let piece_width: usize = piece.iter().map(Span::width).sum();
-            let sep = if spans.is_empty() { 0 } else { SEPARATOR.len() };
+            let sep = if spans.is_empty() { 0 } else { SEPARATOR_WIDTH };
             let after = problems.len() - shown - 1;
             // Keep room for "+N more" on the last line while others would follow.
-            let reserve = if last_line && after > 0 { SEPARATOR.len() + more(shown + 1).len() } else { 0 };
+            let reserve = if last_line && after > 0 { SEPARATOR_WIDTH + more(shown + 1).len() } else { 0 };
             let first_on_line = spans.is_empty();
             if !first_on_line && used + sep + piece_width + reserve > width {
                 break;

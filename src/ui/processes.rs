@@ -67,11 +67,11 @@ fn title<'a>(processes: Option<&Processes>, width: u16, screen: &Screen, view: &
     };
     segments.push(Segment::new(1, vec![Span::raw(sort)]));
     let age = match screen.snapshot.processes_scanned_at {
-        Some(at) => format!("scan {}s ago", screen.now.saturating_duration_since(at).as_secs()),
+        // `(r)`: the key that rescans now.
+        Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
         None => "scanning…".to_string(),
     };
     segments.insert(1, Segment::new(0, vec![Span::raw(age)]));
-    segments.push(Segment::new(4, vec![Span::styled("r: rescan", theme.dim())]));
     if view.filter.editing || !view.filter.text.is_empty() {
         let cursor = if view.filter.editing { "_" } else { "" };
         segments.push(Segment::new(0, vec![Span::raw(format!("/{}{cursor}", view.filter.text))]));

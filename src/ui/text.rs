@@ -23,12 +23,14 @@ impl<'a> Segment<'a> {
 }
 
 pub const SEPARATOR: &str = " · ";
+/// Its width on screen (the middle dot is one column, two bytes).
+pub const SEPARATOR_WIDTH: usize = 3;
 
 /// Joins `segments` in their order with ` · `, leaving out the least important ones
 /// until the line fits `width`.
 pub fn fit_segments<'a>(mut segments: Vec<Segment<'a>>, width: usize, theme: Theme) -> Line<'a> {
     let total =
-        |s: &[Segment]| s.iter().map(Segment::width).sum::<usize>() + SEPARATOR.len() * s.len().saturating_sub(1);
+        |s: &[Segment]| s.iter().map(Segment::width).sum::<usize>() + SEPARATOR_WIDTH * s.len().saturating_sub(1);
     while segments.len() > 1 && total(&segments) > width {
         let drop = (0..segments.len()).rev().max_by_key(|&i| segments[i].priority).unwrap_or(0);
         segments.remove(drop);
@@ -93,7 +95,8 @@ mod tests {
             ]
         };
         assert_eq!(text(&fit_segments(segments(), 80, Theme::MONO)), "host · kernel 6.1 · Debian 12");
-        assert_eq!(text(&fit_segments(segments(), 20, Theme::MONO)), "host · Debian 12");
+        assert_eq!(text(&fit_segments(segments(), 29, Theme::MONO)), "host · kernel 6.1 · Debian 12");
+        assert_eq!(text(&fit_segments(segments(), 28, Theme::MONO)), "host · Debian 12");
         assert_eq!(text(&fit_segments(segments(), 2, Theme::MONO)), "host");
     }
 
