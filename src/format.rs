@@ -72,7 +72,7 @@ pub fn bit_rate_short(bytes_per_s: f64) -> String {
 
 /// Link speed: `100 Mb/s`, `10 Gb/s`, `400 Gb/s`.
 pub fn link_speed(mbps: u32) -> String {
-    if mbps >= 1000 && mbps % 1000 == 0 {
+    if mbps >= 1000 && mbps.is_multiple_of(1000) {
         format!("{} Gb/s", mbps / 1000)
     } else if mbps >= 1000 {
         format!("{:.1} Gb/s", mbps as f64 / 1000.0)

@@ -52,15 +52,15 @@ impl Text {
 
     /// `  label      value`, marked and coloured by `severity`.
     fn field(&mut self, severity: Severity, label: &str, value: &str) {
-        self.line(severity, &format!("{:<2}{label:<11}{value}", marker(severity)));
+        self.line(severity, &format!("{:<3}{label:<11}{value}", marker(severity)));
     }
 
     /// A table: a header row, then rows whose first element is their severity.
     fn table(&mut self, columns: &[Column], rows: &[(Severity, Vec<String>)]) {
         let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
-        self.line(Severity::Ok, &format!("  {}", cells(columns, &header)));
+        self.line(Severity::Ok, &format!("   {}", cells(columns, &header)));
         for (severity, row) in rows {
-            self.line(*severity, &format!("{:<2}{}", marker(*severity), cells(columns, row)));
+            self.line(*severity, &format!("{:<3}{}", marker(*severity), cells(columns, row)));
         }
     }
 }
@@ -115,10 +115,10 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
 
     t.section("PROBLEMS");
     if findings.problems.is_empty() {
-        t.line(Severity::Ok, "  none found");
+        t.line(Severity::Ok, "   none found");
     }
     for f in &findings.problems {
-        t.line(f.severity, &format!("{:<2}{}", marker(f.severity), f.message));
+        t.line(f.severity, &format!("{:<3}{}", marker(f.severity), f.message));
     }
 
     host_section(&mut t, s, findings);
@@ -342,7 +342,7 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         col("MTU", 5, true),
         col("RX/s", 10, true),
         col("TX/s", 10, true),
-        col("MAC", 0, false),
+        col("KIND", 0, false),
     ];
     let mut rows = Vec::new();
     for i in &s.interfaces {
@@ -365,15 +365,16 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                 i.mtu.map(|m| m.to_string()).unwrap_or_default(),
                 rate(|r| r.rx_bytes_per_s),
                 rate(|r| r.tx_bytes_per_s),
-                i.mac.clone().unwrap_or_default(),
+                i.kind.clone(),
             ],
         ));
         for a in &i.addresses {
             rows.push((Severity::Ok, vec![String::new(), format!("{a}")]));
         }
         if let Some(c) = &i.counters {
+            let mac = i.mac.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
             let totals = format!(
-                "total rx {} tx {}, errors {}, dropped {}",
+                "{mac}total rx {} tx {}, errs {}, drops {}",
                 format::bytes(c.rx_bytes),
                 format::bytes(c.tx_bytes),
                 c.rx_errors + c.tx_errors,
@@ -390,10 +391,10 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 /// A table whose two-cell rows are continuation lines laid out by `wide`.
 fn table_with_continuations(t: &mut Text, columns: &[Column], wide: &[Column], rows: &[(Severity, Vec<String>)]) {
     let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
-    t.line(Severity::Ok, &format!("  {}", cells(columns, &header)));
+    t.line(Severity::Ok, &format!("   {}", cells(columns, &header)));
     for (severity, row) in rows {
         let layout = if row.len() == 2 { wide } else { columns };
-        t.line(*severity, &format!("{:<2}{}", marker(*severity), cells(layout, row)));
+        t.line(*severity, &format!("{:<3}{}", marker(*severity), cells(layout, row)));
     }
 }
 
@@ -404,11 +405,14 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
         .listening
         .iter()
         .map(|l| {
-            let owner = match (l.pid, &l.process) {
+            let mut owner = match (l.pid, &l.process) {
                 (Some(pid), Some(name)) => format!("{name} ({pid})"),
                 (Some(pid), None) => pid.to_string(),
                 _ => "-".into(),
             };
+            if l.sockets > 1 {
+                let _ = write!(owner, ", {} sockets", l.sockets);
+            }
             let proto = serde_json::to_value(l.protocol).ok().and_then(|v| v.as_str().map(String::from));
             (Severity::Ok, vec![proto.unwrap_or_default(), l.address.to_string(), l.port.to_string(), owner])
         })
@@ -462,11 +466,11 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             ],
         )
     };
-    t.line(Severity::Ok, "  top by CPU");
+    t.line(Severity::Ok, "   top by CPU");
     t.table(&columns, &p.top_by_cpu(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
-    t.line(Severity::Ok, "  top by memory");
+    t.line(Severity::Ok, "   top by memory");
     t.table(&columns, &p.top_by_memory(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
-    t.line(Severity::Ok, "  most repeated");
+    t.line(Severity::Ok, "   most repeated");
     let rows: Vec<(Severity, Vec<String>)> = p
         .repeated
         .iter()

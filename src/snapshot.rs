@@ -14,7 +14,7 @@ use crate::collect::limits::{self, ContainerLimits};
 use crate::collect::memory::{self, Memory, Swap};
 use crate::collect::net::{Interface, NetSampler};
 use crate::collect::platform::{self, Platform};
-use crate::collect::ports::{self, ListeningSocket};
+use crate::collect::ports::{ListeningSocket, PortScanner};
 use crate::collect::pressure::{self, OomKills, OomWatch, Pressure};
 use crate::collect::procs::{ProcessScanner, Processes};
 use crate::source::Source;
@@ -134,17 +134,17 @@ impl FastSampler {
 
 /// The slow tier: filesystems (with the hung-mount deadline) and listening sockets.
 pub struct SlowSampler {
-    source: Source,
     disks: DiskProber,
+    ports: PortScanner,
 }
 
 impl SlowSampler {
     pub fn new(source: Source) -> Self {
-        Self { disks: DiskProber::new(source.clone()), source }
+        Self { disks: DiskProber::new(source.clone()), ports: PortScanner::new(source) }
     }
 
     pub fn collect(&mut self) -> Update {
-        Update::Slow { filesystems: self.disks.collect(), listening: ports::collect(&self.source) }
+        Update::Slow { filesystems: self.disks.collect(), listening: self.ports.collect() }
     }
 }
 

@@ -83,10 +83,10 @@ fn colour_only_when_asked_and_never_with_no_color() {
     let o = Command::new(env!("CARGO_BIN_EXE_ctop")).args(args).env_remove("NO_COLOR").output().unwrap();
     let coloured = stdout(&o);
     let plain = stdout(&ctop(&["--once", "--sample-ms", "0", "--root", root.to_str().unwrap()]));
-    // The fixture is judged (load 17.5 on 8 CPUs): its problems are coloured when asked.
-    if coloured.contains("!!") || coloured.contains("! ") {
-        assert!(coloured.contains("\x1b["), "--color always gave no colour");
-    }
+    // The fixture is judged: load 17.5 on 8 CPUs is an error, red and marked `!!`.
+    let load = coloured.lines().find(|l| l.contains("load 17.5")).expect("a load problem");
+    assert!(load.starts_with("\x1b[31m!!"), "{load:?}");
+    assert!(plain.lines().any(|l| l.starts_with("!!") && l.contains("load 17.5")), "{plain}");
     assert!(!plain.contains('\x1b'));
     let o = Command::new(env!("CARGO_BIN_EXE_ctop"))
         .args(["--once", "--sample-ms", "0", "--root", root.to_str().unwrap()])
@@ -226,4 +226,25 @@ fn every_mode_works_as_an_ordinary_user() {
             assert!(v["processes"]["total"].as_u64().unwrap() > 1);
         }
     }
+}
+
+#[test]
+fn print_config_is_a_file_ctop_accepts_and_a_bad_one_is_one_line_and_exit_2() {
+    let printed = ctop(&["--print-config"]);
+    assert_eq!(printed.status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("config.toml");
+    std::fs::write(&good, &printed.stdout).unwrap();
+    let root = machine("centos6-2socket");
+    let o = ctop(&["--once", "--sample-ms", "0", "--root", root.to_str().unwrap(), "--config", good.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "interval = 2\n[thresholds]\nload_warnin = 3\n").unwrap();
+    let o = ctop(&["--once", "--config", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("bad.toml:3") && err.contains("load_warnin"), "{err}");
+    assert!(o.stdout.is_empty());
 }

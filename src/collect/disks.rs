@@ -1,10 +1,19 @@
 //! Mounted filesystems: `/proc/self/mountinfo` for what is mounted, statvfs(2) for
 //! sizes and inodes (off the calling thread, with a deadline, because a dead network
-//! mount never answers), `/proc/partitions` + `/sys/class/block` for vanished block
-//! devices, and `/etc/fstab` for what should be writable.
+//! mount never answers), `/proc/partitions` + `/sys/dev/block` for vanished block
+//! devices, and `/etc/fstab` for what should be writable. One submodule per source:
+//! `mounts` (which filesystems to show), `probe` (statvfs with the deadline),
+//! `devices`, `fstab`.
+
+mod devices;
+mod fstab;
+pub mod mounts;
+mod probe;
 
 use crate::source::Source;
 use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// Sizes as `df -B1` and `df -i` compute them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -19,7 +28,7 @@ pub struct FsUsage {
 }
 
 impl FsUsage {
-    /// Use % as `df` computes it: used / (used + avail), rounded up.
+    /// Use % as `df` computes it: used / (used + avail); `df` shows it rounded up.
     pub fn use_percent(&self) -> Option<f64> {
         let denom = self.used_bytes + self.avail_bytes;
         (denom > 0).then(|| self.used_bytes as f64 * 100.0 / denom as f64)
@@ -60,19 +69,53 @@ pub struct Filesystem {
     pub usage: Usage,
 }
 
-/// Keeps track of statvfs checks still pending on hung mounts.
+/// Lists the filesystems, and keeps track of statvfs checks still pending on hung
+/// mounts across passes (so keep one prober for the life of the program).
 pub struct DiskProber {
     source: Source,
+    checks: probe::StatvfsChecks,
 }
 
 impl DiskProber {
+    /// How long one pass waits for all statvfs answers together.
+    pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(1);
+
     pub fn new(source: Source) -> Self {
-        Self { source }
+        Self::with_deadline(source, Self::DEFAULT_DEADLINE)
+    }
+
+    pub fn with_deadline(source: Source, deadline: Duration) -> Self {
+        Self { source, checks: probe::StatvfsChecks::new(deadline) }
     }
 
     /// Every real mounted filesystem once, waiting at most the deadline for statvfs.
+    /// Filesystems that report no size at all (ramfs, most pseudo filesystems) are left
+    /// out, as `df` leaves them out.
     pub fn collect(&mut self) -> Vec<Filesystem> {
-        let _ = &self.source;
-        Vec::new() // replaced by the disks work
+        let mounts = mounts::read(&self.source);
+        let targets: Vec<(probe::MountKey, PathBuf)> = mounts
+            .iter()
+            .map(|m| {
+                let key = probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev };
+                (key, PathBuf::from(&m.mountpoint))
+            })
+            .collect();
+        let usages = self.checks.run(&self.source.sys, &targets);
+        let writable = fstab::writable_mountpoints(&self.source);
+        let block_devices = devices::BlockDevices::read(&self.source);
+        mounts
+            .into_iter()
+            .zip(usages)
+            .filter(|(_, usage)| !matches!(usage, Usage::Measured(u) if u.size_bytes == 0))
+            .map(|(m, usage)| Filesystem {
+                remounted_read_only: m.read_only && writable.contains(&m.mountpoint),
+                device_missing: block_devices.is_missing(m.dev),
+                device: m.device,
+                mountpoint: m.mountpoint,
+                fstype: m.fstype,
+                read_only: m.read_only,
+                usage,
+            })
+            .collect()
     }
 }

@@ -25,18 +25,18 @@ pub struct Host {
 pub fn collect(source: &Source) -> Host {
     let distro = distro::collect(source);
     let uname = source.sys.uname().ok();
-    if source.is_live_root() {
-        if let Some(u) = uname {
-            let some = |s: String| (!s.is_empty()).then_some(s);
-            return Host {
-                hostname: some(u.nodename),
-                kernel_name: some(u.sysname),
-                kernel_release: some(u.release),
-                kernel_version: some(u.version),
-                arch: some(u.machine),
-                distro,
-            };
-        }
+    if source.is_live_root()
+        && let Some(u) = uname
+    {
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        return Host {
+            hostname: some(u.nodename),
+            kernel_name: some(u.sysname),
+            kernel_release: some(u.release),
+            kernel_version: some(u.version),
+            arch: some(u.machine),
+            distro,
+        };
     }
     Host {
         hostname: source.read_trimmed("/proc/sys/kernel/hostname").or_else(|| source.read_trimmed("/etc/hostname")),

@@ -1,8 +1,17 @@
 //! The container's own resource limits, from its cgroup: v2 `memory.max`, `cpu.max`
 //! (and the v1 equivalents), so memory and CPU are judged against what this container
 //! may use rather than the host's totals.
+//!
+//! This process's cgroup comes from `/proc/self/cgroup`; where each hierarchy is
+//! mounted (and which part of it the mount shows: inside a container without a cgroup
+//! namespace the mount's root is the container's own cgroup) from
+//! `/proc/self/mountinfo`. The limit that binds is the tightest one on the way from
+//! this cgroup up to the top of the mount, and the usage is that cgroup's.
 
+use crate::source::Source;
+use procfs_core::process::MountInfo;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct ContainerLimits {
@@ -12,9 +21,139 @@ pub struct ContainerLimits {
     pub memory_current_bytes: Option<u64>,
     /// CPU quota in CPUs (`cpu.max` 200000 100000 → 2.0); `None` where unlimited.
     pub cpu_quota_cpus: Option<f64>,
+    /// Page cache in that usage the kernel reclaims first (`memory.stat`
+    /// `inactive_file`, v1 `total_inactive_file`): what `docker stats` subtracts.
+    pub memory_inactive_file_bytes: Option<u64>,
 }
 
-pub fn collect(source: &crate::source::Source) -> ContainerLimits {
-    let _ = source;
-    ContainerLimits::default() // replaced by the health work
+/// A v1 limit at or above this is the kernel's "unlimited" (`PAGE_COUNTER_MAX` in
+/// bytes: 9223372036854771712 on 4 KiB pages).
+const V1_UNLIMITED: u64 = 1 << 62;
+
+pub fn collect(source: &Source) -> ContainerLimits {
+    let mounts: Vec<MountInfo> = source
+        .read("/proc/self/mountinfo")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| MountInfo::from_line(l).ok())
+        .filter(|m| m.fs_type == "cgroup2" || m.fs_type == "cgroup")
+        .collect();
+    let membership = source.read("/proc/self/cgroup").unwrap_or_default();
+    let v2 = cgroup_dirs(source, &mounts, &membership, None);
+    let v1_memory = cgroup_dirs(source, &mounts, &membership, Some("memory"));
+    let v1_cpu = cgroup_dirs(source, &mounts, &membership, Some("cpu"));
+
+    let host_memory = host_memory_bytes(source);
+    let memory = [tightest(&v2, v2_memory_max), tightest(&v1_memory, v1_memory_max)]
+        .into_iter()
+        .flatten()
+        .filter(|(max, _)| host_memory.is_none_or(|host| *max < host))
+        .min_by_key(|(max, _)| *max);
+    // Usage: of the cgroup whose limit binds; without a limit, of this process's own.
+    let (usage_dir, v1) = match &memory {
+        Some((_, dir)) => (Some(dir.as_path()), v1_memory.contains(dir)),
+        None => match (v2.first(), v1_memory.first()) {
+            (_, Some(dir)) => (Some(dir.as_path()), true),
+            (Some(dir), None) => (Some(dir.as_path()), false),
+            (None, None) => (None, false),
+        },
+    };
+    // v1's `total_` fields include the cgroup's descendants, as v2's always do.
+    let (current, inactive) =
+        if v1 { ("memory.usage_in_bytes", "total_inactive_file") } else { ("memory.current", "inactive_file") };
+    let cpu = [tightest(&v2, v2_cpu_quota), tightest(&v1_cpu, v1_cpu_quota)]
+        .into_iter()
+        .flatten()
+        .map(|(q, _)| q)
+        .min_by(f64::total_cmp);
+
+    ContainerLimits {
+        memory_max_bytes: memory.as_ref().map(|(max, _)| *max),
+        memory_current_bytes: usage_dir.and_then(|d| read_number(&d.join(current))),
+        cpu_quota_cpus: cpu,
+        memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join("memory.stat"), inactive)),
+    }
+}
+
+/// This process's cgroup directory in one hierarchy and its ancestors up to the top of
+/// the mount, innermost first: the v2 hierarchy (`controller` None) or the v1
+/// hierarchy carrying `controller`. Empty where that hierarchy is not mounted.
+fn cgroup_dirs(source: &Source, mounts: &[MountInfo], membership: &str, controller: Option<&str>) -> Vec<PathBuf> {
+    let carries = |list: &str| match controller {
+        None => list.is_empty(),
+        Some(c) => list.split(',').any(|x| x == c),
+    };
+    let Some(path) = membership.lines().find_map(|l| {
+        let mut f = l.splitn(3, ':');
+        let (_, list, path) = (f.next()?, f.next()?, f.next()?);
+        (carries(list) && (controller.is_some() || l.starts_with("0:"))).then_some(path)
+    }) else {
+        return Vec::new();
+    };
+    let Some(mount) = mounts.iter().find(|m| match controller {
+        None => m.fs_type == "cgroup2",
+        Some(c) => m.fs_type == "cgroup" && m.super_options.contains_key(c),
+    }) else {
+        return Vec::new();
+    };
+    let top = source.path(&mount.mount_point);
+    // The mount shows the hierarchy from `root` down; a path outside it (a container
+    // that sees the host's path but only its own subtree) means the mount's top is ours.
+    let relative = Path::new(path.trim_end_matches(" (deleted)"))
+        .strip_prefix(&mount.root)
+        .ok()
+        .map(|r| top.join(r))
+        .filter(|d| d.is_dir())
+        .unwrap_or_else(|| top.clone());
+    relative.ancestors().take_while(|d| d.starts_with(&top)).map(Path::to_path_buf).collect()
+}
+
+/// The smallest limit `read` finds in `dirs`, with the directory that sets it.
+fn tightest<T: PartialOrd + Copy>(dirs: &[PathBuf], read: fn(&Path) -> Option<T>) -> Option<(T, PathBuf)> {
+    dirs.iter().filter_map(|d| Some((read(d)?, d.clone()))).fold(None, |best, (v, d)| match best {
+        Some((b, _)) if b <= v => best,
+        _ => Some((v, d)),
+    })
+}
+
+fn v2_memory_max(dir: &Path) -> Option<u64> {
+    read_number(&dir.join("memory.max")) // "max" does not parse: unlimited
+}
+
+fn v1_memory_max(dir: &Path) -> Option<u64> {
+    read_number(&dir.join("memory.limit_in_bytes")).filter(|&n| n < V1_UNLIMITED)
+}
+
+fn v2_cpu_quota(dir: &Path) -> Option<f64> {
+    let text = std::fs::read_to_string(dir.join("cpu.max")).ok()?;
+    let mut f = text.split_whitespace();
+    let (quota, period) = (f.next()?.parse::<u64>().ok()?, f.next()?.parse::<u64>().ok()?);
+    cpus(quota, period)
+}
+
+fn v1_cpu_quota(dir: &Path) -> Option<f64> {
+    // -1 (unlimited) does not parse as unsigned.
+    let quota = read_number(&dir.join("cpu.cfs_quota_us"))?;
+    cpus(quota, read_number(&dir.join("cpu.cfs_period_us"))?)
+}
+
+fn cpus(quota: u64, period: u64) -> Option<f64> {
+    (quota > 0 && period > 0).then(|| quota as f64 / period as f64)
+}
+
+fn read_number(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+/// One `name value` line of a cgroup `memory.stat`.
+fn stat_field(path: &Path, name: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+fn host_memory_bytes(source: &Source) -> Option<u64> {
+    let text = source.read("/proc/meminfo").ok()?;
+    let kib: u64 =
+        text.lines().find_map(|l| l.strip_prefix("MemTotal:"))?.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
 }

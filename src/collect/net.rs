@@ -1,9 +1,25 @@
 //! Network interfaces: `/sys/class/net/*` (state, carrier, speed, MTU, MAC),
 //! `/proc/net/dev` (counters, turned into per-second rates between two calls) and the
 //! addresses from getifaddrs(3) through the source's syscalls.
+//!
+//! This runs every second, so it reads only what can change (flags, operstate, carrier,
+//! speed, duplex, MTU) and caches what cannot (MAC, kind) per interface name. The list
+//! is ordered physical NICs first, then virtual ones (bridges, bonds, veths, tunnels …),
+//! loopback last; within each group by name, digits compared as numbers (`veth2` before
+//! `veth10`), so rows never jump around between ticks.
 
+mod kind;
+
+use crate::source::Source;
+use procfs_core::FromRead;
+use procfs_core::net::InterfaceDeviceStatus;
 use serde::Serialize;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::io::Read;
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Address {
@@ -50,7 +66,9 @@ pub struct Interface {
     pub duplex: Option<String>,
     pub mtu: Option<u32>,
     pub mac: Option<String>,
-    /// `loopback`, `ether`, `veth`, `bridge`, `bond`, `vlan`, `tun`, `wireguard` …
+    /// `loopback`, `ether` (a physical NIC), `wlan`, `veth`, `bridge`, `bond`, `vlan`,
+    /// `tun`, `tap`, `wireguard` … (the kernel's DEVTYPE where it gives one), `virtual`
+    /// for a software Ethernet device it cannot tell apart (ifb, dummy).
     pub kind: String,
     pub addresses: Vec<Address>,
     pub counters: Option<NetCounters>,
@@ -58,18 +76,289 @@ pub struct Interface {
     pub rates: Option<NetRates>,
 }
 
+/// `IFF_UP` from `<linux/if.h>`, the administrative state bit of `flags`.
+const IFF_UP: u32 = 0x1;
+
+/// What is read once per interface name, and the counters of the previous call.
+struct Known {
+    mac: Option<String>,
+    kind: String,
+    group: kind::Group,
+    previous: Option<NetCounters>,
+    /// Set on each call, so interfaces that went away can be forgotten.
+    seen: bool,
+}
+
 /// Keeps the previous counters so rates are per second between two calls.
 pub struct NetSampler {
-    source: crate::source::Source,
+    source: Source,
+    class_net: PathBuf,
+    known: HashMap<String, Known>,
+    previous_at: Option<Instant>,
+    /// Reused for every small sysfs file.
+    buf: String,
 }
 
 impl NetSampler {
-    pub fn new(source: crate::source::Source) -> Self {
-        Self { source }
+    pub fn new(source: Source) -> Self {
+        Self {
+            class_net: source.path("/sys/class/net"),
+            source,
+            known: HashMap::new(),
+            previous_at: None,
+            buf: String::with_capacity(64),
+        }
     }
 
     pub fn collect(&mut self) -> Vec<Interface> {
-        let _ = &self.source;
-        Vec::new() // replaced by the network work
+        let now = Instant::now();
+        let elapsed = self.previous_at.map(|t| now.duration_since(t).as_secs_f64()).filter(|s| *s > 0.0);
+        self.previous_at = Some(now);
+
+        let counters = self.read_counters();
+        let mut addresses = self.read_addresses();
+        let (names, from_sysfs) = self.interface_names(&counters);
+
+        for known in self.known.values_mut() {
+            known.seen = false;
+        }
+        let mut interfaces: Vec<(kind::Group, Interface)> = Vec::with_capacity(names.len());
+        let mut dir = self.class_net.clone();
+        for name in names {
+            dir.push(&name);
+            if let Some(iface) = self.read_interface(&dir, name, from_sysfs, &counters, &mut addresses, elapsed) {
+                interfaces.push(iface);
+            }
+            dir.pop();
+        }
+        self.known.retain(|_, k| k.seen);
+
+        interfaces.sort_by(|(ga, a), (gb, b)| ga.cmp(gb).then_with(|| natural_cmp(&a.name, &b.name)));
+        interfaces.into_iter().map(|(_, i)| i).collect()
+    }
+
+    fn read_interface(
+        &mut self,
+        dir: &Path,
+        name: String,
+        from_sysfs: bool,
+        counters: &HashMap<String, NetCounters>,
+        addresses: &mut HashMap<String, Vec<Address>>,
+        elapsed: Option<f64>,
+    ) -> Option<(kind::Group, Interface)> {
+        let flags = read_small(dir, "flags", &mut self.buf).and_then(parse_hex);
+        if flags.is_none() && from_sysfs && !dir.exists() {
+            return None; // removed between listing and reading
+        }
+        let admin_up = flags.is_some_and(|f| f & IFF_UP != 0);
+        let operstate = read_small(dir, "operstate", &mut self.buf).unwrap_or("unknown").to_string();
+        let mtu = read_small(dir, "mtu", &mut self.buf).and_then(|s| s.parse().ok());
+        // The kernel answers EINVAL for carrier, speed and duplex of an interface that is
+        // down, and speed and duplex mean nothing without a link: skip those reads.
+        let carrier = if admin_up { read_small(dir, "carrier", &mut self.buf).and_then(parse_carrier) } else { None };
+        let (speed_mbps, duplex) = if carrier == Some(true) {
+            let speed = read_small(dir, "speed", &mut self.buf).and_then(parse_speed);
+            let duplex = read_small(dir, "duplex", &mut self.buf).and_then(parse_duplex);
+            (speed, duplex)
+        } else {
+            (None, None)
+        };
+
+        let counters = counters.get(&name).copied();
+        // Counters going backwards mean the interface was recreated under the same name
+        // (or wrapped): read what was cached afresh, and show no rate this tick.
+        let stale = self.known.get(&name).is_none_or(|k| went_backwards(k.previous, counters));
+        if stale {
+            let (kind, group) = kind::detect(dir, &mut self.buf);
+            let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
+            self.known.insert(name.clone(), Known { mac, kind, group, previous: None, seen: false });
+        }
+        let known = self.known.get_mut(&name)?;
+        let rates = match (known.previous, counters, elapsed) {
+            (Some(before), Some(now), Some(secs)) => Some(NetRates {
+                rx_bytes_per_s: (now.rx_bytes - before.rx_bytes) as f64 / secs,
+                tx_bytes_per_s: (now.tx_bytes - before.tx_bytes) as f64 / secs,
+            }),
+            _ => None,
+        };
+        known.previous = counters;
+        known.seen = true;
+
+        let iface = Interface {
+            addresses: addresses.remove(&name).unwrap_or_default(),
+            name,
+            operstate,
+            admin_up,
+            carrier,
+            speed_mbps,
+            duplex,
+            mtu,
+            mac: known.mac.clone(),
+            kind: known.kind.clone(),
+            counters,
+            rates,
+        };
+        Some((known.group, iface))
+    }
+
+    /// Every interface's counters from one read of `/proc/net/dev`.
+    fn read_counters(&self) -> HashMap<String, NetCounters> {
+        let Ok(file) = std::fs::File::open(self.source.path("/proc/net/dev")) else {
+            return HashMap::new();
+        };
+        let Ok(InterfaceDeviceStatus(devices)) = InterfaceDeviceStatus::from_read(file) else {
+            return HashMap::new();
+        };
+        devices
+            .into_iter()
+            .map(|(name, d)| {
+                let counters = NetCounters {
+                    rx_bytes: d.recv_bytes,
+                    rx_packets: d.recv_packets,
+                    rx_errors: d.recv_errs,
+                    rx_dropped: d.recv_drop,
+                    tx_bytes: d.sent_bytes,
+                    tx_packets: d.sent_packets,
+                    tx_errors: d.sent_errs,
+                    tx_dropped: d.sent_drop,
+                };
+                (name, counters)
+            })
+            .collect()
+    }
+
+    /// Addresses by interface name, in getifaddrs order (IPv4 before IPv6, as `ip addr`).
+    fn read_addresses(&self) -> HashMap<String, Vec<Address>> {
+        let mut by_name: HashMap<String, Vec<Address>> = HashMap::new();
+        for a in self.source.sys.interface_addresses().unwrap_or_default() {
+            // getifaddrs names an IPv4 address by its label, `eth0:1` for an alias of
+            // `eth0`; interface names cannot contain `:`, so the part before it is the device.
+            let device = a.interface.split(':').next().unwrap_or_default();
+            let list = match by_name.get_mut(device) {
+                Some(list) => list,
+                None => by_name.entry(device.to_string()).or_default(),
+            };
+            list.push(Address { ip: a.ip, prefix_len: a.prefix_len });
+        }
+        by_name
+    }
+
+    /// The interfaces in sysfs (and `true`); where sysfs cannot be listed (some containers
+    /// mount none), those `/proc/net/dev` knows (and `false`), with whatever state is readable.
+    fn interface_names(&self, counters: &HashMap<String, NetCounters>) -> (Vec<String>, bool) {
+        match std::fs::read_dir(&self.class_net) {
+            Ok(entries) => (entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect(), true),
+            Err(_) => (counters.keys().cloned().collect(), false),
+        }
+    }
+}
+
+fn went_backwards(before: Option<NetCounters>, now: Option<NetCounters>) -> bool {
+    match (before, now) {
+        (Some(b), Some(n)) => n.rx_bytes < b.rx_bytes || n.tx_bytes < b.tx_bytes,
+        _ => false,
+    }
+}
+
+/// The trimmed content of `dir/file`, read into `buf`; `None` when it is missing,
+/// unreadable (EINVAL for carrier and speed of a down interface) or empty.
+fn read_small<'b>(dir: &Path, file: &str, buf: &'b mut String) -> Option<&'b str> {
+    buf.clear();
+    std::fs::File::open(dir.join(file)).ok()?.read_to_string(buf).ok()?;
+    let trimmed = buf.trim();
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+fn parse_hex(s: &str) -> Option<u32> {
+    u32::from_str_radix(s.trim_start_matches("0x"), 16).ok()
+}
+
+fn parse_carrier(s: &str) -> Option<bool> {
+    match s {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Mb/s; drivers say -1 (`SPEED_UNKNOWN`), 0, or the unsigned -1 when they do not know.
+fn parse_speed(s: &str) -> Option<u32> {
+    s.parse::<u32>().ok().filter(|&m| m != 0 && m != u32::MAX)
+}
+
+fn parse_duplex(s: &str) -> Option<String> {
+    matches!(s, "full" | "half").then(|| s.to_string())
+}
+
+/// The hardware address, except an all-zero one (loopback, some tunnels), which names
+/// nothing.
+fn parse_mac(s: &str) -> Option<String> {
+    s.chars().any(|c| c.is_ascii_hexdigit() && c != '0').then(|| s.to_string())
+}
+
+/// Orders names as people read them: runs of digits compare as numbers.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
+                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (trim_zeros(&a[..da]), trim_zeros(&b[..db]));
+                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb)).then_with(|| da.cmp(&db));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (a, b) = (&a[da..], &b[db..]);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                (a, b) = (&a[1..], &b[1..]);
+            }
+        }
+    }
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let zeros = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[zeros..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_unknown_values_are_none() {
+        assert_eq!(parse_speed("-1"), None);
+        assert_eq!(parse_speed("0"), None);
+        assert_eq!(parse_speed("4294967295"), None);
+        assert_eq!(parse_speed("garbage"), None);
+        assert_eq!(parse_speed("10000"), Some(10000));
+        assert_eq!(parse_speed("400000"), Some(400000));
+    }
+
+    #[test]
+    fn zero_mac_is_none() {
+        assert_eq!(parse_mac("00:00:00:00:00:00"), None);
+        assert_eq!(parse_mac("02:fc:00:00:00:01").as_deref(), Some("02:fc:00:00:00:01"));
+    }
+
+    #[test]
+    fn names_sort_naturally() {
+        let mut names = vec!["veth10", "eth1", "veth2", "eth0", "veth02", "br-1", "eth"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(names, ["br-1", "eth", "eth0", "eth1", "veth2", "veth02", "veth10"]);
+    }
+
+    #[test]
+    fn flags_parse_as_hex() {
+        assert_eq!(parse_hex("0x1003"), Some(0x1003));
+        assert_eq!(parse_hex("0x82").map(|f| f & IFF_UP), Some(0));
     }
 }

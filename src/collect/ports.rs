@@ -1,9 +1,21 @@
 //! Listening sockets: TCP in LISTEN and bound UDP from `/proc/net/{tcp,tcp6,udp,udp6}`,
 //! with the owning process found through the socket inodes in `/proc/[pid]/fd`
 //! wherever those are readable.
+//!
+//! The list holds exactly the (protocol, address, port) triples `ss -ltnH` and `ss -lunH`
+//! list, sorted by port, then protocol, then address. Several sockets on the same triple
+//! (an SO_REUSEPORT worker pool: nginx, envoy, haproxy) make one row whose
+//! [`ListeningSocket::sockets`] says how many; `ss` shows one line each, which on a
+//! dashboard is noise.
 
+mod owners;
+
+use crate::source::Source;
+use owners::OwnerFinder;
+use procfs_core::net::{TcpNetEntries, TcpState, UdpNetEntries, UdpState};
+use procfs_core::{ExplicitSystemInfo, FromReadSI};
 use serde::Serialize;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -24,9 +36,116 @@ pub struct ListeningSocket {
     /// `None` where `/proc/[pid]/fd` could not be read (another user's process).
     pub pid: Option<u32>,
     pub process: Option<String>,
+    /// How many sockets listen on this protocol, address and port: 1, or the size of an
+    /// SO_REUSEPORT pool shown as this one row (its lowest-pid owner, the pool's master).
+    pub sockets: u32,
 }
 
-pub fn collect(source: &crate::source::Source) -> Vec<ListeningSocket> {
-    let _ = source;
-    Vec::new() // replaced by the network work
+/// Lists listening sockets, remembering where each socket's owner was found so the next
+/// call only has to confirm it (see [`owners`]).
+pub struct PortScanner {
+    source: Source,
+    owners: OwnerFinder,
+}
+
+impl PortScanner {
+    pub fn new(source: Source) -> Self {
+        Self { owners: OwnerFinder::new(&source), source }
+    }
+
+    pub fn collect(&mut self) -> Vec<ListeningSocket> {
+        let sockets = listening_sockets(&self.source);
+        let inodes: Vec<u64> = sockets.iter().map(|s| s.inode).collect();
+        let owners = self.owners.resolve(&inodes);
+        let mut rows: Vec<ListeningSocket> = sockets
+            .into_iter()
+            .map(|s| {
+                let owner = owners.get(&s.inode);
+                ListeningSocket {
+                    protocol: s.protocol,
+                    address: s.address.ip(),
+                    port: s.address.port(),
+                    uid: s.uid,
+                    inode: s.inode,
+                    pid: owner.map(|o| o.pid),
+                    process: owner.and_then(|o| o.name.clone()),
+                    sockets: 1,
+                }
+            })
+            .collect();
+        // Within one (protocol, address, port), the row kept is the one with an owner and
+        // the lowest pid.
+        rows.sort_by(|a, b| {
+            (a.port, a.protocol, a.address, a.pid.is_none(), a.pid, a.inode).cmp(&(
+                b.port,
+                b.protocol,
+                b.address,
+                b.pid.is_none(),
+                b.pid,
+                b.inode,
+            ))
+        });
+        rows.dedup_by(|later, kept| {
+            let same = (later.protocol, later.address, later.port) == (kept.protocol, kept.address, kept.port);
+            if same {
+                kept.sockets += 1;
+            }
+            same
+        });
+        rows
+    }
+}
+
+/// One listing without remembering owners between calls.
+pub fn collect(source: &Source) -> Vec<ListeningSocket> {
+    PortScanner::new(source.clone()).collect()
+}
+
+/// A socket from the tables, before its owner is known.
+struct RawSocket {
+    protocol: Protocol,
+    address: SocketAddr,
+    uid: u32,
+    inode: u64,
+}
+
+/// The parsers only need the byte order (the tables print addresses as host-order
+/// words); the other fields are never read.
+const TABLE_FORMAT: ExplicitSystemInfo = ExplicitSystemInfo {
+    boot_time_secs: 0,
+    ticks_per_second: 100,
+    page_size: 4096,
+    is_little_endian: cfg!(target_endian = "little"),
+};
+
+/// TCP sockets in LISTEN (0A) and UDP sockets in the unconnected state (07): the ones
+/// `ss -l` shows. An unreadable or garbled table contributes nothing.
+fn listening_sockets(source: &Source) -> Vec<RawSocket> {
+    let mut out = Vec::new();
+    for (file, protocol) in [("/proc/net/tcp", Protocol::Tcp), ("/proc/net/tcp6", Protocol::Tcp6)] {
+        if let Some(TcpNetEntries(entries)) = read_table(source, file) {
+            out.extend(entries.into_iter().filter(|e| e.state == TcpState::Listen).map(|e| RawSocket {
+                protocol,
+                address: e.local_address,
+                uid: e.uid,
+                inode: e.inode,
+            }));
+        }
+    }
+    for (file, protocol) in [("/proc/net/udp", Protocol::Udp), ("/proc/net/udp6", Protocol::Udp6)] {
+        if let Some(UdpNetEntries(entries)) = read_table(source, file) {
+            out.extend(entries.into_iter().filter(|e| e.state == UdpState::Close).map(|e| RawSocket {
+                protocol,
+                address: e.local_address,
+                uid: e.uid,
+                inode: e.inode,
+            }));
+        }
+    }
+    out
+}
+
+fn read_table<T: FromReadSI>(source: &Source, file: &str) -> Option<T> {
+    let f = std::fs::File::open(source.path(file)).ok()?;
+    T::from_read(f, &TABLE_FORMAT).ok()
 }

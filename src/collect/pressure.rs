@@ -2,6 +2,7 @@
 //! information (`/proc/pressure/{cpu,memory,io}` avg10) and OOM kills
 //! (`/proc/vmstat` `oom_kill`).
 
+use crate::source::Source;
 use serde::Serialize;
 
 /// Share of the last 10 s in which some (or all) tasks were stalled, in percent;
@@ -23,23 +24,53 @@ pub struct OomKills {
     pub while_watching: Option<u64>,
 }
 
-pub fn collect(source: &crate::source::Source) -> Pressure {
-    let _ = source;
-    Pressure::default() // replaced by the health work
+pub fn collect(source: &Source) -> Pressure {
+    let cpu = read_psi(source, "/proc/pressure/cpu");
+    let memory = read_psi(source, "/proc/pressure/memory");
+    let io = read_psi(source, "/proc/pressure/io");
+    Pressure { cpu_some: cpu.0, memory_some: memory.0, memory_full: memory.1, io_some: io.0, io_full: io.1 }
+}
+
+/// The `some` and `full` avg10 of one PSI file. Parsed here rather than with
+/// procfs-core's `CpuPressure` & co.: those need both lines, and kernels before 5.13
+/// write only `some` for the CPU; they also slice a truncated line out of bounds.
+fn read_psi(source: &Source, path: &str) -> (Option<f64>, Option<f64>) {
+    let Ok(text) = source.read(path) else { return (None, None) };
+    let avg10 = |kind: &str| {
+        text.lines().find_map(|l| {
+            let mut words = l.split_whitespace();
+            (words.next()? == kind).then_some(())?;
+            words.find_map(|w| w.strip_prefix("avg10="))?.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+        })
+    };
+    (avg10("some"), avg10("full"))
 }
 
 /// Remembers the OOM kill count when ctop started, to tell kills while watching.
 pub struct OomWatch {
-    source: crate::source::Source,
+    source: Source,
+    first: Option<u64>,
 }
 
 impl OomWatch {
-    pub fn new(source: crate::source::Source) -> Self {
-        Self { source }
+    pub fn new(source: Source) -> Self {
+        let first = read_oom_kills(&source);
+        Self { source, first }
     }
 
     pub fn collect(&mut self) -> OomKills {
-        let _ = &self.source;
-        OomKills::default() // replaced by the health work
+        let now = read_oom_kills(&self.source);
+        // The first readable count is the baseline (the file may appear late, e.g. a
+        // --root image being filled).
+        if self.first.is_none() {
+            self.first = now;
+        }
+        OomKills { since_boot: now, while_watching: now.zip(self.first).map(|(n, f)| n.saturating_sub(f)) }
     }
+}
+
+/// `oom_kill` of `/proc/vmstat`; the field exists since Linux 4.13.
+fn read_oom_kills(source: &Source) -> Option<u64> {
+    let text = source.read("/proc/vmstat").ok()?;
+    text.lines().find_map(|l| l.strip_prefix("oom_kill ")).and_then(|v| v.trim().parse().ok())
 }

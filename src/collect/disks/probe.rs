@@ -1,0 +1,288 @@
+//! statvfs(2) with a deadline. statvfs on a dead NFS server or a lost iSCSI target
+//! blocks forever and cannot be cancelled, so each check runs on its own small thread
+//! and the caller waits at most the deadline for all of them together. A mount whose
+//! check is still stuck is not asked again until it answers: one stuck thread per hung
+//! mount, however long ctop runs.
+
+use super::{FsUsage, Usage};
+use crate::source::{FsStats, Syscalls};
+use std::collections::HashMap;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Which filesystem a check is for: a mount point alone is not enough, since a new
+/// filesystem mounted where a hung one was lazily unmounted deserves its own check.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct MountKey {
+    pub mountpoint: String,
+    pub device: String,
+    pub dev: Option<(u32, u32)>,
+}
+
+struct Answer {
+    key: MountKey,
+    check: u64,
+    result: io::Result<FsStats>,
+}
+
+#[derive(Default)]
+struct MountState {
+    /// The check under way: its number and when it started.
+    pending: Option<(u64, Instant)>,
+    /// The latest answer (from this pass, or a slow one that came in late) …
+    answer: Option<Usage>,
+    /// … and whether a pass has reported it already.
+    shown: bool,
+}
+
+/// statvfs checks, including those still pending from earlier passes.
+pub(super) struct StatvfsChecks {
+    deadline: Duration,
+    answers_tx: Sender<Answer>,
+    answers: Receiver<Answer>,
+    mounts: HashMap<MountKey, MountState>,
+    next_check: u64,
+}
+
+/// statvfs needs only a few frames; a small stack keeps a stuck thread cheap.
+const CHECK_STACK_BYTES: usize = 64 * 1024;
+
+impl StatvfsChecks {
+    pub fn new(deadline: Duration) -> Self {
+        let (answers_tx, answers) = mpsc::channel();
+        Self { deadline, answers_tx, answers, mounts: HashMap::new(), next_check: 0 }
+    }
+
+    /// The usage of each target (mount key and the path to ask), in order, waiting at
+    /// most the deadline in total.
+    pub fn run(&mut self, sys: &Arc<dyn Syscalls>, targets: &[(MountKey, PathBuf)]) -> Vec<Usage> {
+        let give_up_at = Instant::now() + self.deadline;
+        for state in self.mounts.values_mut().filter(|s| s.shown) {
+            state.answer = None;
+            state.shown = false;
+        }
+        while let Ok(answer) = self.answers.try_recv() {
+            self.record(answer);
+        }
+        for (key, path) in targets {
+            if self.mounts.get(key).is_none_or(|state| state.pending.is_none()) {
+                self.start(sys, key, path);
+            }
+        }
+        while targets.iter().any(|(key, _)| self.mounts[key].pending.is_some()) {
+            let left = give_up_at.saturating_duration_since(Instant::now());
+            match self.answers.recv_timeout(left) {
+                Ok(answer) => self.record(answer),
+                Err(_) => break,
+            }
+        }
+        let usages = targets.iter().map(|(key, _)| self.report(key)).collect();
+        // Forget mounts that are gone, except those with a thread still stuck on them:
+        // their state is what stops a second thread being started for the same mount.
+        self.mounts.retain(|key, state| state.pending.is_some() || targets.iter().any(|(k, _)| k == key));
+        usages
+    }
+
+    fn start(&mut self, sys: &Arc<dyn Syscalls>, key: &MountKey, path: &std::path::Path) {
+        let check = self.next_check;
+        self.next_check += 1;
+        let (sys, tx, answer_key, path) = (Arc::clone(sys), self.answers_tx.clone(), key.clone(), path.to_path_buf());
+        let spawned =
+            thread::Builder::new().name("ctop-statvfs".into()).stack_size(CHECK_STACK_BYTES).spawn(move || {
+                let result = sys.statvfs(&path);
+                // The prober may be gone by the time a hung mount answers; nobody to tell.
+                let _ = tx.send(Answer { key: answer_key, check, result });
+            });
+        let state = self.mounts.entry(key.clone()).or_default();
+        match spawned {
+            Ok(_) => state.pending = Some((check, Instant::now())),
+            Err(e) => state.answer = Some(Usage::Unavailable { reason: format!("cannot start a check: {e}") }),
+        }
+    }
+
+    fn record(&mut self, answer: Answer) {
+        let Some(state) = self.mounts.get_mut(&answer.key) else {
+            return;
+        };
+        if state.pending.is_some_and(|(check, _)| check == answer.check) {
+            state.pending = None;
+            state.answer = Some(usage_of(answer.result));
+            state.shown = false;
+        }
+    }
+
+    /// The newest answer not shown by an earlier pass; failing that, how long the
+    /// check has waited.
+    fn report(&mut self, key: &MountKey) -> Usage {
+        let state = self.mounts.get_mut(key).expect("every target has a state");
+        state.shown = true;
+        state.answer.clone().unwrap_or_else(|| Usage::NotResponding {
+            waiting_secs: state.pending.map_or(0.0, |(_, started)| started.elapsed().as_secs_f64()),
+        })
+    }
+}
+
+/// `df -B1` and `df -i` arithmetic on statvfs fields.
+fn usage_of(result: io::Result<FsStats>) -> Usage {
+    match result {
+        Ok(st) => Usage::Measured(FsUsage {
+            size_bytes: st.blocks.saturating_mul(st.block_size),
+            used_bytes: st.blocks.saturating_sub(st.blocks_free).saturating_mul(st.block_size),
+            avail_bytes: st.blocks_avail.saturating_mul(st.block_size),
+            inodes_total: st.inodes,
+            inodes_used: st.inodes.saturating_sub(st.inodes_free),
+            inodes_free: st.inodes_free,
+        }),
+        Err(e) => Usage::Unavailable { reason: describe(&e) },
+    }
+}
+
+/// "Permission denied" rather than "Permission denied (os error 13)".
+fn describe(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => nix::errno::Errno::from_raw(code).desc().to_string(),
+        None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{InterfaceAddress, Uname};
+    use std::path::Path;
+    use std::sync::{Condvar, Mutex};
+    use std::time::SystemTime;
+
+    /// statvfs that hangs on `/hung` while the gate is shut, fails on `/locked`, and
+    /// otherwise reports a 400 KiB filesystem; it counts the calls per path.
+    #[derive(Default)]
+    struct GatedSystem {
+        open: Mutex<bool>,
+        opened: Condvar,
+        calls: Mutex<HashMap<PathBuf, usize>>,
+    }
+
+    impl GatedSystem {
+        fn set_open(&self, open: bool) {
+            *self.open.lock().unwrap() = open;
+            self.opened.notify_all();
+        }
+        fn calls(&self, path: &str) -> usize {
+            self.calls.lock().unwrap().get(Path::new(path)).copied().unwrap_or(0)
+        }
+    }
+
+    impl Syscalls for GatedSystem {
+        fn statvfs(&self, path: &Path) -> io::Result<FsStats> {
+            *self.calls.lock().unwrap().entry(path.to_path_buf()).or_default() += 1;
+            if path == Path::new("/locked") {
+                return Err(io::Error::from_raw_os_error(libc::EACCES));
+            }
+            if path == Path::new("/hung") {
+                let _open = self.opened.wait_while(self.open.lock().unwrap(), |open| !*open).unwrap();
+            }
+            Ok(FsStats {
+                block_size: 4096,
+                blocks: 100,
+                blocks_free: 40,
+                blocks_avail: 30,
+                inodes: 10,
+                inodes_free: 4,
+                read_only: false,
+            })
+        }
+        fn interface_addresses(&self) -> io::Result<Vec<InterfaceAddress>> {
+            Ok(Vec::new())
+        }
+        fn uname(&self) -> io::Result<Uname> {
+            Ok(Uname::default())
+        }
+        fn now(&self) -> SystemTime {
+            SystemTime::UNIX_EPOCH
+        }
+        fn cpuid_hypervisor(&self) -> Option<String> {
+            None
+        }
+    }
+
+    fn target(mountpoint: &str) -> (MountKey, PathBuf) {
+        (MountKey { mountpoint: mountpoint.into(), device: "dev".into(), dev: None }, PathBuf::from(mountpoint))
+    }
+
+    fn setup() -> (Arc<GatedSystem>, Arc<dyn Syscalls>, StatvfsChecks) {
+        let gated = Arc::new(GatedSystem::default());
+        let sys: Arc<dyn Syscalls> = gated.clone();
+        (gated, sys, StatvfsChecks::new(Duration::from_millis(200)))
+    }
+
+    const MEASURED: Usage = Usage::Measured(FsUsage {
+        size_bytes: 409_600,
+        used_bytes: 245_760,
+        avail_bytes: 122_880,
+        inodes_total: 10,
+        inodes_used: 6,
+        inodes_free: 4,
+    });
+
+    #[test]
+    fn a_hung_mount_is_not_responding_and_asked_only_once() {
+        let (gated, sys, mut checks) = setup();
+        let targets = [target("/"), target("/hung")];
+        let mut last_wait = 0.0;
+        for _ in 0..5 {
+            let usages = checks.run(&sys, &targets);
+            assert_eq!(usages[0], MEASURED);
+            let Usage::NotResponding { waiting_secs } = usages[1] else { panic!("{usages:?}") };
+            assert!(waiting_secs > last_wait, "{waiting_secs} after {last_wait}");
+            last_wait = waiting_secs;
+        }
+        assert_eq!(gated.calls("/"), 5);
+        assert_eq!(gated.calls("/hung"), 1);
+        gated.set_open(true);
+    }
+
+    #[test]
+    fn a_slow_mount_shows_its_late_answer_at_the_next_pass() {
+        let (gated, sys, mut checks) = setup();
+        let targets = [target("/hung")];
+        assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
+        // It answers after the deadline; then its next check hangs again.
+        gated.set_open(true);
+        while checks.mounts[&targets[0].0].pending.is_some() {
+            // What the next pass would find waiting in the channel.
+            if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
+                checks.record(answer);
+            }
+        }
+        gated.set_open(false);
+        assert_eq!(checks.run(&sys, &targets)[0], MEASURED);
+        assert_eq!(gated.calls("/hung"), 2);
+        assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
+        assert_eq!(gated.calls("/hung"), 2);
+        gated.set_open(true);
+    }
+
+    #[test]
+    fn a_vanished_hung_mount_is_remembered_until_it_answers() {
+        let (gated, sys, mut checks) = setup();
+        checks.run(&sys, &[target("/hung")]);
+        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
+        assert!(matches!(checks.run(&sys, &[target("/hung")])[0], Usage::NotResponding { .. }));
+        assert_eq!(gated.calls("/hung"), 1);
+        gated.set_open(true);
+        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
+        // Its answer arrived during that pass; once forgotten, nothing is kept.
+        checks.run(&sys, &[target("/")]);
+        assert_eq!(checks.mounts.len(), 1);
+    }
+
+    #[test]
+    fn a_failing_statvfs_says_why() {
+        let (_gated, sys, mut checks) = setup();
+        assert_eq!(checks.run(&sys, &[target("/locked")]), [Usage::Unavailable { reason: "Permission denied".into() }]);
+    }
+}

@@ -1,0 +1,126 @@
+//! The limits every rule judges against, with the defaults from PRODUCT.md
+//! "Colour rules". Read from the `[thresholds]` table of the configuration file;
+//! every key is optional (a missing key keeps its default).
+
+use serde::{Deserialize, Serialize};
+
+/// Percentages are of capacity (0–100; a value above 100 never fires); load is in
+/// multiples of the CPUs; counts are plain numbers (0 turns a count rule off).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// 1-minute load above this many times the CPUs (or the container's CPU quota).
+    pub load_warning: f64,
+    pub load_error: f64,
+    /// CPU busy % (everything but idle and iowait), at or above.
+    pub cpu_warning: f64,
+    pub cpu_error: f64,
+    pub iowait_warning: f64,
+    pub steal_warning: f64,
+    /// Memory used (total − available, or the container's use of its limit) %.
+    pub memory_warning: f64,
+    pub memory_error: f64,
+    pub swap_warning: f64,
+    pub swap_error: f64,
+    /// Filesystem space used %, as `df` shows it.
+    pub fs_space_warning: f64,
+    pub fs_space_error: f64,
+    /// Filesystem inodes used %, as `df -i` shows it.
+    pub fs_inodes_warning: f64,
+    pub fs_inodes_error: f64,
+    /// One executable with more instances than this.
+    pub repeated_warning: u64,
+    /// … or with more than this % of all processes, once there are more than
+    /// `repeated_share_min_processes` processes.
+    pub repeated_share_warning: f64,
+    pub repeated_share_min_processes: u64,
+    /// At least this many zombies.
+    pub zombies_warning: u64,
+    /// Uptime under this many seconds: a recent reboot.
+    pub recent_reboot_seconds: f64,
+    /// OOM kills since ctop started, at least this many.
+    pub oom_watching_error: u64,
+    /// OOM kills since boot, at least this many (they may be old; the kernel keeps no dates).
+    pub oom_since_boot_warning: u64,
+    /// Pressure stall information, avg10 in % of time.
+    pub pressure_cpu_some_warning: f64,
+    pub pressure_memory_some_warning: f64,
+    pub pressure_memory_full_error: f64,
+    pub pressure_io_some_warning: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            load_warning: 1.0,
+            load_error: 2.0,
+            cpu_warning: 70.0,
+            cpu_error: 90.0,
+            iowait_warning: 20.0,
+            steal_warning: 20.0,
+            memory_warning: 80.0,
+            memory_error: 90.0,
+            swap_warning: 50.0,
+            swap_error: 80.0,
+            fs_space_warning: 85.0,
+            fs_space_error: 95.0,
+            fs_inodes_warning: 85.0,
+            fs_inodes_error: 95.0,
+            repeated_warning: 200,
+            repeated_share_warning: 50.0,
+            repeated_share_min_processes: 100,
+            zombies_warning: 1,
+            recent_reboot_seconds: 3600.0,
+            oom_watching_error: 1,
+            oom_since_boot_warning: 1,
+            pressure_cpu_some_warning: 50.0,
+            pressure_memory_some_warning: 20.0,
+            pressure_memory_full_error: 10.0,
+            pressure_io_some_warning: 30.0,
+        }
+    }
+}
+
+impl Thresholds {
+    /// What makes no sense in a hand-edited file: a negative or non-finite number, or a
+    /// warning above its error. Returns the offending key and why.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        let numbers = [
+            ("load_warning", self.load_warning),
+            ("load_error", self.load_error),
+            ("cpu_warning", self.cpu_warning),
+            ("cpu_error", self.cpu_error),
+            ("iowait_warning", self.iowait_warning),
+            ("steal_warning", self.steal_warning),
+            ("memory_warning", self.memory_warning),
+            ("memory_error", self.memory_error),
+            ("swap_warning", self.swap_warning),
+            ("swap_error", self.swap_error),
+            ("fs_space_warning", self.fs_space_warning),
+            ("fs_space_error", self.fs_space_error),
+            ("fs_inodes_warning", self.fs_inodes_warning),
+            ("fs_inodes_error", self.fs_inodes_error),
+            ("repeated_share_warning", self.repeated_share_warning),
+            ("recent_reboot_seconds", self.recent_reboot_seconds),
+            ("pressure_cpu_some_warning", self.pressure_cpu_some_warning),
+            ("pressure_memory_some_warning", self.pressure_memory_some_warning),
+            ("pressure_memory_full_error", self.pressure_memory_full_error),
+            ("pressure_io_some_warning", self.pressure_io_some_warning),
+        ];
+        if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
+            return Err((key, format!("must be a number ≥ 0, not {value}")));
+        }
+        let pairs = [
+            ("load_warning", self.load_warning, "load_error", self.load_error),
+            ("cpu_warning", self.cpu_warning, "cpu_error", self.cpu_error),
+            ("memory_warning", self.memory_warning, "memory_error", self.memory_error),
+            ("swap_warning", self.swap_warning, "swap_error", self.swap_error),
+            ("fs_space_warning", self.fs_space_warning, "fs_space_error", self.fs_space_error),
+            ("fs_inodes_warning", self.fs_inodes_warning, "fs_inodes_error", self.fs_inodes_error),
+        ];
+        match pairs.iter().find(|(_, w, _, e)| w > e) {
+            Some((wk, w, ek, e)) => Err((wk, format!("{w} is above {ek} ({e})"))),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! A mount whose statfs never answers, for real: a FUSE filesystem
+//! (fixtures/disks/hung-fuse.py) that hangs statfs as a dead NFS server does. The
+//! collector must come back within its deadline naming that mount not responding, keep
+//! measuring the others, and never start a second stuck thread for it however often it
+//! is asked.
+//!
+//! The hung mount is made in a private mount namespace (the test re-runs itself there),
+//! so a `df` run by anyone else on this machine meanwhile does not hang on it. Skips
+//! with a note when not root or when FUSE, fusepy or fusermount is missing.
+
+mod disks_support;
+
+use ctop::collect::disks::{DiskProber, Filesystem, Usage};
+use ctop::source::Source;
+use disks_support::{have, is_root, run, run_command, skip};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PYTHON: &str = "/usr/bin/python3";
+
+fn fuse_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/disks/hung-fuse.py")
+}
+
+/// `fusermount3` (fuse3) or `fusermount` (fuse 2).
+fn fusermount() -> Option<&'static str> {
+    ["fusermount3", "fusermount"].into_iter().find(|p| have(p))
+}
+
+fn threads_of_this_process() -> usize {
+    std::fs::read_dir("/proc/self/task").unwrap().count()
+}
+
+/// The hung FUSE mount and its server process; unmounted and stopped when dropped,
+/// which also releases the statvfs calls stuck on it.
+struct HungMount {
+    point: PathBuf,
+    server: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl HungMount {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let point = dir.path().join("hung");
+        std::fs::create_dir(&point).unwrap();
+        let mut command = Command::new(PYTHON);
+        command.arg(fuse_script()).arg(&point).stdin(Stdio::null());
+        // SAFETY: prctl is async-signal-safe; the server must not outlive this test.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let server = command.spawn().expect("start hung-fuse.py");
+        let mount = Self { point, server, _dir: dir };
+        // Wait for it in the mount table (reading the table does not touch the mount).
+        let wanted = format!(" {} ", mount.point.display());
+        let started = Instant::now();
+        while !std::fs::read_to_string("/proc/self/mountinfo").unwrap().contains(&wanted) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "hung-fuse.py did not mount {}",
+                mount.point.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        mount
+    }
+
+    fn path(&self) -> &str {
+        self.point.to_str().unwrap()
+    }
+}
+
+impl Drop for HungMount {
+    fn drop(&mut self) {
+        if let Some(fusermount) = fusermount() {
+            run(fusermount, &["-u", "-z", self.path()]);
+        }
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+fn find<'a>(filesystems: &'a [Filesystem], mountpoint: &str) -> &'a Filesystem {
+    filesystems
+        .iter()
+        .find(|f| f.mountpoint == mountpoint)
+        .unwrap_or_else(|| panic!("{mountpoint} in {filesystems:#?}"))
+}
+
+fn waiting_secs(fs: &Filesystem) -> f64 {
+    match fs.usage {
+        Usage::NotResponding { waiting_secs } => waiting_secs,
+        ref other => panic!("{} should not be responding, is {other:?}", fs.mountpoint),
+    }
+}
+
+/// The real test, run by `a_hung_mount_is_reported_and_costs_one_thread` inside its
+/// own mount namespace.
+#[test]
+#[ignore = "run inside a private mount namespace by a_hung_mount_is_reported_and_costs_one_thread"]
+fn hung_mount_inner() {
+    assert!(std::env::var_os("CTOP_TEST_PRIVATE_MOUNTS").is_some(), "run me through the outer test");
+    let baseline = threads_of_this_process();
+    let hung = HungMount::start();
+
+    // One pass with the default deadline: back in about a second, not never.
+    let mut first_prober = DiskProber::new(Source::live());
+    let started = Instant::now();
+    let first = first_prober.collect();
+    let took = started.elapsed();
+    assert!(took < DiskProber::DEFAULT_DEADLINE + Duration::from_secs(2), "collect took {took:?}");
+    let first_wait = waiting_secs(find(&first, hung.path()));
+    assert!(matches!(find(&first, "/").usage, Usage::Measured(_)), "/ is still measured: {first:#?}");
+
+    // Asked again and again: the pending check is reused, not repeated.
+    let mut prober = DiskProber::with_deadline(Source::live(), Duration::from_millis(200));
+    let mut counts = Vec::new();
+    let mut last = Vec::new();
+    for _ in 0..20 {
+        last = prober.collect();
+        counts.push(threads_of_this_process());
+    }
+    assert!(waiting_secs(find(&last, hung.path())) > 3.0, "the same check has been waiting all along");
+    assert!(first_wait < 3.0);
+    assert!(matches!(find(&last, "/").usage, Usage::Measured(_)));
+
+    // Checks that answered end their threads by themselves; what stays is one stuck
+    // thread per prober that met the hung mount.
+    let stuck = 2;
+    let settle = Instant::now();
+    let mut now = threads_of_this_process();
+    while now > baseline + stuck && settle.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+        now = threads_of_this_process();
+    }
+    assert_eq!(now, baseline + stuck, "threads before {baseline}, during {counts:?}, after {now}");
+    let most = counts.iter().max().unwrap();
+    assert!(*most <= baseline + stuck + last.len(), "threads before {baseline}, during {counts:?}");
+    println!("hung_mount_inner: threads {baseline} before, {counts:?} during 20 passes, {now} after");
+    drop(hung);
+}
+
+#[test]
+fn a_hung_mount_is_reported_and_costs_one_thread() {
+    if !is_root() {
+        return skip("needs root to mount FUSE in a private mount namespace");
+    }
+    if !Path::new("/dev/fuse").exists() || fusermount().is_none() {
+        return skip("needs /dev/fuse and fusermount (Debian: fuse3)");
+    }
+    if run(PYTHON, &["-c", "import fusepy"]).is_none() && run(PYTHON, &["-c", "import fuse"]).is_none() {
+        return skip("needs fusepy for /usr/bin/python3 (Debian: python3-fusepy)");
+    }
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", "hung_mount_inner", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("CTOP_TEST_PRIVATE_MOUNTS", "1");
+    // SAFETY: only async-signal-safe syscalls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::unshare(libc::CLONE_NEWNS) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let root = c"/";
+            let flags = libc::MS_REC | libc::MS_PRIVATE;
+            if libc::mount(std::ptr::null(), root.as_ptr(), std::ptr::null(), flags, std::ptr::null()) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = run_command(&mut command).expect("the hung-mount test passes in its namespace (output above)");
+    assert!(output.contains("hung_mount_inner: threads") && output.contains("1 passed"), "{output}");
+    eprintln!("{}", output.lines().find(|l| l.contains("hung_mount_inner: threads")).unwrap());
+}
