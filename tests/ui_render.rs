@@ -137,6 +137,7 @@ fn sick_server() -> Snapshot {
             inode: port as u64,
             pid: Some(812),
             process: Some(if port == 22 { "sshd".into() } else { "nginx".into() }),
+            sockets: if port == 80 { 8 } else { 1 },
         })
         .collect();
     Snapshot {
@@ -309,7 +310,7 @@ fn bigger_terminals_show_strictly_more() {
     // Detail that only a bigger screen has room for: every address, the user and the
     // command line, per-core bars, the CPU model.
     let text = screen_text(&large);
-    for detail in ["2001:db8::5/64", "www-data", "-k start --config", "Xeon", "  3 [", "boot epoch"] {
+    for detail in ["2001:db8::5/64", "www-data", "-k start --config", "Xeon", "  3 [", "boot epoch", "nginx/812 (8)"] {
         assert!(text.contains(detail), "250x70 lacks {detail:?}");
     }
     assert!(!screen_text(&small).contains("2001:db8::5/64"));

@@ -26,7 +26,8 @@ pub struct Column {
     pub align: Align,
     /// 0 is always shown; higher numbers are dropped first when space runs out.
     pub priority: u8,
-    /// Takes the width left over once every column that fits is placed, up to `max`.
+    /// Takes the width left over once every column that fits is placed, up to `max`
+    /// (what is left after that goes to the next growing column).
     pub grows: bool,
     pub max: u16,
     /// Cut long text at the start (`…/lib/docker`): the end of a path says most.
@@ -172,13 +173,15 @@ fn place_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
             shown[i] = true;
         }
     }
-    let spare = width - used;
-    let grower = (0..columns.len()).find(|&i| shown[i] && columns[i].grows);
+    // Growing columns take the spare width in order, each up to its `max`.
+    let mut spare = width - used;
     (0..columns.len())
         .filter(|&i| shown[i])
         .map(|i| {
-            let width = columns[i].width;
-            if Some(i) == grower { (i, (width + spare).min(columns[i].max.max(width))) } else { (i, width) }
+            let c = &columns[i];
+            let extra = if c.grows { spare.min(c.max.saturating_sub(c.width)) } else { 0 };
+            spare -= extra;
+            (i, c.width + extra)
         })
         .collect()
 }
@@ -243,6 +246,8 @@ mod tests {
         assert_eq!(widths(3), vec![]);
         let capped = [Column::left("A", 4, 0).growing().up_to(6), Column::left("B", 4, 0)];
         assert_eq!(place_columns(&capped, 40), vec![(0, 6), (1, 4)]);
+        let two = [Column::left("A", 4, 0).growing().up_to(6), Column::left("B", 4, 0).growing()];
+        assert_eq!(place_columns(&two, 20), vec![(0, 6), (1, 13)]);
     }
 
     #[test]
