@@ -81,6 +81,17 @@ pub fn link_speed(mbps: u32) -> String {
     }
 }
 
+/// Link speed in a narrow column: `100M`, `1G`, `2.5G`, `400G`.
+pub fn link_speed_short(mbps: u32) -> String {
+    if mbps >= 1000 && mbps.is_multiple_of(1000) {
+        format!("{}G", mbps / 1000)
+    } else if mbps >= 1000 {
+        format!("{:.1}G", mbps as f64 / 1000.0)
+    } else {
+        format!("{mbps}M")
+    }
+}
+
 /// `3d 4h 12m`, `5h 03m`, `12m 40s`.
 pub fn duration(secs: f64) -> String {
     let s = secs.max(0.0) as u64;
@@ -131,6 +142,9 @@ mod tests {
         assert_eq!(link_speed(10_000), "10 Gb/s");
         assert_eq!(link_speed(2500), "2.5 Gb/s");
         assert_eq!(link_speed(100), "100 Mb/s");
+        assert_eq!(link_speed_short(10_000), "10G");
+        assert_eq!(link_speed_short(2500), "2.5G");
+        assert_eq!(link_speed_short(100), "100M");
         assert_eq!(duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
         assert_eq!(duration(760.0), "12m 40s");
         assert_eq!(count(950), "950");

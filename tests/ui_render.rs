@@ -147,7 +147,14 @@ fn sick_server() -> Snapshot {
             kernel_release: Some("6.1.0-18-amd64".into()),
             kernel_version: Some("#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1".into()),
             arch: Some("x86_64".into()),
-            distro: Distro { pretty_name: Some("Debian GNU/Linux 12 (bookworm)".into()), ..Distro::default() },
+            distro: Distro {
+                id: Some("debian".into()),
+                name: Some("Debian GNU/Linux".into()),
+                version: Some("12".into()),
+                codename: Some("bookworm".into()),
+                pretty_name: Some("Debian GNU/Linux 12 (bookworm)".into()),
+                ..Distro::default()
+            },
         },
         platform: Platform { virtualization: Some("kvm".into()), ..Platform::default() },
         time: Clock {
@@ -287,7 +294,7 @@ fn every_area_is_on_screen_at_common_sizes() {
 fn the_80x24_screen_reads_well() {
     let buf = render(80, 24);
     let l = lines(&buf);
-    assert!(l[0].starts_with("web-01 · Debian GNU/Linux 12 (bookworm) · Linux 6.1.0-18-amd64 x86_64"), "{}", l[0]);
+    assert!(l[0].starts_with("web-01 · Debian GNU/Linux 12 · 6.1.0-18-amd64 · KVM VM"), "{}", l[0]);
     assert!(l[0].ends_with("? help"), "{}", l[0]);
     assert_eq!(l[1].trim_end(), "2026-11-24 14:03:07 CET · epoch 1795990987 · up 3d 4h 00m · boot 11-21 10:03");
     assert!(l[2].starts_with("!! /var 97% full, 3.00 GiB left · !! eth1 up but no cable"), "{}", l[2]);

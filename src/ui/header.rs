@@ -16,25 +16,33 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
     let host = &screen.snapshot.host;
     let unknown = || "?".to_string();
 
-    let distro = host.distro.pretty_name.clone().or_else(|| {
-        let d = &host.distro;
-        d.name.as_ref().map(|n| format!("{n} {}", d.version.as_deref().unwrap_or("")).trim_end().to_string())
-    });
-    let kernel = [&host.kernel_name, &host.kernel_release, &host.arch]
-        .iter()
-        .filter_map(|p| p.as_deref())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let width = area.width as usize;
+    // Under 100 columns: `Debian GNU/Linux 12` without its code name, and the kernel
+    // release alone, so the platform still fits on an 80-column line.
+    let narrow = width < 100;
+    let d = &host.distro;
+    let name_and_version =
+        || d.name.as_ref().map(|n| format!("{n} {}", d.version.as_deref().unwrap_or("")).trim_end().to_string());
+    let distro = if narrow {
+        name_and_version().or(d.pretty_name.clone())
+    } else {
+        d.pretty_name.clone().or_else(name_and_version)
+    };
+    let kernel_parts = if narrow {
+        [&None, &host.kernel_release, &None]
+    } else {
+        [&host.kernel_name, &host.kernel_release, &host.arch]
+    };
+    let kernel = kernel_parts.iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(" ");
     let mut identity = vec![
         Segment::new(0, vec![Span::styled(host.hostname.clone().unwrap_or_else(unknown), theme.strong())]),
         Segment::new(1, vec![Span::raw(distro.unwrap_or_else(|| "unknown distribution".into()))]),
         Segment::new(2, vec![Span::raw(kernel)]),
-        Segment::new(3, vec![Span::raw(screen.snapshot.platform.describe())]),
+        Segment::new(1, vec![Span::raw(screen.snapshot.platform.describe())]),
     ];
     if let Some(version) = &host.kernel_version {
         identity.push(Segment::new(6, vec![Span::styled(version.clone(), theme.dim())]));
     }
-    let width = area.width as usize;
     let hint_room = HELP_HINT.len() + 2;
     let line = fit_segments(identity, width.saturating_sub(hint_room), theme);
     buf.set_line(area.x, area.y, &line, area.width);

@@ -1,4 +1,4 @@
-//! Network interfaces: state (with a missing cable spelled out), link speed, the main
+//! Network interfaces: state and speed (a missing cable spelled out), the main
 //! address (or every address, one per line, when they all fit), live receive and
 //! transmit rates, MTU, MAC and kind.
 
@@ -16,10 +16,11 @@ use std::net::IpAddr;
 
 const COLUMNS: [Column; 9] = [
     Column::left("IFACE", 9, 0),
-    Column::left("STATE", 8, 0),
-    Column::right("SPEED", 9, 2),
+    // State and speed in one: `up 10G`, `no cable`, `down`.
+    Column::left("LINK", 8, 0),
+    Column::left("DUPLEX", 6, 6),
     // An IPv6 address with its prefix is at most 43 characters.
-    Column::left("ADDRESS", 13, 0).growing().up_to(43),
+    Column::left("ADDRESS", 13, 0).wanting(26).growing().up_to(43),
     Column::right("RX b/s", 6, 0),
     Column::right("TX b/s", 6, 0),
     Column::right("MTU", 5, 4),
@@ -91,11 +92,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     });
 }
 
-fn state(interface: &Interface) -> &str {
-    match (interface.admin_up, interface.carrier) {
-        (true, Some(false)) => "no cable",
-        (false, _) => "down",
-        _ => interface.operstate.as_str(),
+fn link(interface: &Interface) -> String {
+    match (interface.admin_up, interface.carrier, interface.speed_mbps) {
+        (true, Some(false), _) => "no cable".into(),
+        (false, _, _) => "down".into(),
+        (true, _, Some(speed)) if interface.operstate == "up" => format!("up {}", format::link_speed_short(speed)),
+        _ => interface.operstate.clone(),
     }
 }
 
@@ -110,8 +112,8 @@ fn row<'a>(iface: &'a Interface, address: Option<usize>, screen: &Screen) -> Row
         severity,
         cells: vec![
             Span::styled(iface.name.as_str(), style),
-            Span::styled(state(iface), style),
-            Span::raw(iface.speed_mbps.map_or("-".into(), format::link_speed)),
+            Span::styled(link(iface), style),
+            Span::raw(iface.duplex.as_deref().unwrap_or("")),
             Span::raw(address.map_or(String::new(), |a| iface.addresses[a].to_string())),
             rate(|r| r.rx_bytes_per_s),
             rate(|r| r.tx_bytes_per_s),

@@ -32,17 +32,23 @@ pub struct Column {
     pub max: u16,
     /// Cut long text at the start (`…/lib/docker`): the end of a path says most.
     pub keep_end: bool,
+    /// The width it is placed at when that fits before less important columns are
+    /// placed (at least `width`).
+    pub want: u16,
 }
 
 impl Column {
     pub const fn left(title: &'static str, width: u16, priority: u8) -> Self {
-        Self { title, width, align: Align::Left, priority, grows: false, max: u16::MAX, keep_end: false }
+        Self { title, width, align: Align::Left, priority, grows: false, max: u16::MAX, keep_end: false, want: width }
     }
     pub const fn right(title: &'static str, width: u16, priority: u8) -> Self {
-        Self { title, width, align: Align::Right, priority, grows: false, max: u16::MAX, keep_end: false }
+        Self { title, width, align: Align::Right, priority, grows: false, max: u16::MAX, keep_end: false, want: width }
     }
     pub const fn growing(self) -> Self {
         Self { grows: true, ..self }
+    }
+    pub const fn wanting(self, want: u16) -> Self {
+        Self { want, ..self }
     }
     pub const fn keeping_end(self) -> Self {
         Self { keep_end: true, ..self }
@@ -166,12 +172,26 @@ fn place_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     by_priority.sort_by_key(|&i| columns[i].priority);
     let mut shown = vec![false; columns.len()];
     let mut used = 0u16;
+    // Each column is placed at its minimum if it fits beside what more important columns
+    // want; those wants are then met, and what is left grows the growing columns.
+    let mut placed_width = vec![0; columns.len()];
     for i in by_priority {
-        let need = columns[i].width + u16::from(used > 0);
-        if used + need <= width {
+        let c = &columns[i];
+        let wanted: u16 = (0..columns.len())
+            .filter(|&j| shown[j] && columns[j].priority < c.priority)
+            .map(|j| columns[j].want.saturating_sub(columns[j].width))
+            .sum();
+        let need = c.width + u16::from(used > 0);
+        if used + need + wanted <= width {
             used += need;
             shown[i] = true;
+            placed_width[i] = c.width;
         }
+    }
+    for i in (0..columns.len()).filter(|&i| shown[i]) {
+        let more = columns[i].want.saturating_sub(columns[i].width).min(width - used);
+        placed_width[i] += more;
+        used += more;
     }
     // Growing columns take the spare width in order, each up to its `max`.
     let mut spare = width - used;
@@ -179,9 +199,9 @@ fn place_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
         .filter(|&i| shown[i])
         .map(|i| {
             let c = &columns[i];
-            let extra = if c.grows { spare.min(c.max.saturating_sub(c.width)) } else { 0 };
+            let extra = if c.grows { spare.min(c.max.saturating_sub(placed_width[i])) } else { 0 };
             spare -= extra;
-            (i, c.width + extra)
+            (i, placed_width[i] + extra)
         })
         .collect()
 }
@@ -248,6 +268,11 @@ mod tests {
         assert_eq!(place_columns(&capped, 40), vec![(0, 6), (1, 4)]);
         let two = [Column::left("A", 4, 0).growing().up_to(6), Column::left("B", 4, 0).growing()];
         assert_eq!(place_columns(&two, 20), vec![(0, 6), (1, 13)]);
+        // A wanted width comes before less important columns, a minimum when short.
+        let wanting = [Column::left("A", 4, 0).wanting(8), Column::left("B", 4, 1), Column::left("C", 2, 0)];
+        assert_eq!(place_columns(&wanting, 16), vec![(0, 8), (1, 4), (2, 2)]);
+        assert_eq!(place_columns(&wanting, 15), vec![(0, 8), (2, 2)]);
+        assert_eq!(place_columns(&wanting, 7), vec![(0, 4), (2, 2)]);
     }
 
     #[test]
