@@ -14,6 +14,11 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, width: u16, height: u16) -> Option<Tmux> {
+        Self::start_with(name, width, height, "")
+    }
+
+    /// Starts ctop with `prefix` before it on the shell line (`NO_COLOR=1`) and `args` after.
+    fn start_with(name: &str, width: u16, height: u16, prefix_and_args: &str) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             eprintln!("note: tmux is not installed; skipping the terminal test");
             return None;
@@ -21,7 +26,8 @@ impl Tmux {
         let tmux = Tmux { socket: format!("ctop-test-{name}-{}", std::process::id()) };
         // The shell stays after ctop exits, so the terminal it left can be looked at
         // (tmux reports a dead pane's cursor as hidden whatever it was).
-        let command = format!("{}; echo ctop exited $?; sleep 60", env!("CARGO_BIN_EXE_ctop"));
+        let (prefix, args) = prefix_and_args.split_once('|').unwrap_or(("", prefix_and_args));
+        let command = format!("{prefix} {} {args}; echo ctop exited $?; sleep 60", env!("CARGO_BIN_EXE_ctop"));
         let (w, h) = (width.to_string(), height.to_string());
         let out = tmux.run(&["-f", "/dev/null", "new-session", "-d", "-s", "ctop", "-x", &w, "-y", &h, &command]);
         assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
@@ -39,6 +45,11 @@ impl Tmux {
     /// The screen with wrapped lines joined: after a window grew while the alternate
     /// screen was on, tmux shows old lines on the main screen and the shell's output
     /// lands mid-line (htop leaves the same).
+    /// The screen with its escape sequences (colours, bold, reverse).
+    fn styled_screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-e", "-t", "ctop"]).stdout).into_owned()
+    }
+
     fn joined_screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-J", "-t", "ctop"]).stdout).into_owned()
     }
@@ -195,5 +206,34 @@ fn a_terminal_that_hangs_up_ends_ctop() {
     while std::fs::read_to_string(format!("{proc_dir}/stat")).is_ok_and(|s| !s.contains(") Z ")) {
         assert!(started.elapsed() < Duration::from_secs(5), "ctop {pid} still running after the hangup");
         sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether a styled capture sets any foreground or background colour (tmux writes
+/// them as `ESC[3Nm`, `ESC[9Nm`, `ESC[38;5;Nm` and the like).
+fn has_colour(styled: &str) -> bool {
+    styled.split('\x1b').filter_map(|seq| seq.strip_prefix('[')?.split_once('m').map(|(params, _)| params)).any(
+        |params| {
+            params.split(';').any(|p| {
+                p.parse::<u16>().is_ok_and(|n| {
+                    (30..=37).contains(&n) || (40..=47).contains(&n) || (90..=97).contains(&n) || n == 38
+                })
+            })
+        },
+    )
+}
+
+#[test]
+fn no_color_turns_colour_off_unless_forced() {
+    let cases = [("NO_COLOR=1|", false), ("NO_COLOR=1|--color always", true), ("|--color never", false), ("|", true)];
+    for (i, (setup, coloured)) in cases.into_iter().enumerate() {
+        let Some(tmux) = Tmux::start_with(&format!("colour{i}"), 80, 24, setup) else { return };
+        tmux.wait_for("the first samples", |s| s.contains("Processes") && !s.contains("collecting…"));
+        let styled = tmux.styled_screen();
+        assert_eq!(has_colour(&styled), coloured, "{setup}: {styled:?}");
+        // Bold stays either way (the hostname).
+        assert!(styled.contains("\x1b[1m"), "{setup}");
+        tmux.run(&["send-keys", "-t", "ctop", "q"]);
+        tmux.assert_given_back();
     }
 }

@@ -482,3 +482,28 @@ fn sorting_by_memory_and_filtering_by_name() {
     assert_eq!(names, (110..120).map(|i| format!("worker-{i}")).collect::<Vec<_>>(), "{rows:?}");
     assert!(screen_text(terminal.backend().buffer()).contains("by mem"));
 }
+
+#[test]
+fn help_lists_every_key() {
+    let snapshot = sick_server();
+    let findings = sick_findings();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut view = View::default();
+    view.help = true;
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+    terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
+    let text = screen_text(terminal.backend().buffer());
+    for key in [
+        "q  F10  Ctrl-C",
+        "Esc",
+        "?  F1",
+        "P / M",
+        "Tab  Shift-Tab",
+        "PgUp  PgDn",
+        "Home  End",
+        "rescan processes now",
+        "filter processes by name",
+    ] {
+        assert!(text.contains(key), "help lacks {key:?}:\n{text}");
+    }
+}

@@ -39,5 +39,7 @@ pub fn run(source: crate::source::Source, options: UiOptions) -> anyhow::Result<
         anyhow::bail!("not a terminal; use `ctop --once` for a text snapshot");
     }
     let theme = Theme { color: options.color.use_color(std::env::var_os("NO_COLOR").as_deref()) };
+    // crossterm drops colours by itself when NO_COLOR is set; the theme has decided.
+    crossterm::style::force_color_output(theme.color);
     app::run(source, options, theme)
 }
