@@ -28,12 +28,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
     } else {
         d.pretty_name.clone().or_else(name_and_version)
     };
-    let kernel_parts = if narrow {
-        [&None, &host.kernel_release, &None]
+    let kernel = if narrow {
+        host.kernel_release.clone().unwrap_or_default()
     } else {
         [&host.kernel_name, &host.kernel_release, &host.arch]
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
-    let kernel = kernel_parts.iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(" ");
     let mut identity = vec![
         Segment::new(0, vec![Span::styled(host.hostname.clone().unwrap_or_else(unknown), theme.strong())]),
         Segment::new(1, vec![Span::raw(distro.unwrap_or_else(|| "unknown distribution".into()))]),

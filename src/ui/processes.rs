@@ -33,7 +33,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let Some(processes) = &screen.snapshot.processes else {
         let title = title(None, area.width, screen, view);
         let table = Table { title, columns: &COLUMNS, len: 0, empty: "scanning…", focused, judged: true };
-        table.render(area, buf, theme, view.scroll(Focus::Processes), |_| unreachable!("an empty table has no rows"));
+        let no_rows = |_| Row { severity: Severity::Ok, cells: Vec::new() };
+        table.render(area, buf, theme, view.scroll(Focus::Processes), no_rows);
         return;
     };
     let title = title(Some(processes), area.width, screen, view);
@@ -49,9 +50,17 @@ const SCROLL_ROOM: u16 = 14;
 
 fn title<'a>(processes: Option<&Processes>, width: u16, screen: &Screen, view: &View) -> Line<'a> {
     let theme = screen.theme;
-    let mut segments = vec![Segment::new(0, vec![Span::raw(" Processes")])];
+    let name = match processes {
+        Some(p) => format!(" Processes {}", p.total),
+        None => " Processes".to_string(),
+    };
+    let age = match screen.snapshot.processes_scanned_at {
+        // `(r)`: the key that rescans now.
+        Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
+        None => "scanning…".to_string(),
+    };
+    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(0, vec![Span::raw(age)])];
     if let Some(p) = processes {
-        segments[0].spans.push(Span::raw(format!(" {}", p.total)));
         segments.push(Segment::new(3, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {
             segments.push(Segment::new(3, vec![Span::raw(format!("{} blocked", p.blocked))]));
@@ -66,12 +75,6 @@ fn title<'a>(processes: Option<&Processes>, width: u16, screen: &Screen, view: &
         SortBy::Memory => "by mem",
     };
     segments.push(Segment::new(1, vec![Span::raw(sort)]));
-    let age = match screen.snapshot.processes_scanned_at {
-        // `(r)`: the key that rescans now.
-        Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
-        None => "scanning…".to_string(),
-    };
-    segments.insert(1, Segment::new(0, vec![Span::raw(age)]));
     if view.filter.editing || !view.filter.text.is_empty() {
         let cursor = if view.filter.editing { "_" } else { "" };
         segments.push(Segment::new(0, vec![Span::raw(format!("/{}{cursor}", view.filter.text))]));
