@@ -29,10 +29,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, detailed: bool) {
     let per_row = (area.width / CORE_CELL_WIDTH).max(1) as usize;
     let rows: Vec<Rect> = rows.collect();
     let room = rows.len() * per_row;
+    let Some(first) = rows.first() else { return };
     if per_core.is_empty() {
-        if let Some(row) = rows.first() {
-            buf.set_string(row.x, row.y, format!("per core {PENDING}"), theme.dim());
-        }
+        buf.set_string(first.x, first.y, format!("per core {PENDING}"), theme.dim());
         return;
     }
     // When the cores outnumber the cells, the last cell says how many are not shown.

@@ -77,8 +77,9 @@ fn split_columns(area: Rect, left_width: u16) -> (Rect, Rect) {
     (left, right)
 }
 
+/// A row count as a height; no terminal is 10,000 rows tall, and sums stay far from overflow.
 fn rows(n: usize) -> u16 {
-    n.min(u16::MAX as usize) as u16
+    n.min(10_000) as u16
 }
 
 pub fn plan(area: Rect, counts: &Counts) -> Plan {
@@ -104,7 +105,7 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     // The tables share what is left; processes take whatever the first band leaves.
     let left = top.area.height;
     // The lower band keeps room for its side column's two tables.
-    let upper_cap = (left / 2).clamp(MIN_TABLE, left - 2 * MIN_TABLE);
+    let upper_cap = (left / 2).clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
     let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
     let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
     let upper = top.take(upper_height);
@@ -112,7 +113,7 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
 
     // Below 120 columns the network table gets the width its key columns need (name,
     // state, address, rates) and the filesystems the rest.
-    let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { w * 45 / 100 };
+    let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { (u32::from(w) * 45 / 100) as u16 };
     let (filesystems, network) = split_columns(upper, fs_width);
     let side_width = (w / 4).clamp(30, 60);
     let (processes, side) = split_columns(lower, w - side_width - 1);
@@ -176,6 +177,22 @@ mod tests {
                 // The tables reach the bottom: no empty rows below them.
                 assert_eq!(a.processes.bottom(), h);
                 assert_eq!(a.ports.bottom(), h);
+            }
+        }
+    }
+
+    #[test]
+    fn every_size_gets_a_plan_that_stays_on_screen() {
+        let many = Counts { cores: 256, problems: 40, ..BUSY };
+        for w in (0..=320).step_by(7).chain([MIN_WIDTH, 79, 80, 99, 100, 119, 120, u16::MAX]) {
+            for h in (0..=130).chain([u16::MAX / 2]) {
+                for counts in [Counts::default(), BUSY, many] {
+                    let Plan::Dashboard(a) = plan(Rect::new(0, 0, w, h), &counts) else { continue };
+                    for r in all(&a) {
+                        assert!(r.right() <= w && r.bottom() <= h && r.height > 0, "{w}x{h} {r:?}");
+                    }
+                    assert_eq!(a.processes.bottom(), h);
+                }
             }
         }
     }
