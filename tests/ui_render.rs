@@ -507,3 +507,15 @@ fn help_lists_every_key() {
         assert!(text.contains(key), "help lacks {key:?}:\n{text}");
     }
 }
+
+#[test]
+fn many_cores_end_with_how_many_more_and_huge_screens_draw() {
+    let mut snapshot = sick_server();
+    snapshot.cpu.model.logical_cpus = 128;
+    snapshot.cpu.per_core = (0..128).map(|i| usage(i as f64 / 2.0, 5.0)).collect();
+    let text = screen_text(&render_with(120, 40, &snapshot, &sick_findings(), Theme::COLOR));
+    // 5 bars a row, 4 rows: 19 bars and the count of the rest.
+    assert!(text.contains(" 18 [") && !text.contains(" 19 [") && text.contains("+109 more cores"), "{text}");
+    let text = screen_text(&render_with(400, 150, &snapshot, &sick_findings(), Theme::COLOR));
+    assert!(text.contains("127 [") && text.contains("worker-070") && text.contains("/srv/data29"), "{text}");
+}
