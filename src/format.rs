@@ -55,6 +55,21 @@ pub fn bit_rate(bytes_per_s: f64) -> String {
     if value >= 100.0 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
 }
 
+/// Compact rate for narrow columns headed `b/s`: `80`, `320k`, `10M`, `1.2G`.
+pub fn bit_rate_short(bytes_per_s: f64) -> String {
+    let bits = (bytes_per_s * 8.0).max(0.0);
+    let (value, unit) = if bits >= 1e9 {
+        (bits / 1e9, "G")
+    } else if bits >= 1e6 {
+        (bits / 1e6, "M")
+    } else if bits >= 1e3 {
+        (bits / 1e3, "k")
+    } else {
+        return format!("{bits:.0}");
+    };
+    if value >= 10.0 { format!("{value:.0}{unit}") } else { format!("{value:.1}{unit}") }
+}
+
 /// Link speed: `100 Mb/s`, `10 Gb/s`, `400 Gb/s`.
 pub fn link_speed(mbps: u32) -> String {
     if mbps >= 1000 && mbps.is_multiple_of(1000) {
@@ -63,6 +78,17 @@ pub fn link_speed(mbps: u32) -> String {
         format!("{:.1} Gb/s", mbps as f64 / 1000.0)
     } else {
         format!("{mbps} Mb/s")
+    }
+}
+
+/// Link speed in a narrow column: `100M`, `1G`, `2.5G`, `400G`.
+pub fn link_speed_short(mbps: u32) -> String {
+    if mbps >= 1000 && mbps.is_multiple_of(1000) {
+        format!("{}G", mbps / 1000)
+    } else if mbps >= 1000 {
+        format!("{:.1}G", mbps as f64 / 1000.0)
+    } else {
+        format!("{mbps}M")
     }
 }
 
@@ -77,6 +103,17 @@ pub fn duration(secs: f64) -> String {
     } else {
         format!("{m}m {s:02}s")
     }
+}
+
+/// A count in few characters, in SI steps: `950`, `12.3k`, `4.1M`.
+pub fn count(n: u64) -> String {
+    let (value, unit) = match n {
+        0..1_000 => return n.to_string(),
+        1_000..1_000_000 => (n as f64 / 1e3, "k"),
+        1_000_000..1_000_000_000 => (n as f64 / 1e6, "M"),
+        _ => (n as f64 / 1e9, "G"),
+    };
+    if value >= 100.0 { format!("{value:.0}{unit}") } else { format!("{value:.1}{unit}") }
 }
 
 /// `97%`, `4.5%`, `0.3%`.
@@ -98,11 +135,22 @@ mod tests {
         assert_eq!(bytes_short(1288490189), "1.2G");
         assert_eq!(bit_rate(1_250_000.0), "10.0 Mb/s");
         assert_eq!(bit_rate(10.0), "80 b/s");
+        assert_eq!(bit_rate_short(1_250_000.0), "10M");
+        assert_eq!(bit_rate_short(40_000.0), "320k");
+        assert_eq!(bit_rate_short(150_000_000.0), "1.2G");
+        assert_eq!(bit_rate_short(10.0), "80");
         assert_eq!(link_speed(10_000), "10 Gb/s");
         assert_eq!(link_speed(2500), "2.5 Gb/s");
         assert_eq!(link_speed(100), "100 Mb/s");
+        assert_eq!(link_speed_short(10_000), "10G");
+        assert_eq!(link_speed_short(2500), "2.5G");
+        assert_eq!(link_speed_short(100), "100M");
         assert_eq!(duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
         assert_eq!(duration(760.0), "12m 40s");
+        assert_eq!(count(950), "950");
+        assert_eq!(count(12_345), "12.3k");
+        assert_eq!(count(4_100_000), "4.1M");
+        assert_eq!(count(250_000), "250k");
         assert_eq!(percent(97.2), "97%");
         assert_eq!(percent(4.54), "4.5%");
     }

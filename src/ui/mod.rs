@@ -1,23 +1,45 @@
-//! The full-screen dashboard (ratatui + crossterm).
+//! The full-screen dashboard (ratatui + crossterm): one screen with the header, the
+//! problem lines, CPU, memory, filesystems, network, processes, repeated binaries and
+//! listening ports, fitted to the terminal's size.
 
-use crate::health::Thresholds;
-use crate::snapshot::Intervals;
-use crate::source::Source;
+mod ansi16;
+mod app;
+mod cpu;
+pub mod dashboard;
+mod disks;
+mod header;
+mod help;
+pub mod layout;
+mod memory;
+mod network;
+mod ports;
+mod problems;
+mod processes;
+pub mod table;
+mod terminal;
+mod text;
+pub mod theme;
+pub mod view;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorMode {
-    Auto,
-    Always,
-    Never,
-}
+pub use theme::{ColorMode, Theme};
+
+use std::io::IsTerminal;
 
 pub struct UiOptions {
     pub color: ColorMode,
-    pub intervals: Intervals,
-    pub thresholds: Thresholds,
+    pub intervals: crate::snapshot::Intervals,
+    pub thresholds: crate::health::Thresholds,
 }
 
-pub fn run(source: Source, options: UiOptions) -> anyhow::Result<()> {
-    let _ = (source, options);
-    anyhow::bail!("the dashboard is not merged yet") // replaced by the dashboard work
+/// Runs the dashboard until the user quits or a signal stops it; the terminal is given
+/// back in every case.
+pub fn run(source: crate::source::Source, options: UiOptions) -> anyhow::Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        // main prints it as "ctop: <message>".
+        anyhow::bail!("not a terminal; use `ctop --once` for a text snapshot");
+    }
+    let theme = Theme { color: options.color.use_color(std::env::var_os("NO_COLOR").as_deref()) };
+    // crossterm drops colours by itself when NO_COLOR is set; the theme has decided.
+    crossterm::style::force_color_output(theme.color);
+    app::run(source, options, theme)
 }

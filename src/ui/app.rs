@@ -1,0 +1,199 @@
+//! The event loop. Collection runs on the snapshot's tier threads; this thread only
+//! folds their updates in (never blocking on the channel), judges the snapshot when it
+//! changed, answers keys, and redraws when something changed, a key was pressed, the
+//! terminal was resized, or the second turned (clock and ages). ratatui then writes
+//! only the cells that differ, so an idle screen costs a few bytes a second.
+
+use crate::health;
+use crate::snapshot::{Collectors, Snapshot};
+use crate::ui::UiOptions;
+use crate::ui::dashboard::{self, Screen};
+use crate::ui::table::Motion;
+use crate::ui::terminal::{self, Wake};
+use crate::ui::theme::Theme;
+use crate::ui::view::{SortBy, View};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The longest the loop sleeps: a key, a signal or an update waits at most this long.
+const TICK: Duration = Duration::from_millis(100);
+
+/// What a key asks of the loop beyond changing the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    None,
+    Quit,
+    Rescan,
+}
+
+/// Applies one key to the view.
+pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
+    if key.kind == KeyEventKind::Release {
+        return Action::None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Action::Quit;
+    }
+    if view.filter.editing {
+        match key.code {
+            KeyCode::Enter => view.filter.editing = false,
+            KeyCode::Esc => {
+                view.filter.text.clear();
+                view.filter.editing = false;
+            }
+            KeyCode::Backspace => {
+                view.filter.text.pop();
+            }
+            KeyCode::Char(c) if !ctrl => view.filter.text.push(c),
+            _ => return Action::None,
+        }
+        view.filter_changed();
+        return Action::None;
+    }
+    match key.code {
+        KeyCode::Char('q') | KeyCode::F(10) => return Action::Quit,
+        KeyCode::Esc if view.help => view.help = false,
+        KeyCode::Esc if !view.filter.text.is_empty() => {
+            view.filter.text.clear();
+            view.filter_changed();
+        }
+        KeyCode::Esc => return Action::Quit,
+        KeyCode::Char('?') | KeyCode::F(1) => view.help = !view.help,
+        KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
+        KeyCode::Char('M') => view.sort_by(SortBy::Memory),
+        KeyCode::Char('r') => return Action::Rescan,
+        KeyCode::Char('/') => view.filter.editing = true,
+        KeyCode::Tab => view.move_focus(1),
+        KeyCode::BackTab => view.move_focus(-1),
+        KeyCode::Up => view.scroll_focused(Motion::Up),
+        KeyCode::Down => view.scroll_focused(Motion::Down),
+        KeyCode::PageUp => view.scroll_focused(Motion::PageUp),
+        KeyCode::PageDown => view.scroll_focused(Motion::PageDown),
+        KeyCode::Home => view.scroll_focused(Motion::Home),
+        KeyCode::End => view.scroll_focused(Motion::End),
+        _ => {}
+    }
+    Action::None
+}
+
+pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
+    let mut snapshot = Snapshot::with_identity(&source);
+    let collectors = Collectors::spawn(source, options.intervals);
+    let mut findings = health::judge(&snapshot, &options.thresholds);
+    let mut view = View::default();
+    let mut taken = terminal::take()?;
+
+    let mut dirty = true;
+    let mut shown_second = 0;
+    loop {
+        let mut changed = false;
+        // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
+        while let Ok(update) = collectors.updates.try_recv() {
+            snapshot.apply(update);
+            changed = true;
+        }
+        if changed {
+            findings = health::judge(&snapshot, &options.thresholds);
+            dirty = true;
+        }
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        if now.as_secs() != shown_second {
+            shown_second = now.as_secs();
+            dirty = true;
+        }
+        if dirty {
+            let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
+            taken.terminal.draw(|frame| dashboard::draw(frame, &screen, &mut view))?;
+            dirty = false;
+        }
+
+        let to_next_second = Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos()));
+        match terminal::wait(TICK.min(to_next_second)) {
+            Wake::Stop => return Ok(()),
+            Wake::Resized => {
+                dirty = true;
+                continue;
+            }
+            Wake::Timeout => continue,
+            Wake::Input => {}
+        }
+        // Everything crossterm can parse from what was typed (several keys may have
+        // come in one read). An error reading the terminal means it is gone: stop.
+        loop {
+            match event::poll(Duration::ZERO) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => return Ok(()),
+            }
+            let Ok(event) = event::read() else { return Ok(()) };
+            match event {
+                Event::Key(key) => match on_key(&mut view, key) {
+                    Action::Quit => return Ok(()),
+                    Action::Rescan => collectors.rescan_processes(),
+                    Action::None => {}
+                },
+                Event::Resize(..) => {}
+                _ => continue,
+            }
+            dirty = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::view::Focus;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn quit_keys_quit_and_esc_closes_overlays_first() {
+        let mut view = View::default();
+        assert_eq!(on_key(&mut view, key(KeyCode::Char('q'))), Action::Quit);
+        assert_eq!(on_key(&mut view, key(KeyCode::F(10))), Action::Quit);
+        assert_eq!(on_key(&mut view, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Action::Quit);
+        on_key(&mut view, key(KeyCode::F(1)));
+        assert!(view.help);
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
+        assert!(!view.help);
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::Quit);
+    }
+
+    #[test]
+    fn the_filter_takes_every_character_until_enter_or_esc() {
+        let mut view = View::default();
+        on_key(&mut view, key(KeyCode::Char('/')));
+        for c in "qap".chars() {
+            assert_eq!(on_key(&mut view, key(KeyCode::Char(c))), Action::None);
+        }
+        on_key(&mut view, key(KeyCode::Backspace));
+        on_key(&mut view, key(KeyCode::Enter));
+        assert_eq!(view.filter.text, "qa");
+        assert!(!view.filter.editing);
+        // Kept after Enter; a first Esc clears it, the next quits.
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
+        assert!(view.filter.text.is_empty());
+        on_key(&mut view, key(KeyCode::Char('/')));
+        on_key(&mut view, key(KeyCode::Char('x')));
+        on_key(&mut view, key(KeyCode::Esc));
+        assert!(view.filter.text.is_empty() && !view.filter.editing);
+    }
+
+    #[test]
+    fn sort_rescan_and_focus_keys() {
+        let mut view = View::default();
+        on_key(&mut view, key(KeyCode::Char('M')));
+        assert_eq!(view.sort, SortBy::Memory);
+        on_key(&mut view, key(KeyCode::Char('P')));
+        assert_eq!(view.sort, SortBy::Cpu);
+        assert_eq!(on_key(&mut view, key(KeyCode::Char('r'))), Action::Rescan);
+        on_key(&mut view, key(KeyCode::Tab));
+        assert_eq!(view.focus, Focus::Filesystems);
+        on_key(&mut view, key(KeyCode::BackTab));
+        assert_eq!(view.focus, Focus::Processes);
+    }
+}

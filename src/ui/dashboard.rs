@@ -1,0 +1,69 @@
+//! One frame of the dashboard: asks the layout where each panel goes at this size and
+//! has every panel draw itself there (or the one-line "too small" notice), then the
+//! help overlay on top when it is open.
+
+use crate::health::Findings;
+use crate::snapshot::Snapshot;
+use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
+use crate::ui::theme::Theme;
+use crate::ui::view::View;
+use crate::ui::{cpu, disks, header, help, memory, network, ports, problems, processes};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::time::Instant;
+
+/// What a frame is drawn from.
+pub struct Screen<'a> {
+    pub snapshot: &'a Snapshot,
+    pub findings: &'a Findings,
+    pub theme: Theme,
+    /// For ages (`procs 12s ago`).
+    pub now: Instant,
+}
+
+pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    let s = screen.snapshot;
+    let counts = Counts {
+        problems: screen.findings.problems.len(),
+        cores: s.cpu.per_core.len().max(s.cpu.model.logical_cpus),
+        filesystems: s.filesystems.len(),
+        address_lines: network::address_lines(&s.interfaces),
+        ports: s.listening.len(),
+        processes: s.processes.as_ref().map_or(0, |p| view.process_order(p).len()),
+        repeated: s.processes.as_ref().map_or(0, |p| p.repeated.len()),
+    };
+    match layout::plan(area, &counts) {
+        Plan::TooSmall => too_small(buf, area, screen.theme),
+        Plan::Dashboard(a) => {
+            header::draw(buf, a.header, screen);
+            problems::draw(buf, a.problems, screen);
+            cpu::draw(buf, a.cpu, screen, a.detailed);
+            memory::draw(buf, a.memory, screen, a.detailed);
+            disks::draw(buf, a.filesystems, screen, view);
+            network::draw(buf, a.network, screen, view);
+            processes::draw(buf, a.processes, screen, view);
+            processes::draw_repeated(buf, a.repeated, screen, view);
+            ports::draw(buf, a.ports, screen, view);
+            if view.help {
+                help::draw(buf, area, screen.theme);
+            }
+        }
+    }
+}
+
+fn too_small(buf: &mut Buffer, area: Rect, theme: Theme) {
+    let (w, h) = (area.width, area.height);
+    let long = format!("ctop needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this terminal is {w}×{h}");
+    let text = if long.chars().count() <= w as usize {
+        long
+    } else {
+        format!("need {MIN_WIDTH}×{MIN_HEIGHT}, have {w}×{h}")
+    };
+    let width = text.chars().count() as u16;
+    let x = area.x + area.width.saturating_sub(width) / 2;
+    let y = area.y + area.height / 2;
+    buf.set_stringn(x, y, &text, area.width as usize, theme.strong());
+}

@@ -1,0 +1,46 @@
+//! The help overlay: every key, in a box over the middle of the screen.
+
+use crate::ui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Widget};
+
+/// Every key and what it does; the README's key table says the same.
+pub const KEYS: [(&str, &str); 11] = [
+    ("q  F10  Ctrl-C", "quit"),
+    ("Esc", "close help or filter, else quit"),
+    ("?  F1", "this help"),
+    ("P / M", "sort processes by CPU / memory"),
+    ("Tab  Shift-Tab", "focus next / previous table"),
+    ("Up  Down", "scroll the focused table"),
+    ("PgUp  PgDn", "scroll a page"),
+    ("Home  End", "go to the top / bottom"),
+    ("r", "rescan processes now"),
+    ("/", "filter processes by name"),
+    ("Enter / Esc", "keep / clear the filter"),
+];
+
+pub fn draw(buf: &mut Buffer, screen: Rect, theme: Theme) {
+    let key_width = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let text_width = KEYS.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+    let width = ((key_width + text_width + 6) as u16).min(screen.width);
+    let height = (KEYS.len() as u16 + 4).min(screen.height);
+    let area =
+        Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width, height };
+    Clear.render(area, buf);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.rule(true))
+        .title(Line::from(" ctop keys ").style(theme.title(true)))
+        .title_bottom(Line::from(" Esc or ? closes ").style(theme.dim()).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    for ((key, text), row) in KEYS.iter().zip(inner.rows().skip(1)) {
+        let line = Line::from(vec![
+            Span::styled(format!(" {key:<key_width$}  "), theme.label().add_modifier(ratatui::style::Modifier::BOLD)),
+            Span::raw(*text),
+        ]);
+        buf.set_line(row.x, row.y, &line, row.width);
+    }
+}

@@ -1,0 +1,230 @@
+//! What fits at this size: a pure function of the terminal size and how many rows each
+//! panel has to show, giving every panel its rectangle. From top to bottom: the header,
+//! the problem lines, CPU, memory, then two bands of tables — filesystems beside
+//! network, and processes beside a column of repeated binaries over listening ports.
+//! The bigger the terminal, the more rows (and, in the panels, columns) each gets.
+
+use ratatui::layout::Rect;
+
+/// Below this the dashboard cannot show every area, and says so instead.
+pub const MIN_WIDTH: u16 = 76;
+pub const MIN_HEIGHT: u16 = 14;
+
+/// A table's rows that are not data: its title rule and its column header.
+pub const TABLE_CHROME: u16 = 2;
+/// A table is worth showing with at least one data row.
+const MIN_TABLE: u16 = TABLE_CHROME + 1;
+/// The network table's width on terminals narrower than 120 columns.
+const NARROW_NETWORK_WIDTH: u16 = 49;
+/// Width of one per-core usage cell (`  12 [||||||    ]  37%`).
+pub const CORE_CELL_WIDTH: u16 = 22;
+
+/// How many rows each panel would like to show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub problems: usize,
+    pub cores: usize,
+    pub filesystems: usize,
+    /// Lines the network table needs to list every address of every interface.
+    pub address_lines: usize,
+    pub ports: usize,
+    pub processes: usize,
+    pub repeated: usize,
+}
+
+/// Where each panel goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub problems: Rect,
+    pub cpu: Rect,
+    pub memory: Rect,
+    pub filesystems: Rect,
+    pub network: Rect,
+    pub processes: Rect,
+    pub repeated: Rect,
+    pub ports: Rect,
+    /// Room for the detailed CPU and memory panels (model line, per-core bars, bars).
+    pub detailed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    Dashboard(Areas),
+    TooSmall,
+}
+
+/// Rows taken from the top of an area, one panel after another.
+struct Rows {
+    area: Rect,
+}
+
+impl Rows {
+    fn take(&mut self, height: u16) -> Rect {
+        let height = height.min(self.area.height);
+        let taken = Rect { height, ..self.area };
+        self.area.y += height;
+        self.area.height -= height;
+        taken
+    }
+}
+
+/// Splits `area` into a left part `left_width` wide and the rest, one column apart.
+fn split_columns(area: Rect, left_width: u16) -> (Rect, Rect) {
+    let left = Rect { width: left_width, ..area };
+    let right_x = area.x + left_width + 1;
+    let right = Rect { x: right_x, width: (area.x + area.width).saturating_sub(right_x), ..area };
+    (left, right)
+}
+
+/// A row count as a height; no terminal is 10,000 rows tall, and sums stay far from overflow.
+fn rows(n: usize) -> u16 {
+    n.min(10_000) as u16
+}
+
+pub fn plan(area: Rect, counts: &Counts) -> Plan {
+    let (w, h) = (area.width, area.height);
+    if w < MIN_WIDTH || h < MIN_HEIGHT {
+        return Plan::TooSmall;
+    }
+    let detailed = w >= 100 && h >= 32;
+    let mut top = Rows { area };
+    let header = top.take(2);
+    let max_problem_lines = ((h - MIN_HEIGHT) / 12 + 1).min(6);
+    let problems = top.take(rows(counts.problems).clamp(1, max_problem_lines));
+    let (cpu_rows, memory_rows) = if detailed {
+        let per_row = (w / CORE_CELL_WIDTH).max(1);
+        let core_rows = rows(counts.cores).div_ceil(per_row).min(h / 10);
+        (2 + core_rows, 2)
+    } else {
+        (1, 1)
+    };
+    let cpu = top.take(cpu_rows);
+    let memory = top.take(memory_rows);
+
+    // The tables share what is left; processes take whatever the first band leaves.
+    let left = top.area.height;
+    // The lower band keeps room for its side column's two tables.
+    let upper_cap = (left / 2).clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
+    let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
+    let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
+    let upper = top.take(upper_height);
+    let lower = top.take(left - upper_height);
+
+    // Below 120 columns the network table gets the width its key columns need (name,
+    // state, address, rates) and the filesystems the rest.
+    let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { (u32::from(w) * 45 / 100) as u16 };
+    let (filesystems, network) = split_columns(upper, fs_width);
+    let side_width = (w / 4).clamp(30, 60);
+    let (processes, side) = split_columns(lower, w - side_width - 1);
+    let repeated_height =
+        side_split(side.height, TABLE_CHROME + rows(counts.repeated), TABLE_CHROME + rows(counts.ports));
+    let mut side_rows = Rows { area: side };
+    let repeated = side_rows.take(repeated_height);
+    let ports = side_rows.take(side.height - repeated_height);
+
+    Plan::Dashboard(Areas { header, problems, cpu, memory, filesystems, network, processes, repeated, ports, detailed })
+}
+
+/// The height of the upper of two stacked tables: each gets what it wants if both fit,
+/// else the smaller want is met when it is under half, else they halve.
+fn side_split(height: u16, upper_want: u16, lower_want: u16) -> u16 {
+    let upper = if upper_want + lower_want <= height || upper_want <= height / 2 {
+        upper_want
+    } else if lower_want <= height / 2 {
+        height - lower_want
+    } else {
+        height / 2
+    };
+    upper.clamp(MIN_TABLE, height.saturating_sub(MIN_TABLE).max(MIN_TABLE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BUSY: Counts =
+        Counts { problems: 5, cores: 16, filesystems: 40, address_lines: 30, ports: 50, processes: 900, repeated: 30 };
+
+    fn areas(w: u16, h: u16, counts: &Counts) -> Areas {
+        match plan(Rect::new(0, 0, w, h), counts) {
+            Plan::Dashboard(a) => a,
+            Plan::TooSmall => panic!("{w}x{h} should fit"),
+        }
+    }
+
+    fn all(a: &Areas) -> [Rect; 9] {
+        [a.header, a.problems, a.cpu, a.memory, a.filesystems, a.network, a.processes, a.repeated, a.ports]
+    }
+
+    #[test]
+    fn every_area_is_on_screen_without_overlap_from_the_minimum_up() {
+        for (w, h) in [(MIN_WIDTH, MIN_HEIGHT), (79, 23), (80, 24), (120, 40), (250, 70), (400, 200)] {
+            for counts in [Counts::default(), BUSY] {
+                let screen = Rect::new(0, 0, w, h);
+                let a = areas(w, h, &counts);
+                let rects = all(&a);
+                for (i, r) in rects.iter().enumerate() {
+                    assert!(screen.contains(r.as_position()) && r.right() <= w && r.bottom() <= h, "{w}x{h} {i} {r:?}");
+                    assert!(r.height >= 1 && r.width >= 20, "{w}x{h} area {i} too small: {r:?}");
+                    for (j, other) in rects.iter().enumerate().skip(i + 1) {
+                        assert!(!r.intersects(*other), "{w}x{h}: {i} {r:?} overlaps {j} {other:?}");
+                    }
+                }
+                for table in [a.filesystems, a.network, a.processes, a.repeated, a.ports] {
+                    assert!(table.height >= MIN_TABLE, "{w}x{h} {table:?}");
+                }
+                // The tables reach the bottom: no empty rows below them.
+                assert_eq!(a.processes.bottom(), h);
+                assert_eq!(a.ports.bottom(), h);
+            }
+        }
+    }
+
+    #[test]
+    fn every_size_gets_a_plan_that_stays_on_screen() {
+        let many = Counts { cores: 256, problems: 40, ..BUSY };
+        for w in (0..=320).step_by(7).chain([MIN_WIDTH, 79, 80, 99, 100, 119, 120, u16::MAX]) {
+            for h in (0..=130).chain([u16::MAX / 2]) {
+                for counts in [Counts::default(), BUSY, many] {
+                    let Plan::Dashboard(a) = plan(Rect::new(0, 0, w, h), &counts) else { continue };
+                    for r in all(&a) {
+                        assert!(r.right() <= w && r.bottom() <= h && r.height > 0, "{w}x{h} {r:?}");
+                    }
+                    assert_eq!(a.processes.bottom(), h);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bigger_terminals_show_more_rows_and_detail() {
+        let small = areas(80, 24, &BUSY);
+        let medium = areas(120, 40, &BUSY);
+        let large = areas(250, 70, &BUSY);
+        assert!(!small.detailed && medium.detailed && large.detailed);
+        for pick in [|a: &Areas| a.processes.height, |a: &Areas| a.filesystems.height, |a: &Areas| a.problems.height] {
+            assert!(pick(&small) < pick(&medium) && pick(&medium) < pick(&large));
+        }
+        assert!(medium.cpu.height > small.cpu.height);
+    }
+
+    #[test]
+    fn short_tables_give_their_rows_to_the_processes() {
+        let few = Counts { filesystems: 2, address_lines: 3, ..BUSY };
+        let a = areas(120, 40, &few);
+        assert_eq!(a.filesystems.height, TABLE_CHROME + 3);
+        assert!(a.processes.height > 20);
+        let quiet = Counts { repeated: 2, ..BUSY };
+        let a = areas(120, 40, &quiet);
+        assert_eq!(a.repeated.height, TABLE_CHROME + 2);
+        assert_eq!(a.ports.bottom(), 40);
+    }
+
+    #[test]
+    fn below_the_minimum_it_says_so_down_to_one_cell() {
+        for (w, h) in [(1, 1), (20, 5), (MIN_WIDTH - 1, 40), (200, MIN_HEIGHT - 1), (0, 0)] {
+            assert_eq!(plan(Rect::new(0, 0, w, h), &BUSY), Plan::TooSmall);
+        }
+    }
+}
