@@ -103,10 +103,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let mut out = std::io::stdout().lock();
         // A closed pipe (`ctop --once | head`) is not an error worth a message.
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(e.into());
-            }
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(e.into());
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -97,6 +97,9 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Ruins the file at the path in one way.
+type Spoiler = fn(&Path);
+
 fn snapshot_with(file: &str, spoil: impl Fn(&Path)) -> Snapshot {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&machine("centos6-2socket"), dir.path());
@@ -106,7 +109,7 @@ fn snapshot_with(file: &str, spoil: impl Fn(&Path)) -> Snapshot {
 
 #[test]
 fn a_spoiled_file_makes_only_its_values_unknown() {
-    let spoilers: [(&str, fn(&Path)); 4] = [
+    let spoilers: [(&str, Spoiler); 4] = [
         ("missing", |p| std::fs::remove_file(p).unwrap()),
         ("empty", |p| std::fs::write(p, "").unwrap()),
         ("truncated", |p| {

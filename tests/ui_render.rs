@@ -252,10 +252,10 @@ fn interface_rows(buf: &Buffer) -> usize {
 /// The position of `needle` on the first line that also contains `context`.
 fn find(buf: &Buffer, context: &str, needle: &str) -> (u16, u16) {
     for (y, line) in lines(buf).iter().enumerate() {
-        if line.contains(context) {
-            if let Some(byte) = line.find(needle) {
-                return (line[..byte].chars().count() as u16, y as u16);
-            }
+        if line.contains(context)
+            && let Some(byte) = line.find(needle)
+        {
+            return (line[..byte].chars().count() as u16, y as u16);
         }
     }
     panic!("no line with {context:?} and {needle:?} in\n{}", screen_text(buf));
