@@ -26,10 +26,12 @@ struct Args {
     /// With --once/--json: how long to sample rates and CPU % over, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     sample_ms: u64,
-    /// Seconds between refreshes of CPU, load, memory, network and time (fractions allowed).
+    /// Seconds between refreshes of CPU, load, memory, network and time (fractions
+    /// allowed) [default: 1, or `interval` in the configuration file].
     #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
     interval: Option<f64>,
-    /// Seconds between process-table scans.
+    /// Seconds between process-table scans [default: 30, or `proc_interval` in the
+    /// configuration file].
     #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
     proc_interval: Option<f64>,
     /// Colours: auto (a terminal without NO_COLOR), always or never.
