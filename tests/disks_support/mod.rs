@@ -36,17 +36,22 @@ pub fn run(program: &str, args: &[&str]) -> Option<String> {
 }
 
 pub fn run_command(command: &mut Command) -> Option<String> {
+    run_command_within(command, Duration::from_secs(30))
+}
+
+/// As [`run_command`], giving up after `limit`.
+pub fn run_command_within(command: &mut Command, limit: Duration) -> Option<String> {
     let shown = format!("{command:?}");
     let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
     let started = Instant::now();
     loop {
         match child.try_wait() {
             Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() < Duration::from_secs(30) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                eprintln!("{shown} did not finish within 30 s");
+                eprintln!("{shown} did not finish within {limit:?}");
                 return None;
             }
         }
