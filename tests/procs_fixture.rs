@@ -1,0 +1,209 @@
+//! The process scan on a captured /proc tree (fixtures/procs/basic): exact totals,
+//! names, users, command lines and repeated counts, and how the cache follows an exec,
+//! a reused pid and a vanished process.
+
+use ctop::collect::procs::{ProcessRow, ProcessScanner, Processes, Repeated};
+use ctop::source::{FixedSystem, Source};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/procs/basic")
+}
+
+fn source(root: &Path) -> Source {
+    Source::new(root, Arc::new(FixedSystem::default()))
+}
+
+fn row(processes: &Processes, pid: u32) -> &ProcessRow {
+    processes.list.iter().find(|r| r.pid == pid).unwrap_or_else(|| panic!("pid {pid} not in the scan"))
+}
+
+fn page_size() -> u64 {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE).unwrap().unwrap() as u64
+}
+
+/// A writable copy of the fixture, symlinks kept as symlinks.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else if kind.is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn totals_by_state_threads_and_kernel_threads() {
+    let p = ProcessScanner::new(source(&fixture())).scan();
+    assert_eq!(p.total, 20);
+    assert_eq!(p.list.len(), 20);
+    assert_eq!(p.running, 1);
+    // 14 in S, and two idle kernel threads (I).
+    assert_eq!(p.sleeping, 16);
+    assert_eq!(p.blocked, 1);
+    assert_eq!(p.stopped, 1);
+    assert_eq!(p.zombie, 1);
+    // 19 single-threaded processes and python3 with 4.
+    assert_eq!(p.threads, 23);
+    assert_eq!(p.kernel_threads, 4);
+    let pids: Vec<u32> = p.list.iter().map(|r| r.pid).collect();
+    assert!(pids.windows(2).all(|w| w[0] < w[1]), "rows are in pid order: {pids:?}");
+}
+
+#[test]
+fn repeated_counts_user_processes_by_name_most_first() {
+    let p = ProcessScanner::new(source(&fixture())).scan();
+    let repeated = |name: &str, count| Repeated { name: name.into(), count };
+    // Eight sleeps (one stopped, one retitled "worker: process title", two as nobody);
+    // the busy sh and the zombie sh; the vfork parent and child. Kernel threads are not
+    // counted, and ties go by name.
+    assert_eq!(p.repeated, vec![repeated("sleep", 8), repeated("sh", 2), repeated("vforker", 2)]);
+}
+
+#[test]
+fn names_users_and_command_lines() {
+    let p = ProcessScanner::new(source(&fixture())).scan();
+
+    let sleep = row(&p, 13456);
+    assert_eq!((&*sleep.name, &*sleep.user, &*sleep.cmdline), ("sleep", "root", "sleep 3600"));
+    assert_eq!((sleep.ppid, sleep.state, sleep.threads, sleep.kernel_thread), (13455, 'S', 1, false));
+    assert_eq!(sleep.rss_bytes, 414 * page_size());
+
+    let as_nobody = row(&p, 13459);
+    assert_eq!(&*as_nobody.user, "nobody");
+
+    // A rewritten title does not change the name.
+    let retitled = row(&p, 13466);
+    assert_eq!((&*retitled.name, &*retitled.cmdline), ("sleep", "worker: process title 3600"));
+
+    // comm cut at 15 bytes is completed from the command.
+    assert_eq!(&*row(&p, 13465).name, "averyveryverylongname");
+    // A ')' in the name does not confuse the stat parser.
+    let odd = row(&p, 13464);
+    assert_eq!((&*odd.name, odd.state, &*odd.cmdline), ("odd) name", 'S', "./odd) name 3600"));
+
+    let zombie = row(&p, 13471);
+    assert_eq!((&*zombie.name, zombie.state, &*zombie.cmdline, zombie.rss_bytes), ("sh", 'Z', "", 0));
+    assert!(!zombie.kernel_thread, "a zombie's empty command line does not make it a kernel thread");
+
+    assert_eq!(row(&p, 13461).state, 'T');
+    assert_eq!(row(&p, 13463).state, 'D');
+    assert_eq!(row(&p, 13470).ppid, 13463);
+
+    let python = row(&p, 13467);
+    assert_eq!((python.threads, python.rss_bytes), (4, 2278 * page_size()));
+
+    let kworker = row(&p, 11);
+    assert!(kworker.kernel_thread);
+    assert_eq!((&*kworker.name, &*kworker.user, &*kworker.cmdline), ("kworker/0:1-events_power_efficient", "root", ""));
+    assert!(row(&p, 2).kernel_thread);
+}
+
+#[test]
+fn cpu_percent_is_unknown_on_the_first_scan_and_measured_after() {
+    let mut scanner = ProcessScanner::new(source(&fixture()));
+    assert!(scanner.scan().list.iter().all(|r| r.cpu_percent.is_none()));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The tree does not change: nothing ran in between.
+    assert!(scanner.scan().list.iter().all(|r| r.cpu_percent == Some(0.0)));
+}
+
+#[test]
+fn an_exec_is_followed_through_a_kept_descriptor() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    let mut scanner = ProcessScanner::new(source(dir.path()));
+    assert_eq!(&*row(&scanner.scan(), 13456).name, "sleep");
+    assert!(scanner.kept_descriptors() >= 20);
+
+    // The same process (same start time) exec's cat as nobody.
+    let proc_dir = dir.path().join("proc/13456");
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).unwrap().replace("(sleep)", "(cat)");
+    std::fs::write(proc_dir.join("stat"), stat).unwrap();
+    std::fs::write(proc_dir.join("cmdline"), "cat\0-\0").unwrap();
+    let status = std::fs::read_to_string(proc_dir.join("status")).unwrap().replace("Uid:\t0\t0", "Uid:\t65534\t65534");
+    std::fs::write(proc_dir.join("status"), status).unwrap();
+
+    let after = scanner.scan();
+    let cat = row(&after, 13456);
+    assert_eq!((&*cat.name, &*cat.user, &*cat.cmdline), ("cat", "nobody", "cat -"));
+    assert_eq!(cat.cpu_percent, Some(0.0), "an exec keeps the process's CPU history");
+}
+
+#[test]
+fn a_reused_pid_is_a_new_process_when_reading_without_kept_descriptors() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    let mut scanner = ProcessScanner::with_descriptor_budget(source(dir.path()), 0);
+    let before = scanner.scan();
+    assert_eq!(scanner.kept_descriptors(), 0);
+    assert_eq!((&*row(&before, 13457).cmdline, &*row(&before, 13457).user), ("sleep 3600", "root"));
+
+    // Another sleep, with another start time, now holds pid 13457: same comm, so only
+    // the start time can tell.
+    let proc_dir = dir.path().join("proc/13457");
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).unwrap();
+    std::fs::write(proc_dir.join("stat"), stat.replace(" 98067 ", " 99999 ")).unwrap();
+    assert!(stat.contains(" 98067 "), "the captured start time is where this test expects it");
+    std::fs::write(proc_dir.join("cmdline"), "sleep\x005\0").unwrap();
+    let status = std::fs::read_to_string(proc_dir.join("status")).unwrap().replace("Uid:\t0\t0", "Uid:\t65534\t65534");
+    std::fs::write(proc_dir.join("status"), status).unwrap();
+
+    let after = scanner.scan();
+    let new = row(&after, 13457);
+    assert_eq!((&*new.cmdline, &*new.user), ("sleep 5", "nobody"));
+    assert_eq!(after.total, 20);
+}
+
+#[test]
+fn a_vanished_process_leaves_the_list_and_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    let mut scanner = ProcessScanner::new(source(dir.path()));
+    scanner.scan();
+    let kept = scanner.kept_descriptors();
+    std::fs::remove_dir_all(dir.path().join("proc/13468")).unwrap();
+    let after = scanner.scan();
+    assert_eq!((after.total, after.running), (19, 0));
+    assert!(after.list.iter().all(|r| r.pid != 13468));
+    assert_eq!(scanner.kept_descriptors(), kept - 1, "its descriptor is closed");
+}
+
+#[test]
+fn garbled_or_missing_files_skip_only_that_process() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    std::fs::write(dir.path().join("proc/13456/stat"), "13456 (sleep) S 13455").unwrap();
+    std::fs::remove_file(dir.path().join("proc/13457/stat")).unwrap();
+    std::fs::remove_file(dir.path().join("etc/passwd")).unwrap();
+    let p = ProcessScanner::new(source(dir.path())).scan();
+    assert_eq!(p.total, 18);
+    assert_eq!(&*row(&p, 13459).user, "65534", "without passwd a user is its uid");
+}
+
+#[test]
+fn a_root_without_proc_is_an_empty_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = ProcessScanner::new(source(dir.path())).scan();
+    assert_eq!((p.total, p.list.len(), p.repeated.len()), (0, 0, 0));
+}
+
+#[test]
+fn top_lists_are_ordered_and_cut() {
+    let p = ProcessScanner::new(source(&fixture())).scan();
+    let by_memory: Vec<u32> = p.top_by_memory(3).iter().map(|r| r.pid).collect();
+    assert_eq!(by_memory, vec![13467, 13455, 13457]);
+    assert_eq!(p.top_by_memory(100).len(), 20);
+    assert!(p.top_by_cpu(0).is_empty());
+    // No CPU % on a first scan: ordered by memory then.
+    let by_cpu: Vec<u32> = p.top_by_cpu(2).iter().map(|r| r.pid).collect();
+    assert_eq!(by_cpu, vec![13467, 13455]);
+}
