@@ -207,3 +207,55 @@ fn top_lists_are_ordered_and_cut() {
     let by_cpu: Vec<u32> = p.top_by_cpu(2).iter().map(|r| r.pid).collect();
     assert_eq!(by_cpu, vec![13467, 13455]);
 }
+
+/// Sets field `index` (numbered as in proc(5)) of a pid's stat in a writable tree.
+fn set_stat_field(root: &Path, pid: u32, index: usize, value: &str) {
+    let path = root.join(format!("proc/{pid}/stat"));
+    let line = std::fs::read_to_string(&path).unwrap();
+    let close = line.rfind(')').unwrap();
+    let mut fields: Vec<&str> = line[close + 2..].trim_end().split(' ').collect();
+    fields[index - 3] = value;
+    std::fs::write(&path, format!("{} {}\n", &line[..=close], fields.join(" "))).unwrap();
+}
+
+fn set_schedstat(root: &Path, pid: u32, ran_ns: u64) {
+    std::fs::write(root.join(format!("proc/{pid}/schedstat")), format!("{ran_ns} 0 1\n")).unwrap();
+}
+
+#[test]
+fn with_schedstat_a_process_that_has_not_run_is_not_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    let root = dir.path();
+    let pids: Vec<u32> = std::fs::read_dir(root.join("proc"))
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().to_str()?.parse().ok())
+        .collect();
+    for &pid in &pids {
+        set_schedstat(root, pid, 1000);
+    }
+    let mut scanner = ProcessScanner::new(source(root));
+    scanner.scan();
+    // schedstat and stat kept for the 19 single-threaded processes, stat for python3.
+    assert_eq!(scanner.kept_descriptors(), 2 * 19 + 1);
+
+    // RSS changes everywhere, but only some processes ran.
+    for pid in [13456, 13457, 13467, 13468] {
+        set_stat_field(root, pid, 24, "999");
+    }
+    set_schedstat(root, 13457, 2000);
+    let p = scanner.scan();
+    let rss = |pid| row(&p, pid).rss_bytes / page_size();
+    assert_eq!(rss(13456), 414, "asleep and has not run: its last stat holds");
+    assert_eq!(rss(13457), 999, "it ran: stat read again");
+    assert_eq!(rss(13467), 999, "multithreaded: stat read on every scan");
+    assert_eq!(rss(13468), 999, "it was running: stat read on every scan");
+    assert_eq!(row(&p, 13456).cpu_percent, Some(0.0));
+
+    // A process that starts threads is read on every scan from then on.
+    set_stat_field(root, 13458, 20, "3");
+    set_schedstat(root, 13458, 5000);
+    assert_eq!(row(&scanner.scan(), 13458).threads, 3);
+    set_stat_field(root, 13458, 24, "777");
+    assert_eq!(row(&scanner.scan(), 13458).rss_bytes / page_size(), 777);
+}

@@ -109,9 +109,11 @@ fn processes_starting_and_ending_during_scans_are_harmless() {
         assert!(p.list.iter().all(|r| r.cpu_percent.is_none_or(|c| c.is_finite() && c >= 0.0)));
     }
     churn.join().unwrap();
-    // Every vanished pid was pruned: the cache holds about what is alive now.
+    // Every vanished pid was pruned: at most two descriptors (schedstat and stat) per
+    // process alive now.
     let alive = scanner.scan().total;
-    assert!(scanner.kept_descriptors() <= alive, "{} descriptors for {alive} processes", scanner.kept_descriptors());
+    let kept = scanner.kept_descriptors();
+    assert!(kept <= 2 * alive, "{kept} descriptors for {alive} processes");
 }
 
 /// Hands `pid` to a new process by setting the last allocated pid just below it (root
@@ -175,7 +177,7 @@ fn names_and_users_agree_with_ps() {
             differ.push(format!("{pid}: ctop {}/{} ps {user}/{comm}", r.user, r.name));
         }
     }
-    // Processes may start, exec or end between the scan and ps.
+    // Processes may start, exec or end between the scan and ps (builds exec a lot).
     assert!(both * 10 >= seen_by_ps * 9, "ctop saw {both} of the {seen_by_ps} processes ps listed");
-    assert!(differ.len() <= 2, "{differ:#?}");
+    assert!(differ.len() <= 3 + both / 50, "{differ:#?}");
 }

@@ -21,12 +21,14 @@
 
 mod descriptors;
 mod identity;
+mod new_tasks;
 mod paths;
 mod stat;
 mod users;
 
 use descriptors::{Descriptors, KeptFile};
 use identity::Identity;
+use new_tasks::NewTasks;
 use paths::PidPaths;
 use serde::Serialize;
 use stat::StatFields;
@@ -119,13 +121,61 @@ fn top(rows: &[ProcessRow], n: usize, order: impl Fn(&ProcessRow, &ProcessRow) -
     refs
 }
 
+/// How long a single-threaded process that has not run may go without its stat being
+/// read again. While a process does not run, nothing in its stat that the scan shows
+/// changes, except its RSS (reclaim shrinks it) and its state (a wakeup not yet run):
+/// this bounds how stale those can be.
+const STAT_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
+
+/// What is read on every scan to follow a known process, through kept descriptors.
+enum Probe {
+    /// `/proc/[pid]/stat` itself: for multithreaded processes (their main thread's
+    /// schedstat says nothing of the other threads) and kernels without schedstat.
+    Stat(KeptFile),
+    /// `/proc/[pid]/schedstat`, whose first field (nanoseconds run) changes whenever
+    /// the process runs. stat is read only when it has changed, when the state was R
+    /// or D (a process woken but not yet run), or when
+    /// [`STAT_REFRESH_INTERVAL`] has passed — through its own kept descriptor while
+    /// less than half the budget is used, by opening it otherwise.
+    Schedstat { schedstat: KeptFile, stat: Option<KeptFile> },
+}
+
+/// The stat fields a row shows, as last read.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    state: u8,
+    ppid: u32,
+    threads: u32,
+    rss_pages: u64,
+    kernel_thread: bool,
+}
+
+impl From<&StatFields<'_>> for Sample {
+    fn from(f: &StatFields) -> Self {
+        Self {
+            state: f.state,
+            ppid: f.ppid,
+            threads: f.threads,
+            rss_pages: f.rss_pages,
+            kernel_thread: f.kernel_thread,
+        }
+    }
+}
+
 /// What the scanner remembers about one process between scans.
 struct Tracked {
     /// `None` past the descriptor budget: then stat is opened on every scan and the
     /// start time tells a reused pid apart.
-    stat: Option<KeptFile>,
+    probe: Option<Probe>,
     start_time: u64,
+    /// utime + stime at `read_at`.
     cpu_ticks: u64,
+    read_at: Instant,
+    /// Nanoseconds run, from schedstat, when that is the probe.
+    cpu_ns: u64,
+    sample: Sample,
+    /// When stat must be read even if the process has not run.
+    stat_due: Instant,
     /// comm as last seen: when it changes the process has exec'd (or renamed itself),
     /// and its identity is read again.
     comm: Box<[u8]>,
@@ -134,6 +184,37 @@ struct Tracked {
     user: Arc<str>,
     /// The scan that last saw it; older entries are pruned.
     seen: u64,
+}
+
+impl Tracked {
+    /// Whether the last stat read still holds: the process has not run since, was
+    /// neither running nor blocked then, and is not due for a fresh read.
+    fn unchanged(&self, cpu_ns: u64, now: Instant) -> bool {
+        cpu_ns == self.cpu_ns && now < self.stat_due && !matches!(self.sample.state, b'R' | b'D')
+    }
+}
+
+/// What every process of one scan shares.
+#[derive(Clone, Copy)]
+struct ScanContext {
+    /// When this scan started.
+    now: Instant,
+    /// When the previous one started; `None` on the first scan.
+    previous: Option<Instant>,
+    scan: u64,
+    page_size: u64,
+    ticks_per_second: f64,
+}
+
+impl ScanContext {
+    /// The share of one CPU that `ticks` are of the time from `since` to `read_at`
+    /// (each process's own reading times, so that a long scan does not skew it);
+    /// `None` on the first scan.
+    fn cpu_percent(&self, ticks: u64, since: Instant, read_at: Instant) -> Option<f32> {
+        self.previous?;
+        let window = read_at.saturating_duration_since(since).as_secs_f64() * self.ticks_per_second;
+        (window > 0.0).then(|| (ticks as f64 / window * 100.0) as f32)
+    }
 }
 
 /// The files read for a new process, with the buffer they are read into.
@@ -151,19 +232,6 @@ impl IdentityReader {
     }
 }
 
-/// Turns tick counts into a share of one CPU over the window since the previous scan.
-#[derive(Clone, Copy)]
-struct CpuWindow {
-    /// `None` on the first scan.
-    ticks_in_window: Option<f64>,
-}
-
-impl CpuWindow {
-    fn percent(self, ticks: u64) -> Option<f32> {
-        self.ticks_in_window.map(|window| (ticks as f64 / window * 100.0) as f32)
-    }
-}
-
 /// Keeps per-process state between scans (previous CPU times, cached names, open
 /// descriptors). Memory stays proportional to the processes alive now: entries of
 /// vanished pids are dropped on the scan that misses them.
@@ -171,6 +239,9 @@ pub struct ProcessScanner {
     tracked: HashMap<u32, Tracked>,
     descriptors: Descriptors,
     identities: IdentityReader,
+    new_tasks: NewTasks,
+    /// The pids to look at in this scan, kept for its capacity.
+    pids: Vec<u32>,
     /// One stat line; a line is about 300 bytes, and only the first 24 fields are used.
     stat_buf: [u8; 1024],
     name_counts: HashMap<Arc<str>, usize>,
@@ -186,8 +257,8 @@ impl ProcessScanner {
         Self::with_descriptor_budget(source, descriptors::default_budget())
     }
 
-    /// A scanner that keeps at most `budget` stat descriptors open; with 0 it opens,
-    /// reads and closes every stat on every scan (as htop and btop do).
+    /// A scanner that keeps at most `budget` descriptors open; with 0 it opens, reads
+    /// and closes every stat on every scan (as htop and btop do).
     pub fn with_descriptor_budget(source: crate::source::Source, budget: usize) -> Self {
         let sysconf =
             |var, default: i64| nix::unistd::sysconf(var).ok().flatten().filter(|&v| v > 0).unwrap_or(default);
@@ -199,6 +270,8 @@ impl ProcessScanner {
                 users: Users::new(source.path("/etc/passwd")),
                 buf: Vec::new(),
             },
+            new_tasks: NewTasks::new(&source),
+            pids: Vec::new(),
             stat_buf: [0; 1024],
             name_counts: HashMap::new(),
             ticks_per_second: sysconf(nix::unistd::SysconfVar::CLK_TCK, 100) as f64,
@@ -209,38 +282,40 @@ impl ProcessScanner {
         }
     }
 
-    /// How many stat descriptors are open now.
+    /// How many descriptors (schedstat or stat) are open now.
     pub fn kept_descriptors(&self) -> usize {
         self.descriptors.kept()
     }
 
     pub fn scan(&mut self) -> Processes {
         let started = Instant::now();
-        let window = CpuWindow {
-            ticks_in_window: self
-                .previous_scan
-                .map(|previous| started.duration_since(previous).as_secs_f64() * self.ticks_per_second)
-                .filter(|&ticks| ticks > 0.0),
-        };
-        self.previous_scan = Some(started);
         self.scans += 1;
+        let context = ScanContext {
+            now: started,
+            previous: self.previous_scan.replace(started),
+            scan: self.scans,
+            page_size: self.page_size,
+            ticks_per_second: self.ticks_per_second,
+        };
         self.identities.users.begin_scan();
 
-        let mut list = Vec::with_capacity(self.last_count + self.last_count / 8 + 16);
-        // A missing /proc (a fixture without one, hidepid for everything) is an empty table.
-        if let Ok(entries) = std::fs::read_dir(self.identities.paths.proc_dir()) {
-            for entry in entries.flatten() {
-                let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else {
-                    continue;
-                };
-                if let Some(row) = self.observe(pid, window) {
-                    list.push(row);
-                }
+        let mut pids = std::mem::take(&mut self.pids);
+        pids.clear();
+        if self.new_tasks.since_last_call() {
+            // A missing /proc (a fixture without one, hidepid for everything) is an empty table.
+            if let Ok(entries) = std::fs::read_dir(self.identities.paths.proc_dir()) {
+                pids.extend(entries.flatten().filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok()));
             }
+        } else {
+            pids.extend(self.tracked.keys());
         }
+        // /proc lists pids in order already (then this costs one pass); the others may not be.
+        pids.sort_unstable();
+
+        let mut list = Vec::with_capacity(self.last_count + self.last_count / 8 + 16);
+        list.extend(pids.iter().filter_map(|&pid| self.observe(pid, context)));
+        self.pids = pids;
         self.forget_vanished();
-        // /proc lists pids in order already (then this costs one pass); a fixture tree may not.
-        list.sort_unstable_by_key(|row: &ProcessRow| row.pid);
         self.last_count = list.len();
         let mut processes = summarize(list, &mut self.name_counts);
         processes.scan_duration = started.elapsed();
@@ -248,34 +323,66 @@ impl ProcessScanner {
     }
 
     /// One process's row, or `None` when it vanished (or cannot be read) mid-scan.
-    fn observe(&mut self, pid: u32, window: CpuWindow) -> Option<ProcessRow> {
-        let page_size = self.page_size;
-        // The common case: a known process read through its kept descriptor.
-        if let Some(tracked) = self.tracked.get_mut(&pid)
-            && let Some(kept) = &tracked.stat
-        {
-            if let Ok(len) = kept.file.read_at(&mut self.stat_buf, 0)
-                && let Some(fields) = stat::parse(&self.stat_buf[..len])
-            {
-                return Some(refresh(tracked, pid, &fields, window, self.scans, page_size, &mut self.identities));
+    fn observe(&mut self, pid: u32, context: ScanContext) -> Option<ProcessRow> {
+        // The common case: a known process followed through its kept descriptors.
+        if let Some(tracked) = self.tracked.get_mut(&pid) {
+            let kept_stat = match &tracked.probe {
+                Some(Probe::Stat(stat)) => Some(stat),
+                Some(Probe::Schedstat { schedstat, stat }) => match read_cpu_ns(&schedstat.file) {
+                    Some(cpu_ns) if tracked.unchanged(cpu_ns, context.now) => {
+                        // Not a tick since the last reading: that reading holds until now.
+                        tracked.read_at = Instant::now();
+                        tracked.seen = context.scan;
+                        let idle = context.previous.map(|_| 0.0);
+                        return Some(row(tracked, pid, idle, context.page_size));
+                    }
+                    // It ran: read its stat, keeping the probe.
+                    Some(cpu_ns) => {
+                        tracked.cpu_ns = cpu_ns;
+                        stat.as_ref()
+                    }
+                    None => {
+                        // Its process is gone (ESRCH). If the pid is listed again it is
+                        // a new process, which the start time below tells.
+                        tracked.probe = None;
+                        None
+                    }
+                },
+                None => None,
+            };
+            if let Some(stat) = kept_stat {
+                if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
+                    let read_at = Instant::now();
+                    if fields.threads > 1
+                        && matches!(tracked.probe, Some(Probe::Schedstat { .. }))
+                        && let Some(Probe::Schedstat { stat: Some(stat), .. }) = tracked.probe.take()
+                    {
+                        // It started threads: schedstat no longer tells whether it ran.
+                        tracked.probe = Some(Probe::Stat(stat));
+                    }
+                    return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
+                }
+                tracked.probe = None;
             }
-            // Its process is gone (ESRCH). If the pid is listed again it is a new
-            // process, which the start time below tells.
-            tracked.stat = None;
         }
 
         let file = self.open_stat(pid)?;
-        let len = file.read_at(&mut self.stat_buf, 0).ok()?;
-        let fields = stat::parse(&self.stat_buf[..len])?;
+        let fields = read_stat(&file, &mut self.stat_buf)?;
+        let read_at = Instant::now();
         if let Some(tracked) = self.tracked.get_mut(&pid)
             && tracked.start_time == fields.start_time
         {
-            tracked.stat = self.descriptors.keep(file);
-            return Some(refresh(tracked, pid, &fields, window, self.scans, page_size, &mut self.identities));
+            let now_multithreaded = fields.threads > 1 && matches!(tracked.probe, Some(Probe::Schedstat { .. }));
+            if tracked.probe.is_none() || now_multithreaded {
+                tracked.probe = None;
+                (tracked.probe, tracked.cpu_ns) =
+                    choose_probe(file, pid, &fields, &self.descriptors, &mut self.identities.paths);
+            }
+            return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
         }
 
-        // A new process (or a new one under a reused pid): all its CPU time fell in
-        // the window, since it was not there at the previous scan.
+        // A new process (or a new one under a reused pid): all its CPU time fell after
+        // the previous scan started, since it was not there then.
         let (identity, user) = match self.identities.read(pid, &fields) {
             Err(err) if descriptors::out_of_descriptors(&err) => {
                 release_descriptors(&mut self.descriptors, &mut self.tracked);
@@ -284,17 +391,27 @@ impl ProcessScanner {
             read => read,
         }
         .ok()?;
+        let (probe, cpu_ns) = choose_probe(file, pid, &fields, &self.descriptors, &mut self.identities.paths);
+        // Spread the first refreshes over the interval, so that the processes found by
+        // the first scan are not all due on the same later scan.
+        let spread = STAT_REFRESH_INTERVAL.mul_f64(f64::from(pid % 16 + 1) / 16.0);
         let tracked = Tracked {
-            stat: self.descriptors.keep(file),
+            probe,
             start_time: fields.start_time,
             cpu_ticks: fields.cpu_ticks,
+            read_at,
+            cpu_ns,
+            sample: Sample::from(&fields),
+            stat_due: context.now + spread,
             comm: fields.comm.into(),
             name: identity.name,
             cmdline: identity.cmdline,
             user,
-            seen: self.scans,
+            seen: context.scan,
         };
-        let row = row(&tracked, pid, &fields, window.percent(fields.cpu_ticks), page_size);
+        let since_previous =
+            context.previous.and_then(|previous| context.cpu_percent(fields.cpu_ticks, previous, read_at));
+        let row = row(&tracked, pid, since_previous, context.page_size);
         self.tracked.insert(pid, tracked);
         Some(row)
     }
@@ -330,8 +447,45 @@ fn release_descriptors(descriptors: &mut Descriptors, tracked: &mut HashMap<u32,
         if !descriptors.over_budget() {
             break;
         }
-        entry.stat = None;
+        entry.probe = None;
     }
+}
+
+/// The probe for a process whose stat was just read through `stat`: schedstat for a
+/// single-threaded process where the kernel has it, else stat itself; `None` past the
+/// descriptor budget. Also schedstat's nanoseconds, when that is the probe.
+fn choose_probe(
+    stat: File,
+    pid: u32,
+    fields: &StatFields,
+    descriptors: &Descriptors,
+    paths: &mut PidPaths,
+) -> (Option<Probe>, u64) {
+    if !descriptors.has_room() {
+        return (None, 0);
+    }
+    if fields.threads == 1
+        && let Ok(schedstat) = File::open(paths.file(pid, "schedstat"))
+        && let Some(cpu_ns) = read_cpu_ns(&schedstat)
+        && let Some(schedstat) = descriptors.keep(schedstat)
+    {
+        let stat = descriptors.has_room_for_extras().then(|| descriptors.keep(stat)).flatten();
+        return (Some(Probe::Schedstat { schedstat, stat }), cpu_ns);
+    }
+    (descriptors.keep(stat).map(Probe::Stat), 0)
+}
+
+fn read_stat<'a>(file: &File, buf: &'a mut [u8]) -> Option<StatFields<'a>> {
+    let len = file.read_at(buf, 0).ok()?;
+    stat::parse(&buf[..len])
+}
+
+/// schedstat's first field: the nanoseconds the process (its main thread) has run.
+fn read_cpu_ns(file: &File) -> Option<u64> {
+    // Three numbers of at most 20 digits each.
+    let mut buf = [0u8; 80];
+    let len = file.read_at(&mut buf, 0).ok()?;
+    std::str::from_utf8(&buf[..len]).ok()?.split_whitespace().next()?.parse().ok()
 }
 
 /// Updates a known process from its new stat and returns its row.
@@ -339,14 +493,17 @@ fn refresh(
     tracked: &mut Tracked,
     pid: u32,
     fields: &StatFields,
-    window: CpuWindow,
-    scan: u64,
-    page_size: u64,
+    read_at: Instant,
+    context: ScanContext,
     identities: &mut IdentityReader,
 ) -> ProcessRow {
-    let cpu_percent = window.percent(fields.cpu_ticks.saturating_sub(tracked.cpu_ticks));
+    let ticks = fields.cpu_ticks.saturating_sub(tracked.cpu_ticks);
+    let cpu_percent = context.cpu_percent(ticks, tracked.read_at, read_at);
     tracked.cpu_ticks = fields.cpu_ticks;
-    tracked.seen = scan;
+    tracked.read_at = read_at;
+    tracked.sample = Sample::from(fields);
+    tracked.stat_due = context.now + STAT_REFRESH_INTERVAL;
+    tracked.seen = context.scan;
     if *tracked.comm != *fields.comm {
         tracked.comm = fields.comm.into();
         // If it vanished meanwhile, the old identity serves until the next scan misses it.
@@ -356,21 +513,22 @@ fn refresh(
             tracked.user = user;
         }
     }
-    row(tracked, pid, fields, cpu_percent, page_size)
+    row(tracked, pid, cpu_percent, context.page_size)
 }
 
-fn row(tracked: &Tracked, pid: u32, fields: &StatFields, cpu_percent: Option<f32>, page_size: u64) -> ProcessRow {
+fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, page_size: u64) -> ProcessRow {
+    let sample = tracked.sample;
     ProcessRow {
         pid,
-        ppid: fields.ppid,
+        ppid: sample.ppid,
         user: Arc::clone(&tracked.user),
         name: Arc::clone(&tracked.name),
         cmdline: Arc::clone(&tracked.cmdline),
-        state: char::from(fields.state),
+        state: char::from(sample.state),
         cpu_percent,
-        rss_bytes: fields.rss_pages.saturating_mul(page_size),
-        threads: fields.threads,
-        kernel_thread: fields.kernel_thread,
+        rss_bytes: sample.rss_pages.saturating_mul(page_size),
+        threads: sample.threads,
+        kernel_thread: sample.kernel_thread,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Descriptors kept open on `/proc/[pid]/stat` between scans, and how many may be.
+//! Descriptors kept open on `/proc/[pid]/schedstat` or `stat` between scans, and how
+//! many may be.
 //!
 //! Reading through a kept descriptor (pread at offset 0) costs a third of opening the
 //! file again on every scan, and the descriptor stays bound to its process: once that
@@ -53,9 +54,19 @@ impl Descriptors {
         self.kept.load(Ordering::Relaxed)
     }
 
+    pub fn has_room(&self) -> bool {
+        self.kept() < self.budget
+    }
+
+    /// Whether a descriptor that is a convenience rather than a need (a second one for
+    /// the same process) may be kept: while less than half the budget is used.
+    pub fn has_room_for_extras(&self) -> bool {
+        self.kept() < self.budget / 2
+    }
+
     /// Keeps `file` when the budget allows; otherwise it is closed when dropped.
     pub fn keep(&self, file: File) -> Option<KeptFile> {
-        (self.kept() < self.budget).then(|| {
+        self.has_room().then(|| {
             self.kept.fetch_add(1, Ordering::Relaxed);
             KeptFile { file, kept: Arc::clone(&self.kept) }
         })
@@ -72,7 +83,7 @@ impl Descriptors {
     }
 }
 
-/// An open `/proc/[pid]/stat`, counted against the budget until dropped.
+/// An open `/proc/[pid]/…` file, counted against the budget until dropped.
 #[derive(Debug)]
 pub(super) struct KeptFile {
     pub file: File,
