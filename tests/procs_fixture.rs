@@ -236,8 +236,8 @@ fn with_schedstat_a_process_that_has_not_run_is_not_read_again() {
     }
     let mut scanner = ProcessScanner::new(source(root));
     scanner.scan();
-    // schedstat and stat kept for the 19 single-threaded processes, stat for python3.
-    assert_eq!(scanner.kept_descriptors(), 2 * 19 + 1);
+    // schedstat kept for the 19 single-threaded processes, stat for python3.
+    assert_eq!(scanner.kept_descriptors(), 20);
 
     // RSS changes everywhere, but only some processes ran.
     for pid in [13456, 13457, 13467, 13468] {
@@ -258,4 +258,18 @@ fn with_schedstat_a_process_that_has_not_run_is_not_read_again() {
     assert_eq!(row(&scanner.scan(), 13458).threads, 3);
     set_stat_field(root, 13458, 24, "777");
     assert_eq!(row(&scanner.scan(), 13458).rss_bytes / page_size(), 777);
+}
+
+#[test]
+fn descriptors_are_kept_only_while_scans_come_often() {
+    let mut scanner = ProcessScanner::new(source(&fixture()));
+    scanner.scan();
+    assert_eq!(scanner.kept_descriptors(), 20);
+    std::thread::sleep(std::time::Duration::from_millis(5200));
+    let sparse = scanner.scan();
+    assert_eq!(scanner.kept_descriptors(), 0, "five seconds apart: each costs a kernel buffer for nothing");
+    assert_eq!(sparse.total, 20);
+    assert!(sparse.list.iter().all(|r| r.cpu_percent == Some(0.0)));
+    scanner.scan();
+    assert_eq!(scanner.kept_descriptors(), 20);
 }

@@ -127,17 +127,22 @@ fn top(rows: &[ProcessRow], n: usize, order: impl Fn(&ProcessRow, &ProcessRow) -
 /// this bounds how stale those can be.
 const STAT_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 
-/// What is read on every scan to follow a known process, through kept descriptors.
+/// Descriptors are kept only while scans come at least this often. Each one pins a
+/// 4 KiB seq_file buffer in the kernel (charged to ctop's memory cgroup): 13 MB at
+/// 3,000 processes, worth it at a scan a second (it halves the scan's CPU time), not
+/// at the dashboard's default of one every 30 s.
+const KEEP_DESCRIPTORS_BELOW: Duration = Duration::from_secs(5);
+
+/// What is read on every scan to follow a known process, through a kept descriptor.
 enum Probe {
     /// `/proc/[pid]/stat` itself: for multithreaded processes (their main thread's
     /// schedstat says nothing of the other threads) and kernels without schedstat.
     Stat(KeptFile),
     /// `/proc/[pid]/schedstat`, whose first field (nanoseconds run) changes whenever
-    /// the process runs. stat is read only when it has changed, when the state was R
-    /// or D (a process woken but not yet run), or when
-    /// [`STAT_REFRESH_INTERVAL`] has passed — through its own kept descriptor while
-    /// less than half the budget is used, by opening it otherwise.
-    Schedstat { schedstat: KeptFile, stat: Option<KeptFile> },
+    /// the process runs. stat is opened and read only when it has changed, when the
+    /// state was R or D (a process woken but not yet run), or when
+    /// [`STAT_REFRESH_INTERVAL`] has passed.
+    Schedstat(KeptFile),
 }
 
 /// The stat fields a row shows, as last read.
@@ -298,6 +303,13 @@ impl ProcessScanner {
             ticks_per_second: self.ticks_per_second,
         };
         self.identities.users.begin_scan();
+        let frequent =
+            context.previous.is_none_or(|previous| started.duration_since(previous) < KEEP_DESCRIPTORS_BELOW);
+        if self.descriptors.set_keeping(frequent) {
+            for tracked in self.tracked.values_mut() {
+                tracked.probe = None;
+            }
+        }
 
         let mut pids = std::mem::take(&mut self.pids);
         pids.clear();
@@ -326,9 +338,17 @@ impl ProcessScanner {
     fn observe(&mut self, pid: u32, context: ScanContext) -> Option<ProcessRow> {
         // The common case: a known process followed through its kept descriptors.
         if let Some(tracked) = self.tracked.get_mut(&pid) {
-            let kept_stat = match &tracked.probe {
-                Some(Probe::Stat(stat)) => Some(stat),
-                Some(Probe::Schedstat { schedstat, stat }) => match read_cpu_ns(&schedstat.file) {
+            match &tracked.probe {
+                Some(Probe::Stat(stat)) => {
+                    if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
+                        let read_at = Instant::now();
+                        return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
+                    }
+                    // Its process is gone (ESRCH). If the pid is listed again it is a
+                    // new process, which the start time below tells.
+                    tracked.probe = None;
+                }
+                Some(Probe::Schedstat(schedstat)) => match read_cpu_ns(&schedstat.file) {
                     Some(cpu_ns) if tracked.unchanged(cpu_ns, context.now) => {
                         // Not a tick since the last reading: that reading holds until now.
                         tracked.read_at = Instant::now();
@@ -336,33 +356,11 @@ impl ProcessScanner {
                         let idle = context.previous.map(|_| 0.0);
                         return Some(row(tracked, pid, idle, context.page_size));
                     }
-                    // It ran: read its stat, keeping the probe.
-                    Some(cpu_ns) => {
-                        tracked.cpu_ns = cpu_ns;
-                        stat.as_ref()
-                    }
-                    None => {
-                        // Its process is gone (ESRCH). If the pid is listed again it is
-                        // a new process, which the start time below tells.
-                        tracked.probe = None;
-                        None
-                    }
+                    // It ran: its stat is read below, and the probe kept.
+                    Some(cpu_ns) => tracked.cpu_ns = cpu_ns,
+                    None => tracked.probe = None,
                 },
-                None => None,
-            };
-            if let Some(stat) = kept_stat {
-                if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
-                    let read_at = Instant::now();
-                    if fields.threads > 1
-                        && matches!(tracked.probe, Some(Probe::Schedstat { .. }))
-                        && let Some(Probe::Schedstat { stat: Some(stat), .. }) = tracked.probe.take()
-                    {
-                        // It started threads: schedstat no longer tells whether it ran.
-                        tracked.probe = Some(Probe::Stat(stat));
-                    }
-                    return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
-                }
-                tracked.probe = None;
+                None => {}
             }
         }
 
@@ -372,7 +370,8 @@ impl ProcessScanner {
         if let Some(tracked) = self.tracked.get_mut(&pid)
             && tracked.start_time == fields.start_time
         {
-            let now_multithreaded = fields.threads > 1 && matches!(tracked.probe, Some(Probe::Schedstat { .. }));
+            // A process that started threads: schedstat no longer tells whether it ran.
+            let now_multithreaded = fields.threads > 1 && matches!(tracked.probe, Some(Probe::Schedstat(_)));
             if tracked.probe.is_none() || now_multithreaded {
                 tracked.probe = None;
                 (tracked.probe, tracked.cpu_ns) =
@@ -467,10 +466,8 @@ fn choose_probe(
     if fields.threads == 1
         && let Ok(schedstat) = File::open(paths.file(pid, "schedstat"))
         && let Some(cpu_ns) = read_cpu_ns(&schedstat)
-        && let Some(schedstat) = descriptors.keep(schedstat)
     {
-        let stat = descriptors.has_room_for_extras().then(|| descriptors.keep(stat)).flatten();
-        return (Some(Probe::Schedstat { schedstat, stat }), cpu_ns);
+        return (descriptors.keep(schedstat).map(Probe::Schedstat), cpu_ns);
     }
     (descriptors.keep(stat).map(Probe::Stat), 0)
 }

@@ -42,12 +42,13 @@ pub(super) fn out_of_descriptors(err: &io::Error) -> bool {
 /// Hands out [`KeptFile`]s up to a budget that shrinks when descriptors run out.
 pub(super) struct Descriptors {
     budget: usize,
+    keeping: bool,
     kept: Arc<AtomicUsize>,
 }
 
 impl Descriptors {
     pub fn new(budget: usize) -> Self {
-        Self { budget, kept: Arc::new(AtomicUsize::new(0)) }
+        Self { budget, keeping: true, kept: Arc::new(AtomicUsize::new(0)) }
     }
 
     pub fn kept(&self) -> usize {
@@ -55,13 +56,15 @@ impl Descriptors {
     }
 
     pub fn has_room(&self) -> bool {
-        self.kept() < self.budget
+        self.keeping && self.kept() < self.budget
     }
 
-    /// Whether a descriptor that is a convenience rather than a need (a second one for
-    /// the same process) may be kept: while less than half the budget is used.
-    pub fn has_room_for_extras(&self) -> bool {
-        self.kept() < self.budget / 2
+    /// Turns keeping on or off; true when it was just turned off, and the kept files
+    /// should be dropped.
+    pub fn set_keeping(&mut self, keeping: bool) -> bool {
+        let turned_off = self.keeping && !keeping;
+        self.keeping = keeping;
+        turned_off
     }
 
     /// Keeps `file` when the budget allows; otherwise it is closed when dropped.
@@ -114,6 +117,17 @@ mod tests {
         assert!(descriptors.over_budget());
         drop(b);
         assert!(!descriptors.over_budget());
+    }
+
+    #[test]
+    fn nothing_is_kept_while_keeping_is_off() {
+        let mut descriptors = Descriptors::new(10);
+        assert!(!descriptors.set_keeping(true));
+        assert!(descriptors.set_keeping(false), "turning it off asks for the kept files to be dropped");
+        assert!(descriptors.keep(File::open("/dev/null").unwrap()).is_none());
+        assert!(!descriptors.set_keeping(false));
+        assert!(!descriptors.set_keeping(true));
+        assert!(descriptors.keep(File::open("/dev/null").unwrap()).is_some());
     }
 
     #[test]
