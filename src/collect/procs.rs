@@ -23,6 +23,7 @@ mod descriptors;
 mod identity;
 mod new_tasks;
 mod paths;
+mod shared_strings;
 mod stat;
 mod users;
 
@@ -31,6 +32,7 @@ use identity::Identity;
 use new_tasks::NewTasks;
 use paths::PidPaths;
 use serde::Serialize;
+use shared_strings::SharedStrings;
 use stat::StatFields;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -226,12 +228,15 @@ impl ScanContext {
 struct IdentityReader {
     paths: PidPaths,
     users: Users,
+    strings: SharedStrings,
     buf: Vec<u8>,
 }
 
 impl IdentityReader {
     fn read(&mut self, pid: u32, fields: &StatFields) -> io::Result<(Identity, Arc<str>)> {
-        let identity = identity::read(&mut self.paths, pid, fields.comm, fields.kernel_thread, &mut self.buf)?;
+        let mut identity = identity::read(&mut self.paths, pid, fields.comm, fields.kernel_thread, &mut self.buf)?;
+        identity.name = self.strings.share(identity.name);
+        identity.cmdline = self.strings.share(identity.cmdline);
         let user = self.users.name(identity.uid);
         Ok((identity, user))
     }
@@ -273,6 +278,7 @@ impl ProcessScanner {
             identities: IdentityReader {
                 paths: PidPaths::new(source.path("/proc")),
                 users: Users::new(source.path("/etc/passwd")),
+                strings: SharedStrings::default(),
                 buf: Vec::new(),
             },
             new_tasks: NewTasks::new(&source),
@@ -435,6 +441,8 @@ impl ProcessScanner {
         if self.tracked.capacity() > 4 * self.tracked.len() + 64 {
             self.tracked.shrink_to(2 * self.tracked.len());
         }
+        // A name and a command line per process at most.
+        self.identities.strings.forget_unused(2 * self.tracked.len());
     }
 }
 
