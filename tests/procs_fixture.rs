@@ -75,7 +75,8 @@ fn names_users_and_command_lines() {
     let sleep = row(&p, 13456);
     assert_eq!((&*sleep.name, &*sleep.user, &*sleep.cmdline), ("sleep", "root", "sleep 3600"));
     assert_eq!((sleep.ppid, sleep.state, sleep.threads, sleep.kernel_thread), (13455, 'S', 1, false));
-    assert_eq!(sleep.rss_bytes, 414 * page_size());
+    // RSS from statm (458 pages) rather than stat's approximate 414.
+    assert_eq!(sleep.rss_bytes, 458 * page_size());
 
     let as_nobody = row(&p, 13459);
     assert_eq!(&*as_nobody.user, "nobody");
@@ -99,7 +100,7 @@ fn names_users_and_command_lines() {
     assert_eq!(row(&p, 13470).ppid, 13463);
 
     let python = row(&p, 13467);
-    assert_eq!((python.threads, python.rss_bytes), (4, 2278 * page_size()));
+    assert_eq!((python.threads, python.rss_bytes), (4, 2341 * page_size()));
 
     let kworker = row(&p, 11);
     assert!(kworker.kernel_thread);
@@ -200,7 +201,7 @@ fn a_root_without_proc_is_an_empty_table() {
 fn top_lists_are_ordered_and_cut() {
     let p = ProcessScanner::new(source(&fixture())).scan();
     let by_memory: Vec<u32> = p.top_by_memory(3).iter().map(|r| r.pid).collect();
-    assert_eq!(by_memory, vec![13467, 13455, 13457]);
+    assert_eq!(by_memory, vec![13467, 13455, 13456]);
     assert_eq!(p.top_by_memory(100).len(), 20);
     assert!(p.top_by_cpu(0).is_empty());
     // No CPU % on a first scan: ordered by memory then.
@@ -216,6 +217,14 @@ fn set_stat_field(root: &Path, pid: u32, index: usize, value: &str) {
     let mut fields: Vec<&str> = line[close + 2..].trim_end().split(' ').collect();
     fields[index - 3] = value;
     std::fs::write(&path, format!("{} {}\n", &line[..=close], fields.join(" "))).unwrap();
+}
+
+fn set_resident_pages(root: &Path, pid: u32, pages: u64) {
+    let path = root.join(format!("proc/{pid}/statm"));
+    let statm = std::fs::read_to_string(&path).unwrap();
+    let mut fields: Vec<String> = statm.split_whitespace().map(String::from).collect();
+    fields[1] = pages.to_string();
+    std::fs::write(&path, fields.join(" ") + "\n").unwrap();
 }
 
 fn set_schedstat(root: &Path, pid: u32, ran_ns: u64) {
@@ -241,12 +250,12 @@ fn with_schedstat_a_process_that_has_not_run_is_not_read_again() {
 
     // RSS changes everywhere, but only some processes ran.
     for pid in [13456, 13457, 13467, 13468] {
-        set_stat_field(root, pid, 24, "999");
+        set_resident_pages(root, pid, 999);
     }
     set_schedstat(root, 13457, 2000);
     let p = scanner.scan();
     let rss = |pid| row(&p, pid).rss_bytes / page_size();
-    assert_eq!(rss(13456), 414, "asleep and has not run: its last stat holds");
+    assert_eq!(rss(13456), 458, "asleep and has not run: its last reading holds");
     assert_eq!(rss(13457), 999, "it ran: stat read again");
     assert_eq!(rss(13467), 999, "multithreaded: stat read on every scan");
     assert_eq!(rss(13468), 999, "it was running: stat read on every scan");
@@ -256,7 +265,7 @@ fn with_schedstat_a_process_that_has_not_run_is_not_read_again() {
     set_stat_field(root, 13458, 20, "3");
     set_schedstat(root, 13458, 5000);
     assert_eq!(row(&scanner.scan(), 13458).threads, 3);
-    set_stat_field(root, 13458, 24, "777");
+    set_resident_pages(root, 13458, 777);
     assert_eq!(row(&scanner.scan(), 13458).rss_bytes / page_size(), 777);
 }
 
