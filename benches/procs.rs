@@ -1,7 +1,7 @@
 //! Benchmarks of the process scan: a warm scanner on this machine (descriptors kept,
-//! and opening every stat as htop and btop do, to show what keeping them saves), a
-//! first scan (every pid new), a scan of the captured fixture tree, and picking the
-//! top rows out of a scan.
+//! and opening stat and statm of every process each time as htop does, to show what
+//! keeping them saves), a first scan (every pid new), a scan of the captured fixture
+//! tree, and picking the top rows out of a scan.
 //!
 //! `cargo bench --bench procs`; start a few thousand `sleep`s first to see the cost at
 //! scale.
@@ -24,9 +24,9 @@ fn live_scan(bencher: Bencher) {
     bencher.bench_local(|| scanner.scan());
 }
 
-/// The same with no descriptor kept: stat is opened, read and closed every time.
+/// The same with no descriptor kept: stat and statm opened, read and closed each time.
 #[divan::bench]
-fn live_scan_reopening_stat(bencher: Bencher) {
+fn live_scan_without_kept_descriptors(bencher: Bencher) {
     let mut scanner = ProcessScanner::with_descriptor_budget(Source::live(), 0);
     scanner.scan();
     bencher.bench_local(|| scanner.scan());
