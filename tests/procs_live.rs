@@ -66,6 +66,20 @@ fn fifty_children_of_one_program_are_repeated_and_each_is_listed() {
 }
 
 #[test]
+fn an_ended_process_is_gone_from_the_next_scan() {
+    let mut children = Children::spawn(1, "sleep", &["30"]);
+    let pid = children.0[0].id();
+    let mut scanner = ProcessScanner::new(Source::live());
+    assert!(row(&scanner.scan(), pid).is_some());
+    // Ending and reaping it creates no task, so the next scan may well skip listing
+    // /proc: its kept descriptor must tell that it is gone.
+    children.0[0].kill().unwrap();
+    children.0[0].wait().unwrap();
+    children.0.clear();
+    assert!(row(&scanner.scan(), pid).is_none());
+}
+
+#[test]
 fn a_child_that_exited_without_being_waited_for_is_a_zombie() {
     let mut child = start("true", &[]);
     let mut scanner = ProcessScanner::new(Source::live());
@@ -142,6 +156,9 @@ fn a_reused_pid_gets_the_new_process_name_not_the_cached_one() {
     for scanner in [&mut kept, &mut reopened] {
         assert_eq!(row(&scanner.scan(), pid).map(|r| &*r.name), Some("sleep"));
     }
+    // Without a kept descriptor only the start time tells two processes apart, and it
+    // counts clock ticks: let the new one start a few ticks later.
+    std::thread::sleep(Duration::from_millis(50));
     drop(old);
 
     // The same program under the same pid: only the process's identity (the kept

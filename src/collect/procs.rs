@@ -296,7 +296,7 @@ impl ProcessScanner {
     }
 
     /// A scanner that keeps at most `budget` descriptors open; with 0 it opens, reads
-    /// and closes every stat on every scan (as htop and btop do).
+    /// and closes stat and statm of every process on every scan (as htop does).
     pub fn with_descriptor_budget(source: crate::source::Source, budget: usize) -> Self {
         let sysconf =
             |var, default: i64| nix::unistd::sysconf(var).ok().flatten().filter(|&v| v > 0).unwrap_or(default);
@@ -370,7 +370,8 @@ impl ProcessScanner {
 
     /// One process's row, or `None` when it vanished (or cannot be read) mid-scan.
     fn observe(&mut self, pid: u32, context: ScanContext) -> Option<ProcessRow> {
-        // The common case: a known process followed through its kept descriptors.
+        // The common case: a known process followed through its kept descriptor.
+        let mut gone = false;
         if let Some(tracked) = self.tracked.get_mut(&pid) {
             match &tracked.probe {
                 Some(Probe::Stat(stat)) => {
@@ -378,9 +379,7 @@ impl ProcessScanner {
                         let read_at = Instant::now();
                         return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
                     }
-                    // Its process is gone (ESRCH). If the pid is listed again it is a
-                    // new process, which the start time below tells.
-                    tracked.probe = None;
+                    gone = true;
                 }
                 Some(Probe::Schedstat(schedstat)) => match read_cpu_ns(&schedstat.file) {
                     Some(cpu_ns) if tracked.unchanged(cpu_ns, context.now) => {
@@ -392,10 +391,15 @@ impl ProcessScanner {
                     }
                     // It ran: its stat is read below, and the probe kept.
                     Some(cpu_ns) => tracked.cpu_ns = cpu_ns,
-                    None => tracked.probe = None,
+                    None => gone = true,
                 },
                 None => {}
             }
+        }
+        if gone {
+            // The descriptor's process has ended (ESRCH): whatever has this pid now is
+            // another process, even if it started in the same clock tick.
+            self.tracked.remove(&pid);
         }
 
         let file = self.open_stat(pid)?;
