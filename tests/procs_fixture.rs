@@ -282,3 +282,16 @@ fn descriptors_are_kept_only_while_scans_come_often() {
     scanner.scan();
     assert_eq!(scanner.kept_descriptors(), 20);
 }
+
+#[test]
+fn an_exec_caught_half_way_gets_its_arguments_on_a_later_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(), dir.path());
+    // New comm, arguments not yet in place: as an exec looks for a moment.
+    let cmdline = dir.path().join("proc/13456/cmdline");
+    std::fs::write(&cmdline, "").unwrap();
+    let mut scanner = ProcessScanner::new(source(dir.path()));
+    assert_eq!(&*row(&scanner.scan(), 13456).cmdline, "");
+    std::fs::write(&cmdline, "sleep\x003600\0").unwrap();
+    assert_eq!(&*row(&scanner.scan(), 13456).cmdline, "sleep 3600");
+}

@@ -13,8 +13,21 @@ use std::time::{Duration, Instant};
 struct Children(Vec<Child>);
 
 impl Children {
+    /// Starts `count` copies and waits until each has its arguments (has finished its
+    /// exec), as a scan right after would otherwise catch some half-way.
     fn spawn(count: usize, program: &str, args: &[&str]) -> Self {
-        Self((0..count).map(|_| start(program, args)).collect())
+        let children = Self((0..count).map(|_| start(program, args)).collect());
+        for child in &children.0 {
+            wait_for_exec(child.id());
+        }
+        children
+    }
+}
+
+fn wait_for_exec(pid: u32) {
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.is_empty()) && Instant::now() < give_up {
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 
@@ -136,6 +149,7 @@ fn reuse_pid(pid: u32, program: &str, args: &[&str]) -> Option<Children> {
         std::fs::write("/proc/sys/kernel/ns_last_pid", (pid - 1).to_string()).ok()?;
         let new = Children(vec![start(program, args)]);
         if new.0[0].id() == pid {
+            wait_for_exec(pid);
             return Some(new);
         }
     }

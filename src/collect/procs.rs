@@ -541,7 +541,9 @@ fn refresh(
     tracked.sample = Sample::read(fields, &mut identities.paths, pid);
     tracked.stat_due = context.now + STAT_REFRESH_INTERVAL;
     tracked.seen = context.scan;
-    if *tracked.comm != *fields.comm {
+    // An exec caught half-way has its new comm but no arguments yet: read again.
+    let arguments_pending = tracked.cmdline.is_empty() && !fields.kernel_thread && fields.state != b'Z';
+    if *tracked.comm != *fields.comm || arguments_pending {
         tracked.comm = fields.comm.into();
         // If it vanished meanwhile, the old identity serves until the next scan misses it.
         if let Ok((identity, user)) = identities.read(pid, fields) {
