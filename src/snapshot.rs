@@ -10,7 +10,7 @@ use crate::collect::clock::{self, Clock};
 use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
 use crate::collect::host::{self, Host};
-use crate::collect::limits::{self, ContainerLimits};
+use crate::collect::limits::{CgroupFiles, ContainerLimits};
 use crate::collect::memory::{self, Memory, Swap};
 use crate::collect::net::{Interface, NetSampler};
 use crate::collect::platform::{self, Platform};
@@ -101,6 +101,8 @@ impl Snapshot {
 pub struct FastSampler {
     source: Source,
     zone: jiff::tz::TimeZone,
+    boot_epoch: Option<i64>,
+    cgroup: CgroupFiles,
     cpu: CpuSampler,
     net: NetSampler,
     oom: OomWatch,
@@ -110,6 +112,8 @@ impl FastSampler {
     pub fn new(source: Source) -> Self {
         Self {
             zone: clock::time_zone(&source),
+            boot_epoch: clock::boot_epoch(&source),
+            cgroup: CgroupFiles::discover(&source),
             cpu: CpuSampler::new(source.clone()),
             net: NetSampler::new(source.clone()),
             oom: OomWatch::new(source.clone()),
@@ -120,11 +124,11 @@ impl FastSampler {
     pub fn collect(&mut self) -> FastTier {
         let mem = memory::collect(&self.source);
         FastTier {
-            time: clock::collect(&self.source, &self.zone),
+            time: clock::collect(&self.source, &self.zone, self.boot_epoch),
             cpu: self.cpu.collect(),
             memory: mem.map(|m| m.0),
             swap: mem.map(|m| m.1),
-            limits: limits::collect(&self.source),
+            limits: self.cgroup.read(),
             pressure: pressure::collect(&self.source),
             oom_kills: self.oom.collect(),
             interfaces: self.net.collect(),

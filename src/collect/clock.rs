@@ -34,7 +34,15 @@ pub fn time_zone(source: &Source) -> TimeZone {
         .unwrap_or(TimeZone::UTC)
 }
 
-pub fn collect(source: &Source, zone: &TimeZone) -> Clock {
+/// When the machine booted, from `/proc/stat` `btime`: it never changes, so it is
+/// read once, not on every tick.
+pub fn boot_epoch(source: &Source) -> Option<i64> {
+    let stat = source.read("/proc/stat").ok()?;
+    stat.lines().find_map(|l| l.strip_prefix("btime ")).and_then(|v| v.trim().parse::<i64>().ok())
+}
+
+/// The clock now; `btime` is [`boot_epoch`], falling back to now − uptime without it.
+pub fn collect(source: &Source, zone: &TimeZone, btime: Option<i64>) -> Clock {
     let now = Timestamp::try_from(source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
     let zoned = now.to_zoned_datetime(zone.clone());
     let uptime_seconds = source
@@ -42,10 +50,6 @@ pub fn collect(source: &Source, zone: &TimeZone) -> Clock {
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
         .filter(|u| u.is_finite() && *u >= 0.0);
-    let btime = source
-        .read("/proc/stat")
-        .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("btime ")).and_then(|v| v.trim().parse::<i64>().ok()));
     let boot_epoch = btime.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
     let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
     Clock {

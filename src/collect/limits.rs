@@ -30,48 +30,72 @@ pub struct ContainerLimits {
 /// bytes: 9223372036854771712 on 4 KiB pages).
 const V1_UNLIMITED: u64 = 1 << 62;
 
+/// The limits of this process's cgroup, found and read in one go.
 pub fn collect(source: &Source) -> ContainerLimits {
-    let mounts: Vec<MountInfo> = source
-        .read("/proc/self/mountinfo")
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| MountInfo::from_line(l).ok())
-        .filter(|m| m.fs_type == "cgroup2" || m.fs_type == "cgroup")
-        .collect();
-    let membership = source.read("/proc/self/cgroup").unwrap_or_default();
-    let v2 = cgroup_dirs(source, &mounts, &membership, None);
-    let v1_memory = cgroup_dirs(source, &mounts, &membership, Some("memory"));
-    let v1_cpu = cgroup_dirs(source, &mounts, &membership, Some("cpu"));
+    CgroupFiles::discover(source).read()
+}
 
-    let host_memory = host_memory_bytes(source);
-    let memory = [tightest(&v2, v2_memory_max), tightest(&v1_memory, v1_memory_max)]
-        .into_iter()
-        .flatten()
-        .filter(|(max, _)| host_memory.is_none_or(|host| *max < host))
-        .min_by_key(|(max, _)| *max);
-    // Usage: of the cgroup whose limit binds; without a limit, of this process's own.
-    let (usage_dir, v1) = match &memory {
-        Some((_, dir)) => (Some(dir.as_path()), v1_memory.contains(dir)),
-        None => match (v2.first(), v1_memory.first()) {
-            (_, Some(dir)) => (Some(dir.as_path()), true),
-            (Some(dir), None) => (Some(dir.as_path()), false),
-            (None, None) => (None, false),
-        },
-    };
-    // v1's `total_` fields include the cgroup's descendants, as v2's always do.
-    let (current, inactive) =
-        if v1 { ("memory.usage_in_bytes", "total_inactive_file") } else { ("memory.current", "inactive_file") };
-    let cpu = [tightest(&v2, v2_cpu_quota), tightest(&v1_cpu, v1_cpu_quota)]
-        .into_iter()
-        .flatten()
-        .map(|(q, _)| q)
-        .min_by(f64::total_cmp);
+/// Where this process's cgroup limits live. Finding them parses mountinfo and
+/// meminfo, so it is done once; the limits themselves are read on every tick. (A
+/// process moved to another cgroup while ctop runs keeps showing the first one's.)
+#[derive(Debug, Clone, Default)]
+pub struct CgroupFiles {
+    v2: Vec<PathBuf>,
+    v1_memory: Vec<PathBuf>,
+    v1_cpu: Vec<PathBuf>,
+    host_memory: Option<u64>,
+}
 
-    ContainerLimits {
-        memory_max_bytes: memory.as_ref().map(|(max, _)| *max),
-        memory_current_bytes: usage_dir.and_then(|d| read_number(&d.join(current))),
-        cpu_quota_cpus: cpu,
-        memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join("memory.stat"), inactive)),
+impl CgroupFiles {
+    pub fn discover(source: &Source) -> Self {
+        let mounts: Vec<MountInfo> = source
+            .read("/proc/self/mountinfo")
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| MountInfo::from_line(l).ok())
+            .filter(|m| m.fs_type == "cgroup2" || m.fs_type == "cgroup")
+            .collect();
+        let membership = source.read("/proc/self/cgroup").unwrap_or_default();
+        Self {
+            v2: cgroup_dirs(source, &mounts, &membership, None),
+            v1_memory: cgroup_dirs(source, &mounts, &membership, Some("memory")),
+            v1_cpu: cgroup_dirs(source, &mounts, &membership, Some("cpu")),
+            host_memory: host_memory_bytes(source),
+        }
+    }
+
+    pub fn read(&self) -> ContainerLimits {
+        let Self { v2, v1_memory, v1_cpu, host_memory } = self;
+        let host_memory = *host_memory;
+        let memory = [tightest(v2, v2_memory_max), tightest(v1_memory, v1_memory_max)]
+            .into_iter()
+            .flatten()
+            .filter(|(max, _)| host_memory.is_none_or(|host| *max < host))
+            .min_by_key(|(max, _)| *max);
+        // Usage: of the cgroup whose limit binds; without a limit, of this process's own.
+        let (usage_dir, v1) = match &memory {
+            Some((_, dir)) => (Some(dir.as_path()), v1_memory.contains(dir)),
+            None => match (v2.first(), v1_memory.first()) {
+                (_, Some(dir)) => (Some(dir.as_path()), true),
+                (Some(dir), None) => (Some(dir.as_path()), false),
+                (None, None) => (None, false),
+            },
+        };
+        // v1's `total_` fields include the cgroup's descendants, as v2's always do.
+        let (current, inactive) =
+            if v1 { ("memory.usage_in_bytes", "total_inactive_file") } else { ("memory.current", "inactive_file") };
+        let cpu = [tightest(v2, v2_cpu_quota), tightest(v1_cpu, v1_cpu_quota)]
+            .into_iter()
+            .flatten()
+            .map(|(q, _)| q)
+            .min_by(f64::total_cmp);
+
+        ContainerLimits {
+            memory_max_bytes: memory.as_ref().map(|(max, _)| *max),
+            memory_current_bytes: usage_dir.and_then(|d| read_number(&d.join(current))),
+            cpu_quota_cpus: cpu,
+            memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join("memory.stat"), inactive)),
+        }
     }
 }
 

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The longest the loop sleeps: a key, a signal or an update waits at most this long.
 const TICK: Duration = Duration::from_millis(100);
+/// How stale the ages on screen may grow before a frame is drawn for them alone.
+const AGES_REFRESH: Duration = Duration::from_millis(950);
 
 /// What a key asks of the loop beyond changing the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
 
     let mut dirty = true;
     let mut shown_second = 0;
+    let mut last_draw = Instant::now();
     loop {
         let mut changed = false;
         // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
@@ -100,12 +103,16 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         if now.as_secs() != shown_second {
             shown_second = now.as_secs();
-            dirty = true;
+            // Only ages ("scan 12s ago", "hung 3s") move with the wall clock; the
+            // header's time comes with each update. A frame is the main cost of an idle
+            // ctop, so a second's turn draws one only when no update has in a second.
+            dirty |= last_draw.elapsed() >= AGES_REFRESH;
         }
         if dirty {
             let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
             taken.terminal.draw(|frame| dashboard::draw(frame, &screen, &mut view))?;
             dirty = false;
+            last_draw = Instant::now();
         }
 
         let to_next_second = Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos()));
