@@ -1,6 +1,7 @@
 //! Benchmarks of one pass of each collection tier on this machine: the fast tier
 //! (clock, CPU, memory, limits, pressure, network) and the slow tier (filesystems,
-//! listening sockets), each by a warm sampler as the dashboard's threads run them.
+//! listening sockets), each by a warm sampler as the dashboard's threads run them;
+//! and a whole `--once` collection on a fixture tree.
 
 use ctop::snapshot::{FastSampler, SlowSampler};
 use ctop::source::Source;
@@ -22,4 +23,13 @@ fn slow_tier(bencher: Bencher) {
     let mut sampler = SlowSampler::new(Source::live());
     sampler.collect();
     bencher.bench_local(|| sampler.collect());
+}
+
+/// Everything `--once` collects, twice with no wait between, on a fixture machine
+/// tree: the whole pipeline's own cost, apart from this machine's kernel.
+#[divan::bench]
+fn full_pass_on_fixture_tree() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/machines/centos6-2socket");
+    let source = Source::new(root, std::sync::Arc::new(ctop::source::FixedSystem::default()));
+    divan::black_box(ctop::snapshot::collect_once(&source, std::time::Duration::ZERO));
 }

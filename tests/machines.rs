@@ -2,6 +2,10 @@
 //! `fixtures/machines/`, and what a missing, empty, truncated or garbled file does
 //! to them: that value becomes unknown, nothing else changes, nothing panics.
 
+mod fixture_tree;
+
+use fixture_tree::copy_tree;
+
 use ctop::collect::{clock, cpu::CpuSampler, host, memory};
 use ctop::snapshot::{self, Snapshot};
 use ctop::source::{FixedSystem, Source};
@@ -78,23 +82,6 @@ fn arm64_model_and_topology_from_sysfs() {
     assert_eq!((cpu.model.sockets, cpu.model.physical_cores, cpu.model.logical_cpus), (Some(1), Some(4), 4));
     assert_eq!(cpu.model.mhz, None, "no cpu MHz line and no cpufreq");
     assert_eq!(host::collect(&s).arch.as_deref(), Some("aarch64"));
-}
-
-/// Copies a machine tree so a test may spoil one file of it.
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Ruins the file at the path in one way.

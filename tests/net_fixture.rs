@@ -1,10 +1,12 @@
 //! `collect::net` on the fixture tree `fixtures/net/basic`: every field of every
 //! interface, the order, and the rates between two calls.
 
+mod fixture_tree;
 mod net_common;
 
 use ctop::collect::net::{Address, Interface, NetCounters, NetSampler};
-use net_common::{address, copy_tree, fixture, fixture_source};
+use fixture_tree::copy_tree;
+use net_common::{address, fixture, fixture_source};
 use std::time::Instant;
 
 fn addresses() -> Vec<ctop::source::InterfaceAddress> {

@@ -1,10 +1,12 @@
 //! `collect::ports` on `fixtures/net/basic`, whose `/proc/net/{tcp,tcp6,udp,udp6}` were
 //! copied from a live machine together with what `ss` printed for them.
 
+mod fixture_tree;
 mod net_common;
 
 use ctop::collect::ports::{self, ListeningSocket, PortScanner, Protocol};
-use net_common::{copy_tree, fixture, fixture_source, parse_ss};
+use fixture_tree::copy_tree;
+use net_common::{fixture, fixture_source, parse_ss};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv6Addr};
 

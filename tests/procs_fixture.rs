@@ -2,6 +2,10 @@
 //! names, users, command lines and repeated counts, and how the cache follows an exec,
 //! a reused pid and a vanished process.
 
+mod fixture_tree;
+
+use fixture_tree::copy_tree;
+
 use ctop::collect::procs::{ProcessRow, ProcessScanner, Processes, Repeated};
 use ctop::source::{FixedSystem, Source};
 use std::path::{Path, PathBuf};
@@ -21,23 +25,6 @@ fn row(processes: &Processes, pid: u32) -> &ProcessRow {
 
 fn page_size() -> u64 {
     nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE).unwrap().unwrap() as u64
-}
-
-/// A writable copy of the fixture, symlinks kept as symlinks.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if kind.is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

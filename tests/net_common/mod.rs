@@ -25,23 +25,6 @@ pub fn fixture_source(root: &Path, addresses: Vec<InterfaceAddress>) -> Source {
     Source::new(root, Arc::new(FixedSystem { addresses, ..FixedSystem::default() }))
 }
 
-/// Copies a fixture tree, keeping symlinks as symlinks, so a test can change it.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if kind.is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The (address, port) of each line of `ss -ltnH` / `ss -lunH` output. `ss` writes
 /// `[v6]:port`, `v4:port`, `[fe80::1]%eth0:port` or `127.0.0.53%lo:port` (bound to a
 /// device) and `*:port` for a wildcard; `wildcard` says which one `*` stands for (run

@@ -19,8 +19,11 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How long an inode that a full scan could not find is left alone.
-const RETRY_MISSED: Duration = Duration::from_secs(30);
+/// How long an inode that a full scan could not find is left alone. Such an owner
+/// mostly stays out of reach (another pid namespace, the kernel, another user), while a
+/// full walk costs ~150 ms at 3,000 processes; a new listener is looked for at once
+/// whatever this says.
+const RETRY_MISSED: Duration = Duration::from_secs(600);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
