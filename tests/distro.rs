@@ -2,8 +2,11 @@
 //! corpus, `fixtures/distros/`), on hand-built trees for links and garbage, and on
 //! this machine against the shell's own reading of os-release.
 
+mod fixture_tree;
+
 use ctop::collect::distro::{self, Distro};
 use ctop::source::{FixedSystem, Source};
+use fixture_tree::machines_in;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -231,13 +234,7 @@ const DISTROS: &[Expected] = &[
 
 #[test]
 fn every_distribution_in_the_corpus_has_a_row() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().into_string().unwrap())
-        .collect();
-    on_disk.sort();
+    let on_disk = machines_in(&corpus());
     let in_table: Vec<String> = DISTROS.iter().map(|r| r.0.to_string()).collect();
     assert_eq!(on_disk, in_table);
 }

@@ -2,8 +2,11 @@
 //! hand-built trees for what the corpus lacks, and on this machine against
 //! systemd-detect-virt.
 
+mod fixture_tree;
+
 use ctop::collect::platform::{self, Platform};
 use ctop::source::{FixedSystem, Source, Uname};
+use fixture_tree::machines_in;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -190,13 +193,7 @@ fn row_verdict(r: &Row) -> [Option<&'static str>; 6] {
 
 #[test]
 fn every_machine_in_the_corpus_has_a_row() {
-    let mut on_disk: Vec<String> = std::fs::read_dir(corpus())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().into_string().unwrap())
-        .collect();
-    on_disk.sort();
+    let on_disk = machines_in(&corpus());
     let mut in_table: Vec<String> = MACHINES.iter().map(|r| r.machine.to_string()).collect();
     in_table.sort();
     assert_eq!(on_disk, in_table);

@@ -1,5 +1,7 @@
-//! Writable copies of fixture machine trees, for the tests that spoil or change one
-//! file of a machine.
+//! Fixture machine trees for the tests: writable copies (for the tests that spoil or
+//! change one file of a machine) and the list of machines in a corpus.
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -18,4 +20,16 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// The names of the folders in a corpus of machine trees, sorted.
+pub fn machines_in(corpus: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
 }
