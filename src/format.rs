@@ -40,56 +40,58 @@ pub fn bytes_short(n: u64) -> String {
     }
 }
 
-/// Network rate in bits per second, as link speeds are spoken of: `12.3 Mb/s`.
-pub fn bit_rate(bytes_per_s: f64) -> String {
-    let bits = bytes_per_s * 8.0;
-    let (value, unit) = if bits >= 1e9 {
-        (bits / 1e9, "Gb/s")
-    } else if bits >= 1e6 {
-        (bits / 1e6, "Mb/s")
-    } else if bits >= 1e3 {
-        (bits / 1e3, "kb/s")
-    } else {
-        return format!("{bits:.0} b/s");
-    };
-    if value >= 100.0 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
-}
-
-/// Compact rate for narrow columns headed `b/s`: `80`, `320k`, `10M`, `1.2G`.
-pub fn bit_rate_short(bytes_per_s: f64) -> String {
-    let bits = (bytes_per_s * 8.0).max(0.0);
-    let (value, unit) = if bits >= 1e9 {
+/// Bits per second in SI steps: the value and its prefix (`""`, `k`, `M`, `G`).
+fn scale_bits(bits: f64) -> (f64, &'static str) {
+    if bits >= 1e9 {
         (bits / 1e9, "G")
     } else if bits >= 1e6 {
         (bits / 1e6, "M")
     } else if bits >= 1e3 {
         (bits / 1e3, "k")
     } else {
-        return format!("{bits:.0}");
-    };
-    if value >= 10.0 { format!("{value:.0}{unit}") } else { format!("{value:.1}{unit}") }
+        (bits, "")
+    }
+}
+
+/// Network rate in bits per second, as link speeds are spoken of: `12.3 Mb/s`.
+pub fn bit_rate(bytes_per_s: f64) -> String {
+    match scale_bits(bytes_per_s * 8.0) {
+        (value, "") => format!("{value:.0} b/s"),
+        (value, prefix) if value >= 100.0 => format!("{value:.0} {prefix}b/s"),
+        (value, prefix) => format!("{value:.1} {prefix}b/s"),
+    }
+}
+
+/// Compact rate for narrow columns headed `b/s`: `80`, `320k`, `10M`, `1.2G`.
+pub fn bit_rate_short(bytes_per_s: f64) -> String {
+    match scale_bits((bytes_per_s * 8.0).max(0.0)) {
+        (value, "") => format!("{value:.0}"),
+        (value, prefix) if value >= 10.0 => format!("{value:.0}{prefix}"),
+        (value, prefix) => format!("{value:.1}{prefix}"),
+    }
+}
+
+/// A link speed as its number and unit letter: (`10`, `G`), (`2.5`, `G`), (`100`, `M`).
+fn link_speed_parts(mbps: u32) -> (String, char) {
+    if mbps >= 1000 && mbps.is_multiple_of(1000) {
+        ((mbps / 1000).to_string(), 'G')
+    } else if mbps >= 1000 {
+        (format!("{:.1}", mbps as f64 / 1000.0), 'G')
+    } else {
+        (mbps.to_string(), 'M')
+    }
 }
 
 /// Link speed: `100 Mb/s`, `10 Gb/s`, `400 Gb/s`.
 pub fn link_speed(mbps: u32) -> String {
-    if mbps >= 1000 && mbps.is_multiple_of(1000) {
-        format!("{} Gb/s", mbps / 1000)
-    } else if mbps >= 1000 {
-        format!("{:.1} Gb/s", mbps as f64 / 1000.0)
-    } else {
-        format!("{mbps} Mb/s")
-    }
+    let (number, unit) = link_speed_parts(mbps);
+    format!("{number} {unit}b/s")
 }
 
 /// Link speed in a narrow column: `100M`, `1G`, `2.5G`, `400G`.
 pub fn link_speed_short(mbps: u32) -> String {
-    if mbps >= 1000 && mbps.is_multiple_of(1000) {
-        format!("{}G", mbps / 1000)
-    } else if mbps >= 1000 {
-        format!("{:.1}G", mbps as f64 / 1000.0)
-    } else {
-        format!("{mbps}M")
-    }
+    let (number, unit) = link_speed_parts(mbps);
+    format!("{number}{unit}")
 }
 
 /// `3d 4h 12m`, `5h 03m`, `12m 40s`.

@@ -409,8 +409,7 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
             if l.sockets > 1 {
                 let _ = write!(owner, ", {} sockets", l.sockets);
             }
-            let proto = serde_json::to_value(l.protocol).ok().and_then(|v| v.as_str().map(String::from));
-            (Severity::Ok, vec![proto.unwrap_or_default(), l.address.to_string(), l.port.to_string(), owner])
+            (Severity::Ok, vec![l.protocol.name().to_string(), l.address.to_string(), l.port.to_string(), owner])
         })
         .collect();
     t.table(&columns, &rows);

@@ -26,6 +26,12 @@ fn tool(cmd: &str, args: &[&str]) -> Option<String> {
     }
 }
 
+/// The numbers of one row (`Mem:`, `Swap:`) of `free -b`.
+fn free_row(free: &str, label: &str) -> Vec<u64> {
+    let row = free.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label} in {free}"));
+    row.split_whitespace().skip(1).map(|x| x.parse().unwrap()).collect()
+}
+
 #[test]
 fn identity_cpus_memory_and_uptime() {
     let v = ctop_json();
@@ -42,24 +48,8 @@ fn identity_cpus_memory_and_uptime() {
         assert_eq!(v["cpu"]["logical_cpus"], n.trim().parse::<u64>().unwrap());
     }
     if let Some(free) = tool("free", &["-b"]) {
-        let mem: Vec<u64> = free
-            .lines()
-            .find(|l| l.starts_with("Mem:"))
-            .unwrap()
-            .split_whitespace()
-            .skip(1)
-            .map(|x| x.parse().unwrap())
-            .collect();
-        assert_eq!(v["memory"]["total_bytes"], mem[0], "MemTotal as free -b");
-        let swap: Vec<u64> = free
-            .lines()
-            .find(|l| l.starts_with("Swap:"))
-            .unwrap()
-            .split_whitespace()
-            .skip(1)
-            .map(|x| x.parse().unwrap())
-            .collect();
-        assert_eq!(v["swap"]["total_bytes"], swap[0], "SwapTotal as free -b");
+        assert_eq!(v["memory"]["total_bytes"], free_row(&free, "Mem:")[0], "MemTotal as free -b");
+        assert_eq!(v["swap"]["total_bytes"], free_row(&free, "Swap:")[0], "SwapTotal as free -b");
     }
     let uptime: f64 =
         std::fs::read_to_string("/proc/uptime").unwrap().split_whitespace().next().unwrap().parse().unwrap();

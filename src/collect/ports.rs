@@ -26,6 +26,18 @@ pub enum Protocol {
     Udp6,
 }
 
+impl Protocol {
+    /// `tcp`, `tcp6`, `udp`, `udp6`: as `ss` and `/proc/net` name them (and the JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Tcp6 => "tcp6",
+            Protocol::Udp => "udp",
+            Protocol::Udp6 => "udp6",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListeningSocket {
     pub protocol: Protocol,

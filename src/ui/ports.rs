@@ -39,12 +39,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
 }
 
 fn row(socket: &ListeningSocket) -> Row<'_> {
-    let protocol = match socket.protocol {
-        Protocol::Tcp => "tcp",
-        Protocol::Tcp6 => "tcp6",
-        Protocol::Udp => "udp",
-        Protocol::Udp6 => "udp6",
-    };
+    let protocol = socket.protocol.name();
     let address = match socket.address {
         IpAddr::V6(v6) => format!("[{v6}]:{}", socket.port),
         IpAddr::V4(v4) => format!("{v4}:{}", socket.port),
