@@ -1,4 +1,6 @@
-//! Listening sockets: TCP in LISTEN and bound UDP from `/proc/net/{tcp,tcp6,udp,udp6}`,
+//! Listening sockets: TCP in LISTEN and bound UDP, asked of the running kernel through
+//! sock_diag netlink (see [`sock_diag`] for why), or read from
+//! `/proc/net/{tcp,tcp6,udp,udp6}` under another root or where sock_diag cannot answer;
 //! with the owning process found through the socket inodes in `/proc/[pid]/fd`
 //! wherever those are readable.
 //!
@@ -9,6 +11,7 @@
 //! dashboard is noise.
 
 mod owners;
+mod sock_diag;
 
 use crate::source::Source;
 use owners::OwnerFinder;
@@ -130,9 +133,20 @@ const TABLE_FORMAT: ExplicitSystemInfo = ExplicitSystemInfo {
     is_little_endian: cfg!(target_endian = "little"),
 };
 
-/// TCP sockets in LISTEN (0A) and UDP sockets in the unconnected state (07): the ones
-/// `ss -l` shows. An unreadable or garbled table contributes nothing.
+/// TCP sockets in LISTEN and UDP sockets in the unconnected state: the ones `ss -l`
+/// shows.
 fn listening_sockets(source: &Source) -> Vec<RawSocket> {
+    if source.is_live_root()
+        && let Ok(sockets) = sock_diag::listening_sockets()
+    {
+        return sockets;
+    }
+    listening_sockets_from_tables(source)
+}
+
+/// The same from the `/proc/net` tables: LISTEN is state 0A, unconnected UDP 07. An
+/// unreadable or garbled table contributes nothing.
+fn listening_sockets_from_tables(source: &Source) -> Vec<RawSocket> {
     let mut out = Vec::new();
     for (file, protocol) in [("/proc/net/tcp", Protocol::Tcp), ("/proc/net/tcp6", Protocol::Tcp6)] {
         if let Some(TcpNetEntries(entries)) = read_table(source, file) {
@@ -160,4 +174,39 @@ fn listening_sockets(source: &Source) -> Vec<RawSocket> {
 fn read_table<T: FromReadSI>(source: &Source, file: &str) -> Option<T> {
     let f = std::fs::File::open(source.path(file)).ok()?;
     T::from_read(f, &TABLE_FORMAT).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::net::{TcpListener, UdpSocket};
+
+    fn keyed(sockets: Vec<RawSocket>) -> BTreeSet<(Protocol, SocketAddr, u32, u64)> {
+        sockets.into_iter().map(|s| (s.protocol, s.address, s.uid, s.inode)).collect()
+    }
+
+    #[test]
+    fn sock_diag_and_the_proc_tables_list_the_same_sockets() {
+        let _tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+        let _udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let _tcp6 = TcpListener::bind("[::]:0");
+        let _connected = TcpListener::bind("127.0.0.1:0").and_then(|l| std::net::TcpStream::connect(l.local_addr()?));
+        let source = Source::live();
+        let Ok(first) = sock_diag::listening_sockets() else {
+            println!("skipped: this kernel's sock_diag does not answer");
+            return;
+        };
+        // Sockets of other tests come and go: compare a moment that stood still.
+        let (mut netlink, mut tables) = (keyed(first), keyed(listening_sockets_from_tables(&source)));
+        for _ in 0..5 {
+            if netlink == tables {
+                break;
+            }
+            netlink = keyed(sock_diag::listening_sockets().unwrap());
+            tables = keyed(listening_sockets_from_tables(&source));
+        }
+        assert_eq!(netlink, tables);
+        assert!(netlink.iter().any(|s| s.0 == Protocol::Udp), "{netlink:?}");
+    }
 }
