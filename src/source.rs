@@ -42,9 +42,10 @@ pub struct Uname {
 /// What only a syscall (or an instruction) can tell. `Send + Sync` because collectors
 /// run on worker threads.
 pub trait Syscalls: Send + Sync {
-    /// statvfs(2) of a mount point. May block forever on a dead network mount: callers
-    /// run it off the UI thread with a deadline (see `collect::disks`).
-    fn statvfs(&self, path: &Path) -> io::Result<FsStats>;
+    /// statvfs(2) of a mount point. Where `may_hang` (a network or FUSE filesystem) it
+    /// may block for ever: callers then run it off their thread with a deadline (see
+    /// `collect::disks`).
+    fn statvfs(&self, path: &Path, may_hang: bool) -> io::Result<FsStats>;
     fn interface_addresses(&self) -> io::Result<Vec<InterfaceAddress>>;
     fn uname(&self) -> io::Result<Uname>;
     fn now(&self) -> SystemTime;
@@ -58,8 +59,8 @@ pub trait Syscalls: Send + Sync {
 pub struct LiveSystem;
 
 impl Syscalls for LiveSystem {
-    fn statvfs(&self, path: &Path) -> io::Result<FsStats> {
-        let st = statvfs_in_child(path)?;
+    fn statvfs(&self, path: &Path, may_hang: bool) -> io::Result<FsStats> {
+        let st = if may_hang { statvfs_in_child(path)? } else { statvfs_here(path)? };
         let block_size = match st.f_frsize {
             0 => st.f_bsize,
             f => f,
@@ -111,6 +112,19 @@ impl Syscalls for LiveSystem {
 
     fn cpuid_hypervisor(&self) -> Option<String> {
         cpuid_hypervisor_signature()
+    }
+}
+
+fn statvfs_here(path: &Path) -> io::Result<libc::statvfs> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: a valid C string and a zeroed struct the call fills in.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(c_path.as_ptr(), &mut st) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(st)
     }
 }
 
@@ -220,7 +234,7 @@ pub struct FixedSystem {
 }
 
 impl Syscalls for FixedSystem {
-    fn statvfs(&self, path: &Path) -> io::Result<FsStats> {
+    fn statvfs(&self, path: &Path, _may_hang: bool) -> io::Result<FsStats> {
         self.statvfs
             .iter()
             .find(|(p, _)| p == path)

@@ -93,11 +93,12 @@ impl DiskProber {
     /// out, as `df` leaves them out.
     pub fn collect(&mut self) -> Vec<Filesystem> {
         let mounts = mounts::read(&self.source);
-        let targets: Vec<(probe::MountKey, PathBuf)> = mounts
+        let targets: Vec<probe::Target> = mounts
             .iter()
-            .map(|m| {
-                let key = probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev };
-                (key, PathBuf::from(&m.mountpoint))
+            .map(|m| probe::Target {
+                key: probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev },
+                path: PathBuf::from(&m.mountpoint),
+                may_hang: mounts::statfs_may_hang(&m.fstype, &m.device),
             })
             .collect();
         let usages = self.checks.run(&self.source.sys, &targets);

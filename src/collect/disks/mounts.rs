@@ -84,6 +84,16 @@ const PLUMBING_DIRS: &[&str] = &[
 const REMOTE_FSTYPES: &[&str] =
     &["nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "afs", "9p", "fuse.sshfs", "fuse.glusterfs"];
 
+/// Types whose statfs the kernel answers from its own memory: it never waits on a
+/// server or on a user-space process, so it is asked directly rather than from a forked
+/// child on a thread of its own (see [`super::probe`]), which costs a fork each time.
+/// Any type not listed is treated as one that may hang.
+const ANSWERED_IN_KERNEL_FSTYPES: &[&str] = &[
+    "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "jfs", "reiserfs", "nilfs2", "bcachefs", "vfat", "msdos", "exfat",
+    "ntfs", "ntfs3", "hfs", "hfsplus", "iso9660", "udf", "erofs", "romfs", "cramfs", "squashfs", "tmpfs", "ramfs",
+    "devtmpfs", "overlay",
+];
+
 /// Whether a mount is left out of the filesystem list as noise: a kernel interface,
 /// anything mounted below `/proc` or `/sys`, or container/service plumbing.
 pub fn is_noise(fstype: &str, mountpoint: &str) -> bool {
@@ -99,6 +109,12 @@ fn is_at_or_below(path: &str, dir: &str) -> bool {
 /// Whether the filesystem lives on another machine (`server:/export`, `//server/share`).
 pub(super) fn is_remote(fstype: &str, device: &str) -> bool {
     REMOTE_FSTYPES.contains(&fstype) || device.contains(':') || device.starts_with("//")
+}
+
+/// Whether statfs on this mount can block for ever: a network filesystem whose server
+/// is gone, or a FUSE filesystem whose daemon is stuck.
+pub(super) fn statfs_may_hang(fstype: &str, device: &str) -> bool {
+    is_remote(fstype, device) || !ANSWERED_IN_KERNEL_FSTYPES.contains(&fstype)
 }
 
 /// The filesystems worth showing, in mount-table order.

@@ -1,8 +1,10 @@
-//! statvfs(2) with a deadline. statvfs on a dead NFS server or a lost iSCSI target
-//! blocks forever and cannot be cancelled, so each check runs on its own small thread
-//! and the caller waits at most the deadline for all of them together. A mount whose
-//! check is still stuck is not asked again until it answers: one stuck thread per hung
-//! mount, however long ctop runs.
+//! statvfs(2) with a deadline. statvfs on a dead NFS server or a stuck FUSE daemon
+//! blocks forever and cannot be cancelled, so each check of such a filesystem runs on
+//! its own small thread and the caller waits at most the deadline for all of them
+//! together. A mount whose check is still stuck is not asked again until it answers:
+//! one stuck thread per hung mount, however long ctop runs. Filesystems whose statfs
+//! the kernel answers from memory (ext4, xfs, tmpfs…) are asked directly: a thread and
+//! a fork every refresh would be most of the cost of listing them.
 
 use super::{FsUsage, Usage};
 use crate::source::{FsStats, Syscalls};
@@ -21,6 +23,14 @@ pub(super) struct MountKey {
     pub mountpoint: String,
     pub device: String,
     pub dev: Option<(u32, u32)>,
+}
+
+/// One filesystem to check: its key, the path to ask, and whether its statfs may hang.
+#[derive(Debug, Clone)]
+pub(super) struct Target {
+    pub key: MountKey,
+    pub path: PathBuf,
+    pub may_hang: bool,
 }
 
 struct Answer {
@@ -57,9 +67,9 @@ impl StatvfsChecks {
         Self { deadline, answers_tx, answers, mounts: HashMap::new(), next_check: 0 }
     }
 
-    /// The usage of each target (mount key and the path to ask), in order, waiting at
-    /// most the deadline in total.
-    pub fn run(&mut self, sys: &Arc<dyn Syscalls>, targets: &[(MountKey, PathBuf)]) -> Vec<Usage> {
+    /// The usage of each target, in order, waiting at most the deadline in total for
+    /// those that may hang.
+    pub fn run(&mut self, sys: &Arc<dyn Syscalls>, targets: &[Target]) -> Vec<Usage> {
         let give_up_at = Instant::now() + self.deadline;
         for state in self.mounts.values_mut().filter(|s| s.shown) {
             state.answer = None;
@@ -68,22 +78,28 @@ impl StatvfsChecks {
         while let Ok(answer) = self.answers.try_recv() {
             self.record(answer);
         }
-        for (key, path) in targets {
-            if self.mounts.get(key).is_none_or(|state| state.pending.is_none()) {
-                self.start(sys, key, path);
+        for target in targets {
+            if self.mounts.get(&target.key).is_none_or(|state| state.pending.is_none()) {
+                if target.may_hang {
+                    self.start(sys, &target.key, &target.path);
+                } else {
+                    let state = self.mounts.entry(target.key.clone()).or_default();
+                    state.answer = Some(usage_of(sys.statvfs(&target.path, false)));
+                    state.shown = false;
+                }
             }
         }
-        while targets.iter().any(|(key, _)| self.mounts[key].pending.is_some()) {
+        while targets.iter().any(|t| self.mounts[&t.key].pending.is_some()) {
             let left = give_up_at.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(left) {
                 Ok(answer) => self.record(answer),
                 Err(_) => break,
             }
         }
-        let usages = targets.iter().map(|(key, _)| self.report(key)).collect();
+        let usages = targets.iter().map(|t| self.report(&t.key)).collect();
         // Forget mounts that are gone, except those with a thread still stuck on them:
         // their state is what stops a second thread being started for the same mount.
-        self.mounts.retain(|key, state| state.pending.is_some() || targets.iter().any(|(k, _)| k == key));
+        self.mounts.retain(|key, state| state.pending.is_some() || targets.iter().any(|t| &t.key == key));
         usages
     }
 
@@ -93,7 +109,7 @@ impl StatvfsChecks {
         let (sys, tx, answer_key, path) = (Arc::clone(sys), self.answers_tx.clone(), key.clone(), path.to_path_buf());
         let spawned =
             thread::Builder::new().name("ctop-statvfs".into()).stack_size(CHECK_STACK_BYTES).spawn(move || {
-                let result = sys.statvfs(&path);
+                let result = sys.statvfs(&path, true);
                 // The prober may be gone by the time a hung mount answers; nobody to tell.
                 let _ = tx.send(Answer { key: answer_key, check, result });
             });
@@ -177,7 +193,7 @@ mod tests {
     }
 
     impl Syscalls for GatedSystem {
-        fn statvfs(&self, path: &Path) -> io::Result<FsStats> {
+        fn statvfs(&self, path: &Path, _may_hang: bool) -> io::Result<FsStats> {
             *self.calls.lock().unwrap().entry(path.to_path_buf()).or_default() += 1;
             if path == Path::new("/locked") {
                 return Err(io::Error::from_raw_os_error(libc::EACCES));
@@ -209,8 +225,12 @@ mod tests {
         }
     }
 
-    fn target(mountpoint: &str) -> (MountKey, PathBuf) {
-        (MountKey { mountpoint: mountpoint.into(), device: "dev".into(), dev: None }, PathBuf::from(mountpoint))
+    fn target(mountpoint: &str) -> Target {
+        Target {
+            key: MountKey { mountpoint: mountpoint.into(), device: "dev".into(), dev: None },
+            path: PathBuf::from(mountpoint),
+            may_hang: true,
+        }
     }
 
     fn setup() -> (Arc<GatedSystem>, Arc<dyn Syscalls>, StatvfsChecks) {
@@ -252,7 +272,7 @@ mod tests {
         assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
         // It answers after the deadline; then its next check hangs again.
         gated.set_open(true);
-        while checks.mounts[&targets[0].0].pending.is_some() {
+        while checks.mounts[&targets[0].key].pending.is_some() {
             // What the next pass would find waiting in the channel.
             if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
                 checks.record(answer);
@@ -284,5 +304,17 @@ mod tests {
     fn a_failing_statvfs_says_why() {
         let (_gated, sys, mut checks) = setup();
         assert_eq!(checks.run(&sys, &[target("/locked")]), [Usage::Unavailable { reason: "Permission denied".into() }]);
+    }
+
+    #[test]
+    fn a_filesystem_that_cannot_hang_is_answered_without_waiting() {
+        let (gated, sys, _) = setup();
+        // No time at all to wait: only a check made on the spot can answer.
+        let mut checks = StatvfsChecks::new(Duration::ZERO);
+        let local = Target { may_hang: false, ..target("/") };
+        for _ in 0..3 {
+            assert_eq!(checks.run(&sys, std::slice::from_ref(&local)), [MEASURED]);
+        }
+        assert_eq!(gated.calls("/"), 3);
     }
 }
