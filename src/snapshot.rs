@@ -184,26 +184,30 @@ pub struct Collectors {
 }
 
 impl Collectors {
-    /// Starts the three tier threads. They end by themselves once the receiving side
-    /// is dropped (their next send fails).
-    pub fn spawn(source: Source, intervals: Intervals) -> Self {
+    /// Starts the three tier threads; each calls `notify` after sending an update, so
+    /// the receiver can sleep until there is one. They end by themselves once the
+    /// receiving side is dropped (their next send fails).
+    pub fn spawn(source: Source, intervals: Intervals, notify: fn()) -> Self {
         let (tx, updates) = mpsc::channel();
         let (rescan, rescan_rx) = mpsc::channel();
+        let sender = move |tx: &Sender<Update>, update: Update| {
+            let sent = tx.send(update).is_ok();
+            notify();
+            sent
+        };
 
         let fast_tx = tx.clone();
         let mut fast = FastSampler::new(source.clone());
         thread::Builder::new()
             .name("ctop-fast".into())
-            .spawn(move || {
-                every(intervals.fast, None, || fast_tx.send(Update::Fast(Box::new(fast.collect()))).is_ok());
-            })
+            .spawn(move || every(intervals.fast, None, || sender(&fast_tx, Update::Fast(Box::new(fast.collect())))))
             .expect("spawning a thread");
 
         let slow_tx = tx.clone();
         let mut slow = SlowSampler::new(source.clone());
         thread::Builder::new()
             .name("ctop-slow".into())
-            .spawn(move || every(intervals.slow, None, || slow_tx.send(slow.collect()).is_ok()))
+            .spawn(move || every(intervals.slow, None, || sender(&slow_tx, slow.collect())))
             .expect("spawning a thread");
 
         let mut procs = ProcessScanner::new(source);
@@ -214,9 +218,7 @@ impl Collectors {
                 // CPU % soon after start instead of after a whole proc interval.
                 procs.scan();
                 thread::sleep(intervals.fast.min(intervals.processes));
-                every(intervals.processes, Some(&rescan_rx), || {
-                    tx.send(Update::Processes(Arc::new(procs.scan()))).is_ok()
-                });
+                every(intervals.processes, Some(&rescan_rx), || sender(&tx, Update::Processes(Arc::new(procs.scan()))));
             })
             .expect("spawning a thread");
 

@@ -1,7 +1,8 @@
-//! The event loop. Collection runs on the snapshot's tier threads; this thread only
-//! folds their updates in (never blocking on the channel), judges the snapshot when it
-//! changed, answers keys, and redraws when something changed, a key was pressed, the
-//! terminal was resized, or the second turned (clock and ages). ratatui then writes
+//! The event loop. Collection runs on the snapshot's tier threads; this thread sleeps
+//! until a key, a signal, an update (the threads wake it) or the moment the ages on
+//! screen go stale, folds the updates in (never blocking on the channel), judges the
+//! snapshot when it changed, answers keys, and redraws when something changed, a key
+//! was pressed, the terminal was resized, or the ages need it. ratatui then writes
 //! only the cells that differ, so an idle screen costs a few bytes a second.
 
 use crate::health;
@@ -15,8 +16,6 @@ use crate::ui::view::{SortBy, View};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The longest the loop sleeps: a key, a signal or an update waits at most this long.
-const TICK: Duration = Duration::from_millis(100);
 /// How stale the ages on screen may grow before a frame is drawn for them alone.
 const AGES_REFRESH: Duration = Duration::from_millis(950);
 
@@ -81,7 +80,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
 
 pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
     let mut snapshot = Snapshot::with_identity(&source);
-    let collectors = Collectors::spawn(source, options.intervals);
+    let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
     let mut taken = terminal::take()?;
@@ -115,8 +114,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             last_draw = Instant::now();
         }
 
-        let to_next_second = Duration::from_nanos(1_000_000_000 - u64::from(now.subsec_nanos()));
-        match terminal::wait(TICK.min(to_next_second)) {
+        match terminal::wait(until_ages_are_stale(now, last_draw.elapsed())) {
             Wake::Stop => return Ok(()),
             Wake::Resized => {
                 dirty = true;
@@ -148,6 +146,14 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     }
 }
 
+/// How long the loop may sleep when nothing else wakes it: until the first turn of a
+/// second at least [`AGES_REFRESH`] after the last frame (`now` is since the epoch).
+fn until_ages_are_stale(now: Duration, since_last_draw: Duration) -> Duration {
+    let earliest = now + AGES_REFRESH.saturating_sub(since_last_draw);
+    let turn = Duration::from_secs(earliest.as_secs() + u64::from(earliest.subsec_nanos() > 0));
+    turn - now
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +161,19 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_loop_sleeps_until_the_first_second_turn_after_the_ages_went_stale() {
+        let ms = Duration::from_millis;
+        let now = Duration::from_secs(100) + ms(300);
+        // Drawn just now: the turn at 101 s is only 700 ms away, too soon; 102 s it is.
+        assert_eq!(until_ages_are_stale(now, ms(0)), ms(1700));
+        // Drawn 400 ms ago: stale from 100.85 s, so the turn at 101 s.
+        assert_eq!(until_ages_are_stale(now, ms(400)), ms(700));
+        // Long stale: the next turn.
+        assert_eq!(until_ages_are_stale(now, ms(5000)), ms(700));
+        assert_eq!(until_ages_are_stale(Duration::from_secs(7), ms(5000)), ms(0));
     }
 
     #[test]

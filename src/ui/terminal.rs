@@ -89,11 +89,23 @@ pub enum Wake {
     Stop,
     /// The terminal changed size.
     Resized,
-    /// Nothing happened within the timeout.
+    /// Nothing happened within the timeout, or [`wake`] was called.
     Timeout,
 }
 
-/// Waits up to `timeout` for input on stdin or a signal, without reading anything.
+/// Ends the event loop's current [`wait`] (or its next one) early: called by the
+/// collector threads when they have sent an update. Async-signal-safe.
+pub fn wake() {
+    let wake = WAKE_WRITE.load(Ordering::Relaxed);
+    if wake >= 0 {
+        // SAFETY: writing one byte from a static to our own non-blocking pipe; a full
+        // pipe (EAGAIN) already holds a wake-up.
+        unsafe { libc::write(wake, b"!".as_ptr().cast(), 1) };
+    }
+}
+
+/// Waits up to `timeout` for input on stdin, a signal or a [`wake`], without reading
+/// anything.
 pub fn wait(timeout: Duration) -> Wake {
     if let Some(wake) = pending_signal() {
         return wake;
@@ -102,7 +114,8 @@ pub fn wait(timeout: Duration) -> Wake {
         libc::pollfd { fd: io::stdin().as_raw_fd(), events: libc::POLLIN, revents: 0 },
         libc::pollfd { fd: WAKE_READ.load(Ordering::Relaxed), events: libc::POLLIN, revents: 0 },
     ];
-    let millis = timeout.as_millis().min(i32::MAX as u128) as i32;
+    // Rounded up: waking a fraction of a millisecond early would spin until the moment.
+    let millis = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
     // SAFETY: `fds` is a valid array of two pollfd for the duration of the call.
     let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, millis) };
     if ready < 0 {
@@ -151,11 +164,7 @@ extern "C" fn on_signal(signal: libc::c_int) {
             unsafe { libc::dup2(empty, libc::STDIN_FILENO) };
         }
     }
-    let wake = WAKE_WRITE.load(Ordering::Relaxed);
-    if wake >= 0 {
-        // SAFETY: writing one byte from a static to our own non-blocking pipe.
-        unsafe { libc::write(wake, b"!".as_ptr().cast(), 1) };
-    }
+    wake();
 }
 
 fn install_signal_handlers() -> io::Result<()> {
