@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod cpu;
+mod descriptors;
 pub mod disks;
 pub mod distro;
 pub mod host;
