@@ -8,6 +8,7 @@ mod descriptors;
 pub mod disks;
 pub mod distro;
 pub mod host;
+mod kept;
 pub mod limits;
 pub mod memory;
 pub mod net;
