@@ -377,6 +377,65 @@ mod tests {
         KernelStats::from_read(stat.as_bytes(), &SYSTEM_INFO).unwrap().total
     }
 
+    /// A machine tree with `cpu MHz` lines and, for each of `khz`, a CPU with cpufreq.
+    fn clock_tree(cpuinfo_mhz: &[&str], khz: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        let cpuinfo: String = cpuinfo_mhz
+            .iter()
+            .enumerate()
+            .map(|(i, mhz)| format!("processor\t: {i}\ncpu MHz\t\t: {mhz}\n\n"))
+            .collect();
+        std::fs::write(dir.path().join("proc/cpuinfo"), cpuinfo).unwrap();
+        std::fs::create_dir_all(dir.path().join("sys/devices/system/cpu/cpufreq")).unwrap();
+        for (i, khz) in khz.iter().enumerate() {
+            let policy = dir.path().join(format!("sys/devices/system/cpu/cpu{i}/cpufreq"));
+            std::fs::create_dir_all(&policy).unwrap();
+            std::fs::write(policy.join("scaling_cur_freq"), format!("{khz}\n")).unwrap();
+        }
+        dir
+    }
+
+    fn clock_speed(root: &std::path::Path) -> ClockSpeed {
+        ClockSpeed::new(&Source::new(root, std::sync::Arc::new(crate::source::FixedSystem::default())))
+    }
+
+    /// As if the last reading were older than the refresh interval.
+    fn make_due(clock: &mut ClockSpeed) {
+        clock.read_at = clock.read_at.and_then(|at| at.checked_sub(CLOCK_SPEED_REFRESH));
+    }
+
+    #[test]
+    fn clock_speed_prefers_cpufreq_averaged_over_the_cpus() {
+        let dir = clock_tree(&["1000.000", "1000.000"], &["2000000", "3000500"]);
+        assert_eq!(clock_speed(dir.path()).mhz(), Some(2500.25));
+    }
+
+    #[test]
+    fn clock_speed_from_cpuinfo_without_cpufreq() {
+        let dir = clock_tree(&["2294.608", "2400.000"], &[]);
+        assert_eq!(clock_speed(dir.path()).mhz(), Some((2294.608 + 2400.0) / 2.0));
+        let none = clock_tree(&[], &[]);
+        assert_eq!(clock_speed(none.path()).mhz(), None);
+    }
+
+    #[test]
+    fn clock_speed_is_read_again_only_after_the_refresh_interval() {
+        let dir = clock_tree(&["1000"], &["2000000"]);
+        let mut clock = clock_speed(dir.path());
+        assert_eq!(clock.mhz(), Some(2000.0));
+        let freq = dir.path().join("sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq");
+        std::fs::write(&freq, "2500000\n").unwrap();
+        assert_eq!(clock.mhz(), Some(2000.0), "kept until the next refresh");
+        make_due(&mut clock);
+        assert_eq!(clock.mhz(), Some(2500.0));
+        // cpufreq gone (CPU offline): cpuinfo, at the next refresh.
+        std::fs::remove_file(&freq).unwrap();
+        assert_eq!(clock.mhz(), Some(2500.0));
+        make_due(&mut clock);
+        assert_eq!(clock.mhz(), Some(1000.0));
+    }
+
     #[test]
     fn usage_is_the_share_of_each_state_over_the_window() {
         let u = usage_between(&ticks(100, 100, 100, 0, 0), &ticks(160, 120, 110, 5, 5)).unwrap();

@@ -22,6 +22,8 @@
 //! attributes, 5.0/0.9 for cgroup files). A read error on a kept descriptor (ENODEV once
 //! its interface or cgroup is gone) drops it and opens the path again, once; a file
 //! that cannot be opened reads as `None`, and is looked for again at the next reading.
+//! Some files answer every read with an error (`speed` of the loopback: EINVAL): the
+//! same error a fresh descriptor gave is taken as that answer, without reopening.
 //!
 //! A file on a disk (a fixture tree or an image under `--root`) does not change by
 //! itself, and may be replaced rather than rewritten: its kept descriptor is checked
@@ -55,6 +57,8 @@ pub(super) struct KeptReader {
     /// Whether the file is on procfs, sysfs or cgroupfs, where a read regenerates the
     /// content; known from the first opening.
     regenerates: Option<bool>,
+    /// The error the last freshly opened descriptor read: the file's own answer.
+    fresh_error: Option<i32>,
     /// Reused by every reading: its length is its capacity, `len` bytes are the content.
     buf: Vec<u8>,
     len: usize,
@@ -69,7 +73,7 @@ impl KeptReader {
     }
 
     fn counted_by(path: PathBuf, descriptors: &'static Descriptors) -> Self {
-        Self { path, file: None, regenerates: None, buf: Vec::new(), len: 0, descriptors }
+        Self { path, file: None, regenerates: None, fresh_error: None, buf: Vec::new(), len: 0, descriptors }
     }
 
     /// Whether a descriptor is open now.
@@ -80,9 +84,12 @@ impl KeptReader {
     /// The whole file as it is now; `None` where it is missing or unreadable.
     pub fn read(&mut self) -> Option<&[u8]> {
         if let Some(kept) = &self.file {
-            let current = self.regenerates == Some(true) || still_linked(&kept.file);
-            if current && read_whole(&kept.file, &mut self.buf, &mut self.len).is_ok() {
-                return Some(&self.buf[..self.len]);
+            if self.regenerates == Some(true) || still_linked(&kept.file) {
+                match read_whole(&kept.file, &mut self.buf, &mut self.len) {
+                    Ok(()) => return Some(&self.buf[..self.len]),
+                    Err(e) if e.raw_os_error().is_some() && e.raw_os_error() == self.fresh_error => return None,
+                    Err(_) => {}
+                }
             }
             // Gone (its interface or cgroup removed), replaced, or failing: open it again.
             self.file = None;
@@ -90,6 +97,7 @@ impl KeptReader {
         let file = File::open(&self.path).ok()?;
         let read = read_whole(&file, &mut self.buf, &mut self.len);
         self.regenerates.get_or_insert_with(|| regenerates_on_read(&file));
+        self.fresh_error = read.as_ref().err().and_then(io::Error::raw_os_error);
         self.file = self.descriptors.keep(file);
         read.ok()?;
         Some(&self.buf[..self.len])
@@ -151,4 +159,212 @@ fn regenerates_on_read(file: &File) -> bool {
 /// descriptor would read the old content for ever.
 fn still_linked(file: &File) -> bool {
     file.metadata().is_ok_and(|m| m.nlink() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Child, Command, Stdio};
+
+    fn text(reader: &mut KeptReader) -> Option<String> {
+        reader.read_text().map(str::to_string)
+    }
+
+    /// A budget of its own, so that the counts below are this test's alone.
+    fn budget(n: usize) -> &'static Descriptors {
+        Box::leak(Box::new(Descriptors::new(n)))
+    }
+
+    /// A reader with room for its descriptor whatever other tests keep.
+    fn reader(path: impl Into<PathBuf>) -> KeptReader {
+        KeptReader::counted_by(path.into(), budget(1))
+    }
+
+    #[test]
+    fn a_file_rewritten_in_place_reads_its_new_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("value");
+        std::fs::write(&path, "first\n").unwrap();
+        let mut reader = reader(&path);
+        assert_eq!(reader.read_trimmed(), Some("first"));
+        assert!(reader.is_kept());
+        std::fs::write(&path, "second, longer\n").unwrap();
+        assert_eq!(reader.read_trimmed(), Some("second, longer"));
+        std::fs::write(&path, "3").unwrap();
+        assert_eq!(reader.read_trimmed(), Some("3"), "a shorter content leaves nothing of the longer one");
+        std::fs::write(&path, "  \n").unwrap();
+        assert_eq!(reader.read_trimmed(), None, "empty is unknown");
+        assert_eq!(text(&mut reader).as_deref(), Some("  \n"));
+    }
+
+    #[test]
+    fn a_removed_file_reads_as_none_and_comes_back_when_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("value");
+        let mut reader = reader(&path);
+        assert_eq!(reader.read(), None, "not there yet");
+        std::fs::write(&path, "1").unwrap();
+        assert_eq!(text(&mut reader).as_deref(), Some("1"));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(reader.read(), None);
+        assert!(!reader.is_kept(), "the descriptor of a removed file is closed");
+        std::fs::write(&path, "2").unwrap();
+        assert_eq!(text(&mut reader).as_deref(), Some("2"));
+        assert!(reader.is_kept());
+    }
+
+    #[test]
+    fn a_file_replaced_by_rename_is_read_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("value");
+        std::fs::write(&path, "old").unwrap();
+        let mut reader = reader(&path);
+        assert_eq!(text(&mut reader).as_deref(), Some("old"));
+        std::fs::write(dir.path().join("value.new"), "new").unwrap();
+        std::fs::rename(dir.path().join("value.new"), &path).unwrap();
+        assert_eq!(text(&mut reader).as_deref(), Some("new"));
+    }
+
+    #[test]
+    fn content_larger_than_the_buffer_is_read_whole_and_the_buffer_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let content: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let mut reader = reader(path);
+        assert_eq!(reader.read(), Some(&content[..]));
+        let buffer = reader.buf.as_ptr();
+        assert_eq!(reader.read(), Some(&content[..]));
+        assert_eq!(reader.buf.as_ptr(), buffer, "no new buffer for a content that fits");
+    }
+
+    /// A process that stays asleep (once it runs `sleep`), so that its /proc files do
+    /// not change.
+    fn sleeper() -> Child {
+        let child = Command::new("sleep").arg("30").stdin(Stdio::null()).spawn().expect("starting sleep");
+        let comm = format!("/proc/{}/comm", child.id());
+        for _ in 0..500 {
+            if std::fs::read_to_string(&comm).is_ok_and(|c| c.trim() == "sleep") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        child
+    }
+
+    #[test]
+    fn a_seq_file_of_many_pages_is_read_to_its_end() {
+        // smaps hands out about a page per read: a short read is not its end.
+        let mut child = sleeper();
+        let path = PathBuf::from(format!("/proc/{}/smaps", child.id()));
+        let mut reader = reader(&path);
+        let kept = reader.read().map(<[u8]>::to_vec);
+        let opened = std::fs::read(&path).ok();
+        let again = reader.read().map(<[u8]>::to_vec);
+        let _ = child.kill();
+        let _ = child.wait();
+        let kept = kept.expect("smaps of a child is readable");
+        assert!(kept.len() > 4096, "{} bytes: not a multi-page file", kept.len());
+        assert_eq!(Some(&kept), opened.as_ref());
+        assert_eq!(Some(&kept), again.as_ref(), "read again at offset 0: the same content");
+    }
+
+    #[test]
+    fn a_proc_file_read_again_through_its_descriptor_shows_the_change() {
+        // This test's own thread: its name is set through prctl, seen in comm.
+        let mut reader = reader(format!("/proc/self/task/{}/comm", nix::unistd::gettid()));
+        let name = |n: &std::ffi::CStr| nix::sys::prctl::set_name(n).unwrap();
+        name(c"ctop-kept-a");
+        assert_eq!(reader.read_trimmed(), Some("ctop-kept-a"));
+        assert!(reader.is_kept());
+        assert_eq!(reader.regenerates, Some(true), "procfs regenerates");
+        name(c"ctop-kept-b");
+        assert_eq!(reader.read_trimmed(), Some("ctop-kept-b"));
+    }
+
+    #[test]
+    fn a_process_gone_makes_its_file_unknown() {
+        let mut child = sleeper();
+        let mut reader = reader(format!("/proc/{}/stat", child.id()));
+        assert!(reader.read().is_some());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(reader.read(), None, "ESRCH, then no such file");
+        assert!(!reader.is_kept());
+    }
+
+    #[test]
+    fn the_same_error_a_fresh_descriptor_gave_is_the_file_s_answer() {
+        // A directory opens, and answers every read with EISDIR.
+        let dir = tempfile::tempdir().unwrap();
+        let mut reader = reader(dir.path());
+        assert_eq!(reader.read(), None);
+        assert_eq!(reader.fresh_error, Some(libc::EISDIR));
+        assert!(reader.is_kept(), "kept: reopening would answer the same");
+        assert_eq!(reader.read(), None);
+        assert!(reader.is_kept());
+    }
+
+    #[test]
+    fn descriptors_are_counted_against_the_budget_and_given_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let descriptors = budget(2);
+        let mut readers: Vec<KeptReader> = (0..3)
+            .map(|i| {
+                let path = dir.path().join(format!("f{i}"));
+                std::fs::write(&path, format!("{i}")).unwrap();
+                KeptReader::counted_by(path, descriptors)
+            })
+            .collect();
+        for (i, reader) in readers.iter_mut().enumerate() {
+            assert_eq!(text(reader), Some(i.to_string()), "read whether kept or not");
+        }
+        assert_eq!(readers.iter().map(|r| r.is_kept()).collect::<Vec<_>>(), [true, true, false]);
+        assert_eq!(descriptors.kept(), 2);
+        readers.remove(0);
+        assert_eq!(descriptors.kept(), 1, "dropping a reader closes its descriptor");
+        readers[1].read();
+        assert!(readers[1].is_kept(), "kept once there is room");
+        let clone = readers[0].clone();
+        assert!(!clone.is_kept(), "a clone opens its own descriptor when it first reads");
+        drop(readers);
+        assert_eq!(descriptors.kept(), 0);
+    }
+
+    /// A cgroup made for the test and removed again, whatever happens.
+    struct TestCgroup(PathBuf);
+
+    impl Drop for TestCgroup {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir(&self.0);
+        }
+    }
+
+    /// A cgroup v2 hierarchy this process may create cgroups in, if any.
+    fn cgroup2_mount() -> Option<PathBuf> {
+        use nix::sys::statfs::{CGROUP2_SUPER_MAGIC, statfs};
+        ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| statfs(p).is_ok_and(|fs| fs.filesystem_type() == CGROUP2_SUPER_MAGIC))
+    }
+
+    #[test]
+    fn a_removed_cgroup_reads_as_none_and_comes_back_when_recreated() {
+        let Some(top) = cgroup2_mount().filter(|_| nix::unistd::geteuid().is_root()) else {
+            println!("a_removed_cgroup: skipped, needs root and a cgroup v2 hierarchy");
+            return;
+        };
+        let cgroup = TestCgroup(top.join(format!("ctop-kept-test-{}", std::process::id())));
+        std::fs::create_dir(&cgroup.0).unwrap();
+        let mut reader = reader(cgroup.0.join("cgroup.events"));
+        assert!(reader.read_text().is_some_and(|t| t.contains("populated 0")));
+        assert_eq!(reader.regenerates, Some(true), "cgroupfs regenerates");
+        std::fs::remove_dir(&cgroup.0).unwrap();
+        assert_eq!(reader.read(), None, "ENODEV, then no such file");
+        assert!(!reader.is_kept());
+        std::fs::create_dir(&cgroup.0).unwrap();
+        assert!(reader.read_text().is_some_and(|t| t.contains("populated 0")));
+        assert!(reader.is_kept());
+    }
 }
