@@ -93,6 +93,7 @@ impl CgroupFiles {
     pub fn read(&mut self) -> ContainerLimits {
         let Self { v2, v1_memory, v1_cpu, host_memory } = self;
         let host_memory = *host_memory;
+        // (limit, whether it is v1's, the index of its directory)
         let memory = [
             tightest(v2, v2_memory_max).map(|(max, i)| (max, false, i)),
             tightest(v1_memory, v1_memory_max).map(|(max, i)| (max, true, i)),
