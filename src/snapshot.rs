@@ -6,16 +6,16 @@
 //! `slow_interval`; the process scan every `proc_interval` or on request. Each tier
 //! sends an [`Update`], which [`Snapshot::apply`] folds into the current snapshot.
 
-use crate::collect::clock::{self, Clock};
+use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
 use crate::collect::host::{self, Host};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
-use crate::collect::memory::{self, Memory, Swap};
+use crate::collect::memory::{Memory, MemorySampler, Swap};
 use crate::collect::net::{Interface, NetSampler};
 use crate::collect::platform::{self, Platform};
 use crate::collect::ports::{ListeningSocket, PortScanner};
-use crate::collect::pressure::{self, OomKills, OomWatch, Pressure};
+use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
 use crate::collect::procs::{ProcessScanner, Processes};
 use crate::source::Source;
 use serde::Serialize;
@@ -97,39 +97,40 @@ impl Snapshot {
     }
 }
 
-/// The fast tier's collectors and the state they keep between calls.
+/// The fast tier's collectors and the state they keep between calls (among it the
+/// files they read on every tick, kept open).
 pub struct FastSampler {
-    source: Source,
-    zone: jiff::tz::TimeZone,
-    boot_epoch: Option<i64>,
+    clock: ClockSampler,
+    memory: MemorySampler,
     cgroup: CgroupFiles,
     cpu: CpuSampler,
     net: NetSampler,
+    pressure: PressureSampler,
     oom: OomWatch,
 }
 
 impl FastSampler {
     pub fn new(source: Source) -> Self {
         Self {
-            zone: clock::time_zone(&source),
-            boot_epoch: clock::boot_epoch(&source),
+            clock: ClockSampler::new(source.clone()),
+            memory: MemorySampler::new(&source),
             cgroup: CgroupFiles::discover(&source),
             cpu: CpuSampler::new(source.clone()),
             net: NetSampler::new(source.clone()),
-            oom: OomWatch::new(source.clone()),
-            source,
+            pressure: PressureSampler::new(&source),
+            oom: OomWatch::new(source),
         }
     }
 
     pub fn collect(&mut self) -> FastTier {
-        let mem = memory::collect(&self.source);
+        let mem = self.memory.collect();
         FastTier {
-            time: clock::collect(&self.source, &self.zone, self.boot_epoch),
+            time: self.clock.collect(),
             cpu: self.cpu.collect(),
             memory: mem.map(|m| m.0),
             swap: mem.map(|m| m.1),
             limits: self.cgroup.read(),
-            pressure: pressure::collect(&self.source),
+            pressure: self.pressure.collect(),
             oom_kills: self.oom.collect(),
             interfaces: self.net.collect(),
         }

@@ -1,6 +1,7 @@
 //! Time: the clock (epoch and local time with its zone), uptime from `/proc/uptime`
 //! and the boot time from `/proc/stat` `btime`.
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -43,13 +44,39 @@ pub fn boot_epoch(source: &Source) -> Option<i64> {
 
 /// The clock now; `btime` is [`boot_epoch`], falling back to now − uptime without it.
 pub fn collect(source: &Source, zone: &TimeZone, btime: Option<i64>) -> Clock {
+    let uptime = source.read("/proc/uptime").ok();
+    clock_at(source, zone, btime, uptime.as_deref())
+}
+
+/// What the clock needs on every tick: the zone and boot time read once, `/proc/uptime`
+/// kept open.
+pub struct ClockSampler {
+    source: Source,
+    zone: TimeZone,
+    boot_epoch: Option<i64>,
+    uptime: KeptReader,
+}
+
+impl ClockSampler {
+    pub fn new(source: Source) -> Self {
+        Self {
+            zone: time_zone(&source),
+            boot_epoch: boot_epoch(&source),
+            uptime: KeptReader::new(source.path("/proc/uptime")),
+            source,
+        }
+    }
+
+    pub fn collect(&mut self) -> Clock {
+        clock_at(&self.source, &self.zone, self.boot_epoch, self.uptime.read_text())
+    }
+}
+
+fn clock_at(source: &Source, zone: &TimeZone, btime: Option<i64>, uptime: Option<&str>) -> Clock {
     let now = Timestamp::try_from(source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
     let zoned = now.to_zoned_datetime(zone.clone());
-    let uptime_seconds = source
-        .read("/proc/uptime")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .filter(|u| u.is_finite() && *u >= 0.0);
+    let uptime_seconds =
+        uptime.and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok()).filter(|u| u.is_finite() && *u >= 0.0);
     let boot_epoch = btime.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
     let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
     Clock {

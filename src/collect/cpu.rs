@@ -1,11 +1,16 @@
 //! CPU: the model and topology from `/proc/cpuinfo` and `/sys/devices/system/cpu`,
-//! total and per-core usage from two readings of `/proc/stat`, and the load averages
-//! from `/proc/loadavg`.
+//! total and per-core usage from two readings of `/proc/stat`, the load averages
+//! from `/proc/loadavg`, and the clock speed from cpufreq's `scaling_cur_freq` or
+//! `/proc/cpuinfo`.
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::{CpuTime, ExplicitSystemInfo, FromRead, FromReadSI, KernelStats, LoadAverage};
 use serde::Serialize;
 use std::collections::HashSet;
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// What the processor is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -62,20 +67,28 @@ pub struct Cpu {
 /// Keeps the previous `/proc/stat` reading so usage is a difference over a window.
 #[derive(Debug)]
 pub struct CpuSampler {
-    source: Source,
     model: CpuModel,
     previous: Option<KernelStats>,
+    stat: KeptReader,
+    loadavg: KeptReader,
+    clock_speed: ClockSpeed,
 }
 
 impl CpuSampler {
     pub fn new(source: Source) -> Self {
         // The model and topology do not change while ctop runs (only MHz does).
         let model = read_model(&source);
-        Self { source, model, previous: None }
+        Self {
+            model,
+            previous: None,
+            stat: KeptReader::new(source.path("/proc/stat")),
+            loadavg: KeptReader::new(source.path("/proc/loadavg")),
+            clock_speed: ClockSpeed::new(&source),
+        }
     }
 
     pub fn collect(&mut self) -> Cpu {
-        let current = read_kernel_stats(&self.source);
+        let current = self.stat.read().and_then(|stat| KernelStats::from_read(stat, &SYSTEM_INFO).ok());
         let (total, per_core) = match (&self.previous, &current) {
             (Some(prev), Some(cur)) => (
                 usage_between(&prev.total, &cur.total),
@@ -87,8 +100,8 @@ impl CpuSampler {
             self.previous = current;
         }
         let mut model = self.model.clone();
-        model.mhz = read_mhz(&self.source);
-        Cpu { model, total, per_core, load: read_load(&self.source) }
+        model.mhz = self.clock_speed.mhz();
+        Cpu { model, total, per_core, load: self.loadavg.read().and_then(parse_load) }
     }
 }
 
@@ -96,11 +109,6 @@ impl CpuSampler {
 /// usage is a ratio of ticks.
 const SYSTEM_INFO: ExplicitSystemInfo =
     ExplicitSystemInfo { boot_time_secs: 0, ticks_per_second: 100, page_size: 4096, is_little_endian: true };
-
-fn read_kernel_stats(source: &Source) -> Option<KernelStats> {
-    let file = std::fs::File::open(source.path("/proc/stat")).ok()?;
-    KernelStats::from_read(file, &SYSTEM_INFO).ok()
-}
 
 fn usage_between(prev: &CpuTime, cur: &CpuTime) -> Option<CpuUsage> {
     // Counters can step back (iowait is documented to); saturate instead of wrapping.
@@ -121,9 +129,8 @@ fn usage_between(prev: &CpuTime, cur: &CpuTime) -> Option<CpuUsage> {
     })
 }
 
-fn read_load(source: &Source) -> Option<Load> {
-    let file = std::fs::File::open(source.path("/proc/loadavg")).ok()?;
-    let l = LoadAverage::from_read(file).ok()?;
+fn parse_load(loadavg: &[u8]) -> Option<Load> {
+    let l = LoadAverage::from_read(loadavg).ok()?;
     Some(Load { one: l.one.into(), five: l.five.into(), fifteen: l.fifteen.into(), runnable: l.cur, entities: l.max })
 }
 
@@ -255,9 +262,7 @@ fn topology_from_sysfs(source: &Source) -> (Option<usize>, Option<usize>) {
     let mut sockets = HashSet::new();
     let mut cores = HashSet::new();
     for entry in dir.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if !name.strip_prefix("cpu").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+        if !is_cpu_dir(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let topo = entry.path().join("topology");
@@ -270,20 +275,87 @@ fn topology_from_sysfs(source: &Source) -> (Option<usize>, Option<usize>) {
     if cores.is_empty() { (None, None) } else { (Some(sockets.len()), Some(cores.len())) }
 }
 
-fn read_mhz(source: &Source) -> Option<f64> {
-    let text = source.read("/proc/cpuinfo").ok()?;
-    let mhz: Vec<f64> = text
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("cpu MHz"))
-        .filter_map(|(_, v)| v.trim().parse().ok())
-        .collect();
-    if !mhz.is_empty() {
-        return Some(mhz.iter().sum::<f64>() / mhz.len() as f64);
+/// How often the clock speed is read again. It is a detail on the screen, and reading
+/// it costs: `/proc/cpuinfo` is ~100 KB on a 64-CPU server (and kernels before 5.x
+/// interrupt every CPU to fill in its MHz lines), cpufreq is a file per CPU.
+const CLOCK_SPEED_REFRESH: Duration = Duration::from_secs(5);
+
+/// The CPUs' current clock, averaged over those that report one, read at most every
+/// [`CLOCK_SPEED_REFRESH`] and shown unchanged in between.
+#[derive(Debug)]
+struct ClockSpeed {
+    /// `scaling_cur_freq` of each CPU that has one (kHz), found once: the cheaper
+    /// source, and the only one on ARM. Opened at each refresh rather than kept: one
+    /// descriptor per CPU, for a reading every few seconds, is better spent elsewhere.
+    cpufreq: Vec<PathBuf>,
+    /// `cpu MHz` lines, where there is no cpufreq (most VMs).
+    cpuinfo: KeptReader,
+    buf: String,
+    mhz: Option<f64>,
+    read_at: Option<Instant>,
+}
+
+impl ClockSpeed {
+    fn new(source: &Source) -> Self {
+        Self {
+            cpufreq: cpufreq_files(source),
+            cpuinfo: KeptReader::new(source.path("/proc/cpuinfo")),
+            buf: String::new(),
+            mhz: None,
+            read_at: None,
+        }
     }
-    // ARM and others: cpufreq in kHz.
-    let khz: u64 = source.read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq").ok()?.trim().parse().ok()?;
-    Some(khz as f64 / 1000.0)
+
+    fn mhz(&mut self) -> Option<f64> {
+        let now = Instant::now();
+        if self.read_at.is_none_or(|at| now.duration_since(at) >= CLOCK_SPEED_REFRESH) {
+            self.read_at = Some(now);
+            self.mhz = self.read_cpufreq().or_else(|| mhz_from_cpuinfo(self.cpuinfo.read_text()?));
+        }
+        self.mhz
+    }
+
+    fn read_cpufreq(&mut self) -> Option<f64> {
+        let buf = &mut self.buf;
+        let khz = self.cpufreq.iter().filter_map(|path| {
+            buf.clear();
+            std::fs::File::open(path).ok()?.read_to_string(buf).ok()?;
+            buf.trim().parse::<u64>().ok()
+        });
+        average(khz.map(|khz| khz as f64 / 1000.0))
+    }
+}
+
+/// `/sys/devices/system/cpu/cpuN/cpufreq/scaling_cur_freq` for each CPU that has one.
+fn cpufreq_files(source: &Source) -> Vec<PathBuf> {
+    let Ok(dir) = std::fs::read_dir(source.path("/sys/devices/system/cpu")) else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter(|entry| is_cpu_dir(&entry.file_name().to_string_lossy()))
+        .map(|entry| entry.path().join("cpufreq/scaling_cur_freq"))
+        .filter(|path| path.exists())
+        .collect()
+}
+
+/// `cpu0`, `cpu17`: one CPU's directory (not `cpufreq`, `cpuidle`).
+fn is_cpu_dir(name: &str) -> bool {
+    name.strip_prefix("cpu").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn mhz_from_cpuinfo(cpuinfo: &str) -> Option<f64> {
+    average(
+        cpuinfo
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case("cpu MHz"))
+            .filter_map(|(_, v)| v.trim().parse().ok()),
+    )
+}
+
+fn average(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(sum, n), v| (sum + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
 }
 
 #[cfg(test)]
@@ -303,6 +375,65 @@ mod tests {
     fn ticks(user: u64, system: u64, idle: u64, iowait: u64, steal: u64) -> CpuTime {
         let stat = format!("cpu {user} 0 {system} {idle} {iowait} 0 0 {steal} 0 0\nbtime 1\nctxt 1\nprocesses 1\n");
         KernelStats::from_read(stat.as_bytes(), &SYSTEM_INFO).unwrap().total
+    }
+
+    /// A machine tree with `cpu MHz` lines and, for each of `khz`, a CPU with cpufreq.
+    fn clock_tree(cpuinfo_mhz: &[&str], khz: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        let cpuinfo: String = cpuinfo_mhz
+            .iter()
+            .enumerate()
+            .map(|(i, mhz)| format!("processor\t: {i}\ncpu MHz\t\t: {mhz}\n\n"))
+            .collect();
+        std::fs::write(dir.path().join("proc/cpuinfo"), cpuinfo).unwrap();
+        std::fs::create_dir_all(dir.path().join("sys/devices/system/cpu/cpufreq")).unwrap();
+        for (i, khz) in khz.iter().enumerate() {
+            let policy = dir.path().join(format!("sys/devices/system/cpu/cpu{i}/cpufreq"));
+            std::fs::create_dir_all(&policy).unwrap();
+            std::fs::write(policy.join("scaling_cur_freq"), format!("{khz}\n")).unwrap();
+        }
+        dir
+    }
+
+    fn clock_speed(root: &std::path::Path) -> ClockSpeed {
+        ClockSpeed::new(&Source::new(root, std::sync::Arc::new(crate::source::FixedSystem::default())))
+    }
+
+    /// As if the last reading were older than the refresh interval.
+    fn make_due(clock: &mut ClockSpeed) {
+        clock.read_at = clock.read_at.and_then(|at| at.checked_sub(CLOCK_SPEED_REFRESH));
+    }
+
+    #[test]
+    fn clock_speed_prefers_cpufreq_averaged_over_the_cpus() {
+        let dir = clock_tree(&["1000.000", "1000.000"], &["2000000", "3000500"]);
+        assert_eq!(clock_speed(dir.path()).mhz(), Some(2500.25));
+    }
+
+    #[test]
+    fn clock_speed_from_cpuinfo_without_cpufreq() {
+        let dir = clock_tree(&["2294.608", "2400.000"], &[]);
+        assert_eq!(clock_speed(dir.path()).mhz(), Some((2294.608 + 2400.0) / 2.0));
+        let none = clock_tree(&[], &[]);
+        assert_eq!(clock_speed(none.path()).mhz(), None);
+    }
+
+    #[test]
+    fn clock_speed_is_read_again_only_after_the_refresh_interval() {
+        let dir = clock_tree(&["1000"], &["2000000"]);
+        let mut clock = clock_speed(dir.path());
+        assert_eq!(clock.mhz(), Some(2000.0));
+        let freq = dir.path().join("sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq");
+        std::fs::write(&freq, "2500000\n").unwrap();
+        assert_eq!(clock.mhz(), Some(2000.0), "kept until the next refresh");
+        make_due(&mut clock);
+        assert_eq!(clock.mhz(), Some(2500.0));
+        // cpufreq gone (CPU offline): cpuinfo, at the next refresh.
+        std::fs::remove_file(&freq).unwrap();
+        assert_eq!(clock.mhz(), Some(2500.0));
+        make_due(&mut clock);
+        assert_eq!(clock.mhz(), Some(1000.0));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! `/proc/self/mountinfo`. The limit that binds is the tightest one on the way from
 //! this cgroup up to the top of the mount, and the usage is that cgroup's.
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::process::MountInfo;
 use serde::Serialize;
@@ -36,14 +37,39 @@ pub fn collect(source: &Source) -> ContainerLimits {
 }
 
 /// Where this process's cgroup limits live. Finding them parses mountinfo and
-/// meminfo, so it is done once; the limits themselves are read on every tick. (A
-/// process moved to another cgroup while ctop runs keeps showing the first one's.)
+/// meminfo, so it is done once; the limits themselves are read on every tick, through
+/// descriptors kept open. (A process moved to another cgroup while ctop runs keeps
+/// showing the first one's.)
 #[derive(Debug, Clone, Default)]
 pub struct CgroupFiles {
-    v2: Vec<PathBuf>,
-    v1_memory: Vec<PathBuf>,
-    v1_cpu: Vec<PathBuf>,
+    v2: Vec<CgroupDir>,
+    v1_memory: Vec<CgroupDir>,
+    v1_cpu: Vec<CgroupDir>,
     host_memory: Option<u64>,
+}
+
+/// One cgroup directory and the files read from it, each kept from its first reading.
+#[derive(Debug, Clone)]
+struct CgroupDir {
+    path: PathBuf,
+    files: Vec<(&'static str, KeptReader)>,
+}
+
+impl CgroupDir {
+    fn new(path: PathBuf) -> Self {
+        Self { path, files: Vec::new() }
+    }
+
+    fn file(&mut self, name: &'static str) -> &mut KeptReader {
+        let index = match self.files.iter().position(|(n, _)| *n == name) {
+            Some(index) => index,
+            None => {
+                self.files.push((name, KeptReader::new(self.path.join(name))));
+                self.files.len() - 1
+            }
+        };
+        &mut self.files[index].1
+    }
 }
 
 impl CgroupFiles {
@@ -64,26 +90,35 @@ impl CgroupFiles {
         }
     }
 
-    pub fn read(&self) -> ContainerLimits {
+    pub fn read(&mut self) -> ContainerLimits {
         let Self { v2, v1_memory, v1_cpu, host_memory } = self;
         let host_memory = *host_memory;
-        let memory = [tightest(v2, v2_memory_max), tightest(v1_memory, v1_memory_max)]
-            .into_iter()
-            .flatten()
-            .filter(|(max, _)| host_memory.is_none_or(|host| *max < host))
-            .min_by_key(|(max, _)| *max);
+        // (limit, whether it is v1's, the index of its directory)
+        let memory = [
+            tightest(v2, v2_memory_max).map(|(max, i)| (max, false, i)),
+            tightest(v1_memory, v1_memory_max).map(|(max, i)| (max, true, i)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|(max, _, _)| host_memory.is_none_or(|host| *max < host))
+        .min_by_key(|(max, _, _)| *max);
         // Usage: of the cgroup whose limit binds; without a limit, of this process's own.
-        let (usage_dir, v1) = match &memory {
-            Some((_, dir)) => (Some(dir.as_path()), v1_memory.contains(dir)),
-            None => match (v2.first(), v1_memory.first()) {
-                (_, Some(dir)) => (Some(dir.as_path()), true),
-                (Some(dir), None) => (Some(dir.as_path()), false),
+        let (usage_dir, v1) = match memory {
+            Some((_, true, i)) => (v1_memory.get_mut(i), true),
+            Some((_, false, i)) => (v2.get_mut(i), false),
+            None => match (v2.first_mut(), v1_memory.first_mut()) {
+                (_, Some(dir)) => (Some(dir), true),
+                (Some(dir), None) => (Some(dir), false),
                 (None, None) => (None, false),
             },
         };
         // v1's `total_` fields include the cgroup's descendants, as v2's always do.
         let (current, inactive) =
             if v1 { ("memory.usage_in_bytes", "total_inactive_file") } else { ("memory.current", "inactive_file") };
+        let (memory_current_bytes, memory_inactive_file_bytes) = match usage_dir {
+            Some(dir) => (read_number(dir.file(current)), stat_field(dir.file("memory.stat"), inactive)),
+            None => (None, None),
+        };
         let cpu = [tightest(v2, v2_cpu_quota), tightest(v1_cpu, v1_cpu_quota)]
             .into_iter()
             .flatten()
@@ -91,10 +126,10 @@ impl CgroupFiles {
             .min_by(f64::total_cmp);
 
         ContainerLimits {
-            memory_max_bytes: memory.as_ref().map(|(max, _)| *max),
-            memory_current_bytes: usage_dir.and_then(|d| read_number(&d.join(current))),
+            memory_max_bytes: memory.map(|(max, _, _)| max),
+            memory_current_bytes,
             cpu_quota_cpus: cpu,
-            memory_inactive_file_bytes: usage_dir.and_then(|d| stat_field(&d.join("memory.stat"), inactive)),
+            memory_inactive_file_bytes,
         }
     }
 }
@@ -102,7 +137,7 @@ impl CgroupFiles {
 /// This process's cgroup directory in one hierarchy and its ancestors up to the top of
 /// the mount, innermost first: the v2 hierarchy (`controller` None) or the v1
 /// hierarchy carrying `controller`. Empty where that hierarchy is not mounted.
-fn cgroup_dirs(source: &Source, mounts: &[MountInfo], membership: &str, controller: Option<&str>) -> Vec<PathBuf> {
+fn cgroup_dirs(source: &Source, mounts: &[MountInfo], membership: &str, controller: Option<&str>) -> Vec<CgroupDir> {
     let carries = |list: &str| match controller {
         None => list.is_empty(),
         Some(c) => list.split(',').any(|x| x == c),
@@ -129,50 +164,49 @@ fn cgroup_dirs(source: &Source, mounts: &[MountInfo], membership: &str, controll
         .map(|r| top.join(r))
         .filter(|d| d.is_dir())
         .unwrap_or_else(|| top.clone());
-    relative.ancestors().take_while(|d| d.starts_with(&top)).map(Path::to_path_buf).collect()
+    relative.ancestors().take_while(|d| d.starts_with(&top)).map(|d| CgroupDir::new(d.to_path_buf())).collect()
 }
 
-/// The smallest limit `read` finds in `dirs`, with the directory that sets it.
-fn tightest<T: PartialOrd + Copy>(dirs: &[PathBuf], read: fn(&Path) -> Option<T>) -> Option<(T, PathBuf)> {
-    dirs.iter().filter_map(|d| Some((read(d)?, d.clone()))).fold(None, |best, (v, d)| match best {
+/// The smallest limit `read` finds in `dirs`, with the index of the directory that
+/// sets it (the innermost of equals).
+fn tightest<T: PartialOrd + Copy>(dirs: &mut [CgroupDir], read: fn(&mut CgroupDir) -> Option<T>) -> Option<(T, usize)> {
+    dirs.iter_mut().enumerate().filter_map(|(i, d)| Some((read(d)?, i))).fold(None, |best, (v, i)| match best {
         Some((b, _)) if b <= v => best,
-        _ => Some((v, d)),
+        _ => Some((v, i)),
     })
 }
 
-fn v2_memory_max(dir: &Path) -> Option<u64> {
-    read_number(&dir.join("memory.max")) // "max" does not parse: unlimited
+fn v2_memory_max(dir: &mut CgroupDir) -> Option<u64> {
+    read_number(dir.file("memory.max")) // "max" does not parse: unlimited
 }
 
-fn v1_memory_max(dir: &Path) -> Option<u64> {
-    read_number(&dir.join("memory.limit_in_bytes")).filter(|&n| n < V1_UNLIMITED)
+fn v1_memory_max(dir: &mut CgroupDir) -> Option<u64> {
+    read_number(dir.file("memory.limit_in_bytes")).filter(|&n| n < V1_UNLIMITED)
 }
 
-fn v2_cpu_quota(dir: &Path) -> Option<f64> {
-    let text = std::fs::read_to_string(dir.join("cpu.max")).ok()?;
-    let mut f = text.split_whitespace();
+fn v2_cpu_quota(dir: &mut CgroupDir) -> Option<f64> {
+    let mut f = dir.file("cpu.max").read_text()?.split_whitespace();
     let (quota, period) = (f.next()?.parse::<u64>().ok()?, f.next()?.parse::<u64>().ok()?);
     cpus(quota, period)
 }
 
-fn v1_cpu_quota(dir: &Path) -> Option<f64> {
+fn v1_cpu_quota(dir: &mut CgroupDir) -> Option<f64> {
     // -1 (unlimited) does not parse as unsigned.
-    let quota = read_number(&dir.join("cpu.cfs_quota_us"))?;
-    cpus(quota, read_number(&dir.join("cpu.cfs_period_us"))?)
+    let quota = read_number(dir.file("cpu.cfs_quota_us"))?;
+    cpus(quota, read_number(dir.file("cpu.cfs_period_us"))?)
 }
 
 fn cpus(quota: u64, period: u64) -> Option<f64> {
     (quota > 0 && period > 0).then(|| quota as f64 / period as f64)
 }
 
-fn read_number(path: &Path) -> Option<u64> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+fn read_number(file: &mut KeptReader) -> Option<u64> {
+    file.read_text()?.trim().parse().ok()
 }
 
 /// One `name value` line of a cgroup `memory.stat`.
-fn stat_field(path: &Path, name: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+fn stat_field(file: &mut KeptReader, name: &str) -> Option<u64> {
+    file.read_text()?.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
 fn host_memory_bytes(source: &Source) -> Option<u64> {

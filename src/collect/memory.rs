@@ -1,6 +1,7 @@
 //! Memory and swap from `/proc/meminfo`, with "used" as `free` computes it
 //! (total − available).
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::{FromRead, Meminfo};
 use serde::Serialize;
@@ -26,8 +27,28 @@ pub struct Swap {
 
 /// Memory and swap, or `None` where `/proc/meminfo` is missing or unreadable.
 pub fn collect(source: &Source) -> Option<(Memory, Swap)> {
-    let file = std::fs::File::open(source.path("/proc/meminfo")).ok()?;
-    let m = Meminfo::from_read(file).ok()?;
+    MemorySampler::new(source).collect()
+}
+
+/// `/proc/meminfo` kept open, for reading every tick.
+#[derive(Debug)]
+pub struct MemorySampler {
+    meminfo: KeptReader,
+}
+
+impl MemorySampler {
+    pub fn new(source: &Source) -> Self {
+        Self { meminfo: KeptReader::new(source.path("/proc/meminfo")) }
+    }
+
+    /// Memory and swap, or `None` where `/proc/meminfo` is missing or unreadable.
+    pub fn collect(&mut self) -> Option<(Memory, Swap)> {
+        from_meminfo(self.meminfo.read()?)
+    }
+}
+
+fn from_meminfo(meminfo: &[u8]) -> Option<(Memory, Swap)> {
+    let m = Meminfo::from_read(meminfo).ok()?;
     // Kernels before 3.14 have no MemAvailable; free's own fallback is free + cache.
     let cached = m.cached + m.s_reclaimable.unwrap_or(0);
     let available = m.mem_available.unwrap_or(m.mem_free + m.buffers + cached).min(m.mem_total);

@@ -4,9 +4,11 @@
 
 pub mod clock;
 pub mod cpu;
+mod descriptors;
 pub mod disks;
 pub mod distro;
 pub mod host;
+mod kept;
 pub mod limits;
 pub mod memory;
 pub mod net;

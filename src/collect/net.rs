@@ -3,13 +3,15 @@
 //! addresses from getifaddrs(3) through the source's syscalls.
 //!
 //! This runs every second, so it reads only what can change (flags, operstate, carrier,
-//! speed, duplex, MTU) and caches what cannot (MAC, kind) per interface name. The list
+//! speed, duplex, MTU), through descriptors kept open while the interface exists (see
+//! `kept`), and caches what cannot (MAC, kind) per interface name. The list
 //! is ordered physical NICs first, then virtual ones (bridges, bonds, veths, tunnels …),
 //! loopback last; within each group by name, digits compared as numbers (`veth2` before
 //! `veth10`), so rows never jump around between ticks.
 
 mod kind;
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::FromRead;
 use procfs_core::net::InterfaceDeviceStatus;
@@ -79,23 +81,69 @@ pub struct Interface {
 /// `IFF_UP` from `<linux/if.h>`, the administrative state bit of `flags`.
 const IFF_UP: u32 = 0x1;
 
-/// What is read once per interface name, and the counters of the previous call.
+/// What is kept per interface name: its sysfs files, what is read once, and the
+/// counters of the previous call. Dropped (closing the files) once the interface is gone.
 struct Known {
-    mac: Option<String>,
-    kind: String,
-    group: kind::Group,
+    files: InterfaceFiles,
+    /// Read at the first sight of the interface.
+    fixed: Option<Fixed>,
     previous: Option<NetCounters>,
     /// Set on each call, so interfaces that went away can be forgotten.
     seen: bool,
+}
+
+impl Known {
+    fn new(dir: &Path) -> Self {
+        Self { files: InterfaceFiles::new(dir), fixed: None, previous: None, seen: false }
+    }
+}
+
+/// What does not change while an interface exists.
+struct Fixed {
+    mac: Option<String>,
+    kind: String,
+    group: kind::Group,
+}
+
+/// The sysfs attributes of one interface read on every tick.
+struct InterfaceFiles {
+    flags: KeptReader,
+    operstate: KeptReader,
+    mtu: KeptReader,
+    carrier: KeptReader,
+    speed: KeptReader,
+    duplex: KeptReader,
+}
+
+impl InterfaceFiles {
+    fn new(dir: &Path) -> Self {
+        let file = |name| KeptReader::new(dir.join(name));
+        Self {
+            flags: file("flags"),
+            operstate: file("operstate"),
+            mtu: file("mtu"),
+            carrier: file("carrier"),
+            speed: file("speed"),
+            duplex: file("duplex"),
+        }
+    }
+
+    fn kept(&self) -> usize {
+        [&self.flags, &self.operstate, &self.mtu, &self.carrier, &self.speed, &self.duplex]
+            .into_iter()
+            .filter(|f| f.is_kept())
+            .count()
+    }
 }
 
 /// Keeps the previous counters so rates are per second between two calls.
 pub struct NetSampler {
     source: Source,
     class_net: PathBuf,
+    net_dev: KeptReader,
     known: HashMap<String, Known>,
     previous_at: Option<Instant>,
-    /// Reused for every small sysfs file.
+    /// Reused for the small sysfs files read once per interface.
     buf: String,
 }
 
@@ -103,6 +151,7 @@ impl NetSampler {
     pub fn new(source: Source) -> Self {
         Self {
             class_net: source.path("/sys/class/net"),
+            net_dev: KeptReader::new(source.path("/proc/net/dev")),
             source,
             known: HashMap::new(),
             previous_at: None,
@@ -110,12 +159,18 @@ impl NetSampler {
         }
     }
 
+    /// How many descriptors this sampler holds open: `/proc/net/dev` and the sysfs
+    /// files of the interfaces it knows now.
+    pub fn kept_descriptors(&self) -> usize {
+        usize::from(self.net_dev.is_kept()) + self.known.values().map(|k| k.files.kept()).sum::<usize>()
+    }
+
     pub fn collect(&mut self) -> Vec<Interface> {
         let now = Instant::now();
         let elapsed = self.previous_at.map(|t| now.duration_since(t).as_secs_f64()).filter(|s| *s > 0.0);
         self.previous_at = Some(now);
 
-        let counters = self.read_counters();
+        let counters = read_counters(&mut self.net_dev);
         let mut addresses = self.read_addresses();
         let (names, from_sysfs) = self.interface_names(&counters);
 
@@ -146,34 +201,40 @@ impl NetSampler {
         addresses: &mut HashMap<String, Vec<Address>>,
         elapsed: Option<f64>,
     ) -> Option<(kind::Group, Interface)> {
-        let flags = read_small(dir, "flags", &mut self.buf).and_then(parse_hex);
+        let counters = counters.get(&name).copied();
+        // Counters going backwards mean the interface was recreated under the same name
+        // (or wrapped): read what was cached afresh, and show no rate this tick.
+        match self.known.get_mut(&name) {
+            Some(known) if went_backwards(known.previous, counters) => *known = Known::new(dir),
+            Some(_) => {}
+            None => {
+                self.known.insert(name.clone(), Known::new(dir));
+            }
+        }
+        let known = self.known.get_mut(&name)?;
+        let files = &mut known.files;
+        let flags = files.flags.read_trimmed().and_then(parse_hex);
         if flags.is_none() && from_sysfs && !dir.exists() {
-            return None; // removed between listing and reading
+            return None; // removed between listing and reading: forgotten as not seen
         }
         let admin_up = flags.is_some_and(|f| f & IFF_UP != 0);
-        let operstate = read_small(dir, "operstate", &mut self.buf).unwrap_or("unknown").to_string();
-        let mtu = read_small(dir, "mtu", &mut self.buf).and_then(|s| s.parse().ok());
+        let operstate = files.operstate.read_trimmed().unwrap_or("unknown").to_string();
+        let mtu = files.mtu.read_trimmed().and_then(|s| s.parse().ok());
         // The kernel answers EINVAL for carrier, speed and duplex of an interface that is
         // down, and speed and duplex mean nothing without a link: skip those reads.
-        let carrier = if admin_up { read_small(dir, "carrier", &mut self.buf).and_then(parse_carrier) } else { None };
+        let carrier = if admin_up { files.carrier.read_trimmed().and_then(parse_carrier) } else { None };
         let (speed_mbps, duplex) = if carrier == Some(true) {
-            let speed = read_small(dir, "speed", &mut self.buf).and_then(parse_speed);
-            let duplex = read_small(dir, "duplex", &mut self.buf).and_then(parse_duplex);
-            (speed, duplex)
+            (files.speed.read_trimmed().and_then(parse_speed), files.duplex.read_trimmed().and_then(parse_duplex))
         } else {
             (None, None)
         };
 
-        let counters = counters.get(&name).copied();
-        // Counters going backwards mean the interface was recreated under the same name
-        // (or wrapped): read what was cached afresh, and show no rate this tick.
-        let stale = self.known.get(&name).is_none_or(|k| went_backwards(k.previous, counters));
-        if stale {
+        if known.fixed.is_none() {
             let (kind, group) = kind::detect(dir, &mut self.buf);
             let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
-            self.known.insert(name.clone(), Known { mac, kind, group, previous: None, seen: false });
+            known.fixed = Some(Fixed { mac, kind, group });
         }
-        let known = self.known.get_mut(&name)?;
+        let fixed = known.fixed.as_ref()?;
         let rates = match (known.previous, counters, elapsed) {
             (Some(before), Some(now), Some(secs)) => Some(NetRates {
                 rx_bytes_per_s: (now.rx_bytes - before.rx_bytes) as f64 / secs,
@@ -193,38 +254,12 @@ impl NetSampler {
             speed_mbps,
             duplex,
             mtu,
-            mac: known.mac.clone(),
-            kind: known.kind.clone(),
+            mac: fixed.mac.clone(),
+            kind: fixed.kind.clone(),
             counters,
             rates,
         };
-        Some((known.group, iface))
-    }
-
-    /// Every interface's counters from one read of `/proc/net/dev`.
-    fn read_counters(&self) -> HashMap<String, NetCounters> {
-        let Ok(file) = std::fs::File::open(self.source.path("/proc/net/dev")) else {
-            return HashMap::new();
-        };
-        let Ok(InterfaceDeviceStatus(devices)) = InterfaceDeviceStatus::from_read(file) else {
-            return HashMap::new();
-        };
-        devices
-            .into_iter()
-            .map(|(name, d)| {
-                let counters = NetCounters {
-                    rx_bytes: d.recv_bytes,
-                    rx_packets: d.recv_packets,
-                    rx_errors: d.recv_errs,
-                    rx_dropped: d.recv_drop,
-                    tx_bytes: d.sent_bytes,
-                    tx_packets: d.sent_packets,
-                    tx_errors: d.sent_errs,
-                    tx_dropped: d.sent_drop,
-                };
-                (name, counters)
-            })
-            .collect()
+        Some((fixed.group, iface))
     }
 
     /// Addresses by interface name, in getifaddrs order (IPv4 before IPv6, as `ip addr`).
@@ -251,6 +286,29 @@ impl NetSampler {
             Err(_) => (counters.keys().cloned().collect(), false),
         }
     }
+}
+
+/// Every interface's counters from one read of `/proc/net/dev`.
+fn read_counters(net_dev: &mut KeptReader) -> HashMap<String, NetCounters> {
+    let Some(Ok(InterfaceDeviceStatus(devices))) = net_dev.read().map(InterfaceDeviceStatus::from_read) else {
+        return HashMap::new();
+    };
+    devices
+        .into_iter()
+        .map(|(name, d)| {
+            let counters = NetCounters {
+                rx_bytes: d.recv_bytes,
+                rx_packets: d.recv_packets,
+                rx_errors: d.recv_errs,
+                rx_dropped: d.recv_drop,
+                tx_bytes: d.sent_bytes,
+                tx_packets: d.sent_packets,
+                tx_errors: d.sent_errs,
+                tx_dropped: d.sent_drop,
+            };
+            (name, counters)
+        })
+        .collect()
 }
 
 fn went_backwards(before: Option<NetCounters>, now: Option<NetCounters>) -> bool {

@@ -2,6 +2,7 @@
 //! information (`/proc/pressure/{cpu,memory,io}` avg10) and OOM kills
 //! (`/proc/vmstat` `oom_kill`).
 
+use super::kept::KeptReader;
 use crate::source::Source;
 use serde::Serialize;
 
@@ -25,17 +26,39 @@ pub struct OomKills {
 }
 
 pub fn collect(source: &Source) -> Pressure {
-    let cpu = read_psi(source, "/proc/pressure/cpu");
-    let memory = read_psi(source, "/proc/pressure/memory");
-    let io = read_psi(source, "/proc/pressure/io");
-    Pressure { cpu_some: cpu.0, memory_some: memory.0, memory_full: memory.1, io_some: io.0, io_full: io.1 }
+    PressureSampler::new(source).collect()
+}
+
+/// The three PSI files kept open, for reading every tick.
+#[derive(Debug)]
+pub struct PressureSampler {
+    cpu: KeptReader,
+    memory: KeptReader,
+    io: KeptReader,
+}
+
+impl PressureSampler {
+    pub fn new(source: &Source) -> Self {
+        Self {
+            cpu: KeptReader::new(source.path("/proc/pressure/cpu")),
+            memory: KeptReader::new(source.path("/proc/pressure/memory")),
+            io: KeptReader::new(source.path("/proc/pressure/io")),
+        }
+    }
+
+    pub fn collect(&mut self) -> Pressure {
+        let cpu = read_psi(&mut self.cpu);
+        let memory = read_psi(&mut self.memory);
+        let io = read_psi(&mut self.io);
+        Pressure { cpu_some: cpu.0, memory_some: memory.0, memory_full: memory.1, io_some: io.0, io_full: io.1 }
+    }
 }
 
 /// The `some` and `full` avg10 of one PSI file. Parsed here rather than with
 /// procfs-core's `CpuPressure` & co.: those need both lines, and kernels before 5.13
 /// write only `some` for the CPU; they also slice a truncated line out of bounds.
-fn read_psi(source: &Source, path: &str) -> (Option<f64>, Option<f64>) {
-    let Ok(text) = source.read(path) else { return (None, None) };
+fn read_psi(file: &mut KeptReader) -> (Option<f64>, Option<f64>) {
+    let Some(text) = file.read_text() else { return (None, None) };
     let avg10 = |kind: &str| {
         text.lines().find_map(|l| {
             let mut words = l.split_whitespace();
@@ -48,18 +71,19 @@ fn read_psi(source: &Source, path: &str) -> (Option<f64>, Option<f64>) {
 
 /// Remembers the OOM kill count when ctop started, to tell kills while watching.
 pub struct OomWatch {
-    source: Source,
+    vmstat: KeptReader,
     first: Option<u64>,
 }
 
 impl OomWatch {
     pub fn new(source: Source) -> Self {
-        let first = read_oom_kills(&source);
-        Self { source, first }
+        let mut vmstat = KeptReader::new(source.path("/proc/vmstat"));
+        let first = read_oom_kills(&mut vmstat);
+        Self { vmstat, first }
     }
 
     pub fn collect(&mut self) -> OomKills {
-        let now = read_oom_kills(&self.source);
+        let now = read_oom_kills(&mut self.vmstat);
         // The first readable count is the baseline (the file may appear late, e.g. a
         // --root image being filled).
         if self.first.is_none() {
@@ -70,7 +94,7 @@ impl OomWatch {
 }
 
 /// `oom_kill` of `/proc/vmstat`; the field exists since Linux 4.13.
-fn read_oom_kills(source: &Source) -> Option<u64> {
-    let text = source.read("/proc/vmstat").ok()?;
+fn read_oom_kills(vmstat: &mut KeptReader) -> Option<u64> {
+    let text = vmstat.read_text()?;
     text.lines().find_map(|l| l.strip_prefix("oom_kill ")).and_then(|v| v.trim().parse().ok())
 }

@@ -33,7 +33,6 @@
 //! 140–155 ms for a scan that reads `stat`, `statm`, `status` and `cmdline` of every
 //! process with procfs-core's parsers.
 
-mod descriptors;
 mod identity;
 mod new_tasks;
 mod paths;
@@ -41,7 +40,7 @@ mod shared_strings;
 mod stat;
 mod users;
 
-use descriptors::{Descriptors, KeptFile};
+use super::descriptors::{self, Descriptors, KeptFile};
 use identity::Identity;
 use new_tasks::NewTasks;
 use paths::PidPaths;

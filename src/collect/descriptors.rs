@@ -1,5 +1,5 @@
-//! Descriptors kept open on `/proc/[pid]/schedstat` or `stat` between scans, and how
-//! many may be.
+//! Descriptors kept open between readings, and how many may be: the process scanner's
+//! on `/proc/[pid]/schedstat` or `stat`, and the fast tier's (see `kept`).
 //!
 //! Reading through a kept descriptor (pread at offset 0) costs a third of opening the
 //! file again on every scan, and the descriptor stays bound to its process: once that
@@ -7,7 +7,8 @@
 //! never mistaken for the old one. Each one costs a descriptor slot, so ctop raises its
 //! soft RLIMIT_NOFILE to the hard limit once, leaves [`LEFT_FOR_OTHERS`] for the other
 //! collectors, and past that budget reads the remaining processes by opening their stat
-//! each time.
+//! each time. The fast tier keeps its own files out of [`LEFT_FOR_OTHERS`], with a
+//! budget of its own.
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 use std::fs::File;
@@ -17,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 /// Descriptors left for the rest of ctop (disk, network and port collectors open files
 /// while the process table holds its own).
-const LEFT_FOR_OTHERS: u64 = 256;
+pub(super) const LEFT_FOR_OTHERS: u64 = 256;
 
 /// How many descriptors the scanner may keep: the soft limit, raised to the hard one
 /// the first time this is asked, less what the rest of ctop needs.
@@ -86,7 +87,7 @@ impl Descriptors {
     }
 }
 
-/// An open `/proc/[pid]/…` file, counted against the budget until dropped.
+/// An open file, counted against its budget until dropped.
 #[derive(Debug)]
 pub(super) struct KeptFile {
     pub file: File,
