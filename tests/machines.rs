@@ -67,7 +67,7 @@ fn old_two_socket_box_without_mem_available() {
     assert_eq!(h.kernel_release.as_deref(), Some("2.6.32-754.35.1.el6.x86_64"));
     assert_eq!(h.arch, None, "2.6.32 has no /proc/sys/kernel/arch");
 
-    let c = clock::collect(&s, &clock::time_zone(&s), clock::boot_epoch(&s));
+    let c = clock::ClockSampler::new(s.clone()).collect();
     assert_eq!(c.epoch, 1_800_000_000);
     assert_eq!(c.boot_epoch, Some(1_700_000_000));
     assert_eq!(c.uptime_seconds, Some(1_234_567.89));

@@ -25,7 +25,7 @@ pub struct Clock {
 
 /// The zone of the machine being read: the system's on the live root, the image's
 /// `/etc/localtime` under `--root`, UTC where there is none.
-pub fn time_zone(source: &Source) -> TimeZone {
+fn time_zone(source: &Source) -> TimeZone {
     if source.is_live_root() {
         return TimeZone::try_system().unwrap_or(TimeZone::UTC);
     }
@@ -37,15 +37,9 @@ pub fn time_zone(source: &Source) -> TimeZone {
 
 /// When the machine booted, from `/proc/stat` `btime`: it never changes, so it is
 /// read once, not on every tick.
-pub fn boot_epoch(source: &Source) -> Option<i64> {
+fn boot_epoch(source: &Source) -> Option<i64> {
     let stat = source.read("/proc/stat").ok()?;
     stat.lines().find_map(|l| l.strip_prefix("btime ")).and_then(|v| v.trim().parse::<i64>().ok())
-}
-
-/// The clock now; `btime` is [`boot_epoch`], falling back to now − uptime without it.
-pub fn collect(source: &Source, zone: &TimeZone, btime: Option<i64>) -> Clock {
-    let uptime = source.read("/proc/uptime").ok();
-    clock_at(source, zone, btime, uptime.as_deref())
 }
 
 /// What the clock needs on every tick: the zone and boot time read once, `/proc/uptime`
@@ -67,26 +61,25 @@ impl ClockSampler {
         }
     }
 
+    /// The clock now; the boot time is `/proc/stat`'s `btime`, or now − uptime without it.
     pub fn collect(&mut self) -> Clock {
-        clock_at(&self.source, &self.zone, self.boot_epoch, self.uptime.read_text())
-    }
-}
-
-fn clock_at(source: &Source, zone: &TimeZone, btime: Option<i64>, uptime: Option<&str>) -> Clock {
-    let now = Timestamp::try_from(source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
-    let zoned = now.to_zoned_datetime(zone.clone());
-    let uptime_seconds =
-        uptime.and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok()).filter(|u| u.is_finite() && *u >= 0.0);
-    let boot_epoch = btime.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
-    let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
-    Clock {
-        epoch: now.as_second(),
-        local: local(now),
-        zone: zoned.strftime("%Z").to_string(),
-        utc_offset: zoned.strftime("%:z").to_string(),
-        zone_name: zone.iana_name().map(str::to_string),
-        uptime_seconds,
-        boot_epoch,
-        boot_local: boot_epoch.and_then(|b| Timestamp::from_second(b).ok()).map(local),
+        let zone = &self.zone;
+        let now = Timestamp::try_from(self.source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
+        let zoned = now.to_zoned_datetime(zone.clone());
+        let uptime_seconds = (self.uptime.read_text())
+            .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+            .filter(|u| u.is_finite() && *u >= 0.0);
+        let boot_epoch = self.boot_epoch.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
+        let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
+        Clock {
+            epoch: now.as_second(),
+            local: local(now),
+            zone: zoned.strftime("%Z").to_string(),
+            utc_offset: zoned.strftime("%:z").to_string(),
+            zone_name: zone.iana_name().map(str::to_string),
+            uptime_seconds,
+            boot_epoch,
+            boot_local: boot_epoch.and_then(|b| Timestamp::from_second(b).ok()).map(local),
+        }
     }
 }

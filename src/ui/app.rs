@@ -117,6 +117,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
         match terminal::wait(until_ages_are_stale(now, last_draw.elapsed())) {
             Wake::Stop => return Ok(()),
             Wake::Resized => {
+                taken.follow_resize()?;
                 dirty = true;
                 continue;
             }
@@ -138,7 +139,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                     Action::Rescan => collectors.rescan_processes(),
                     Action::None => {}
                 },
-                Event::Resize(..) => {}
+                Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
             }
             dirty = true;
