@@ -140,7 +140,9 @@ impl Table<'_> {
                 block.title_top(Line::from(format!(" {}-{}/{} ", scroll.offset + 1, last, self.len)).right_aligned());
         }
         let inner = block.inner(area);
-        block.render(area, buf);
+        // Rendered on its own row: a Block styles every cell of the area it is given,
+        // which for the whole table was a tenth of an idle frame.
+        block.render(Rect { height: area.height.min(1), ..area }, buf);
         if inner.height == 0 {
             return;
         }
