@@ -300,7 +300,7 @@ fn the_80x24_screen_reads_well() {
     assert!(l[2].starts_with("!! /var 97% full, 3.00 GiB left · !! eth1 up but no cable"), "{}", l[2]);
     assert!(l[2].trim_end().ends_with("more"), "{}", l[2]);
     assert!(
-        l[3].starts_with("CPU 76% busy · us 55% sy 20% io 1.0% st 0.5% · load ! 5.20 4.10 3.00 / 4 CPUs"),
+        l[3].starts_with("CPU  76% busy · us  55% sy  20% io 1.0% st 0.5% · load ! 5.20 4.10 3.00 / 4 CPUs"),
         "{}",
         l[3]
     );

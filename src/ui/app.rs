@@ -6,7 +6,7 @@
 //! only the cells that differ, so an idle screen costs a few bytes a second.
 
 use crate::health;
-use crate::snapshot::{Collectors, Snapshot};
+use crate::snapshot::{Collectors, Snapshot, Update};
 use crate::ui::UiOptions;
 use crate::ui::dashboard::{self, Screen};
 use crate::ui::table::Motion;
@@ -16,8 +16,12 @@ use crate::ui::view::{SortBy, View};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// How stale the ages on screen may grow before a frame is drawn for them alone.
+/// How long after the last fast-tier update the ages on screen get frames of their own.
 const AGES_REFRESH: Duration = Duration::from_millis(950);
+/// How long a frame for the ages alone waits for an update that would draw one anyway:
+/// the fast tier's updates come once a second at some moment of it, and when that
+/// moment is just after the second's turn, a frame at the turn would make two a second.
+const UPDATE_GRACE: Duration = Duration::from_millis(100);
 
 /// What a key asks of the loop beyond changing the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,34 +91,49 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
 
     let mut dirty = true;
     let mut shown_second = 0;
-    let mut last_draw = Instant::now();
+    let mut last_fast_update = Instant::now();
+    let mut ages_due: Option<Instant> = None;
     loop {
         let mut changed = false;
         // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
         while let Ok(update) = collectors.updates.try_recv() {
+            // The fast tier's updates draw a frame each; the slow tier's and the process
+            // table's are shown by the next frame (that update's, or the ages' within a
+            // second) rather than costing a frame of their own.
+            if matches!(update, Update::Fast(_)) {
+                dirty = true;
+                last_fast_update = Instant::now();
+            }
             snapshot.apply(update);
             changed = true;
         }
         if changed {
             findings = health::judge(&snapshot, &options.thresholds);
-            dirty = true;
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         if now.as_secs() != shown_second {
             shown_second = now.as_secs();
             // Only ages ("scan 12s ago", "hung 3s") move with the wall clock; the
             // header's time comes with each update. A frame is the main cost of an idle
-            // ctop, so a second's turn draws one only when no update has in a second.
-            dirty |= last_draw.elapsed() >= AGES_REFRESH;
+            // ctop, so a second's turn draws one only when no fast update has come in a
+            // second, and not before an update just behind it has had the chance.
+            if last_fast_update.elapsed() >= AGES_REFRESH {
+                ages_due.get_or_insert(Instant::now() + UPDATE_GRACE);
+            }
         }
+        dirty |= ages_due.is_some_and(|due| Instant::now() >= due);
         if dirty {
             let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
             taken.terminal.draw(|frame| dashboard::draw(frame, &screen, &mut view))?;
             dirty = false;
-            last_draw = Instant::now();
+            ages_due = None;
         }
 
-        match terminal::wait(until_ages_are_stale(now, last_draw.elapsed())) {
+        let sleep = match ages_due {
+            Some(due) => due.saturating_duration_since(Instant::now()),
+            None => until_ages_are_stale(now, last_fast_update.elapsed()),
+        };
+        match terminal::wait(sleep) {
             Wake::Stop => return Ok(()),
             Wake::Resized => {
                 taken.follow_resize()?;
@@ -148,9 +167,9 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
 }
 
 /// How long the loop may sleep when nothing else wakes it: until the first turn of a
-/// second at least [`AGES_REFRESH`] after the last frame (`now` is since the epoch).
-fn until_ages_are_stale(now: Duration, since_last_draw: Duration) -> Duration {
-    let earliest = now + AGES_REFRESH.saturating_sub(since_last_draw);
+/// second at least [`AGES_REFRESH`] after the last fast update (`now` is since the epoch).
+fn until_ages_are_stale(now: Duration, since_last_update: Duration) -> Duration {
+    let earliest = now + AGES_REFRESH.saturating_sub(since_last_update);
     let turn = Duration::from_secs(earliest.as_secs() + u64::from(earliest.subsec_nanos() > 0));
     turn - now
 }
@@ -168,9 +187,9 @@ mod tests {
     fn the_loop_sleeps_until_the_first_second_turn_after_the_ages_went_stale() {
         let ms = Duration::from_millis;
         let now = Duration::from_secs(100) + ms(300);
-        // Drawn just now: the turn at 101 s is only 700 ms away, too soon; 102 s it is.
+        // Updated just now: the turn at 101 s is only 700 ms away, too soon; 102 s it is.
         assert_eq!(until_ages_are_stale(now, ms(0)), ms(1700));
-        // Drawn 400 ms ago: stale from 100.85 s, so the turn at 101 s.
+        // Updated 400 ms ago: stale from 100.85 s, so the turn at 101 s.
         assert_eq!(until_ages_are_stale(now, ms(400)), ms(700));
         // Long stale: the next turn.
         assert_eq!(until_ages_are_stale(now, ms(5000)), ms(700));

@@ -71,15 +71,18 @@ fn summary<'a>(screen: &Screen, width: usize) -> Line<'a> {
     let mut segments = Vec::new();
     match &cpu.total {
         Some(t) => {
+            // Each figure at a fixed width, so a change from 0% to 0.5% rewrites those
+            // characters and not the rest of the line: what crosses ssh every second.
+            let fixed = |p: f64| format!("{:>4}", format::percent(p));
             let mut busy = vec![Span::styled("CPU ", theme.strong())];
-            busy.extend(judged(format!("{} busy", format::percent(t.busy())), findings.severity(&Key::CpuBusy), theme));
+            busy.extend(judged(format!("{} busy", fixed(t.busy())), findings.severity(&Key::CpuBusy), theme));
             segments.push(Segment::new(0, busy));
-            let mut split = vec![label("us "), Span::raw(format::percent(t.user)), label(" sy ")];
-            split.push(Span::raw(format::percent(t.system)));
+            let mut split = vec![label("us "), Span::raw(fixed(t.user)), label(" sy ")];
+            split.push(Span::raw(fixed(t.system)));
             split.push(label(" io "));
-            split.extend(judged(format::percent(t.iowait), findings.severity(&Key::IoWait), theme));
+            split.extend(judged(fixed(t.iowait), findings.severity(&Key::IoWait), theme));
             split.push(label(" st "));
-            split.extend(judged(format::percent(t.steal), findings.severity(&Key::Steal), theme));
+            split.extend(judged(fixed(t.steal), findings.severity(&Key::Steal), theme));
             segments.push(Segment::new(2, split));
         }
         None => segments.push(Segment::new(0, vec![Span::styled("CPU ", theme.strong()), Span::raw(PENDING)])),
