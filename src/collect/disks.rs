@@ -95,10 +95,11 @@ impl DiskProber {
         let mounts = mounts::read(&self.source);
         let targets: Vec<probe::Target> = mounts
             .iter()
-            .map(|m| probe::Target {
+            .zip(mounts::statfs_may_hang(&mounts))
+            .map(|(m, may_hang)| probe::Target {
                 key: probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev },
                 path: PathBuf::from(&m.mountpoint),
-                may_hang: mounts::statfs_may_hang(&m.fstype, &m.device),
+                may_hang,
             })
             .collect();
         let usages = self.checks.run(&self.source.sys, &targets);

@@ -111,10 +111,20 @@ pub(super) fn is_remote(fstype: &str, device: &str) -> bool {
     REMOTE_FSTYPES.contains(&fstype) || device.contains(':') || device.starts_with("//")
 }
 
-/// Whether statfs on this mount can block for ever: a network filesystem whose server
-/// is gone, or a FUSE filesystem whose daemon is stuck.
-pub(super) fn statfs_may_hang(fstype: &str, device: &str) -> bool {
-    is_remote(fstype, device) || !ANSWERED_IN_KERNEL_FSTYPES.contains(&fstype)
+/// For each mount, whether statfs on it can block for ever: its own filesystem is a
+/// network one whose server may be gone or a FUSE one whose daemon may be stuck, or the
+/// path to it goes through such a filesystem (a local disk mounted under an NFS share,
+/// everything on a diskless machine's NFS root), whose lookup can block as well.
+pub(super) fn statfs_may_hang(mounts: &[Mount]) -> Vec<bool> {
+    let own = |m: &Mount| is_remote(&m.fstype, &m.device) || !ANSWERED_IN_KERNEL_FSTYPES.contains(&m.fstype.as_str());
+    let hanging: Vec<&str> = mounts.iter().filter(|m| own(m)).map(|m| m.mountpoint.as_str()).collect();
+    mounts
+        .iter()
+        .map(|m| {
+            own(m)
+                || hanging.iter().any(|&dir| dir != m.mountpoint && (dir == "/" || is_at_or_below(&m.mountpoint, dir)))
+        })
+        .collect()
 }
 
 /// The filesystems worth showing, in mount-table order.
@@ -391,5 +401,20 @@ mod tests {
         assert_eq!(mounts.len(), 2);
         assert_eq!(mounts[1].mountpoint, "/mnt/usb key");
         assert!(mounts[1].read_only && !mounts[0].read_only);
+    }
+
+    #[test]
+    fn statfs_may_hang_on_network_and_fuse_mounts_and_on_what_lies_below_them() {
+        let mounts = parse_mountinfo(
+            "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n\
+             2 1 0:50 / /mnt/share rw - nfs4 srv:/export rw\n\
+             3 2 8:2 / /mnt/share/scratch rw - xfs /dev/sdb1 rw\n\
+             4 1 0:60 / /mnt/sharepoint rw - tmpfs tmpfs rw\n\
+             5 1 0:61 / /home/me/remote rw - fuse.sshfs me@host: rw\n\
+             6 1 0:62 / /srv/data rw - zfs tank/data rw\n",
+        );
+        assert_eq!(statfs_may_hang(&mounts), [false, true, true, false, true, true]);
+        let nfs_root = parse_mountinfo("1 0 0:20 / / rw - nfs srv:/root rw\n2 1 0:21 / /tmp rw - tmpfs tmpfs rw\n");
+        assert_eq!(statfs_may_hang(&nfs_root), [true, true]);
     }
 }
