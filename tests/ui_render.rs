@@ -402,6 +402,8 @@ fn too_small_says_so_and_never_panics() {
             assert_eq!(lines[h as usize / 2].trim(), format!("ctop needs at least 76×14, this terminal is {w}×{h}"));
         } else if w >= 30 {
             assert_eq!(lines[h as usize / 2].trim(), format!("need 76×14, have {w}×{h}"));
+        } else if w >= 11 {
+            assert_eq!(lines[h as usize / 2].trim(), "need 76×14");
         }
         assert_eq!(
             text.chars().filter(|c| !c.is_whitespace()).count(),

@@ -56,14 +56,16 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
 
 fn too_small(buf: &mut Buffer, area: Rect, theme: Theme) {
     let (w, h) = (area.width, area.height);
-    let long = format!("ctop needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this terminal is {w}×{h}");
-    let text = if long.chars().count() <= w as usize {
-        long
-    } else {
-        format!("need {MIN_WIDTH}×{MIN_HEIGHT}, have {w}×{h}")
-    };
+    // The longest that fits; the shortest, cut, where none does.
+    let sayings = [
+        format!("ctop needs at least {MIN_WIDTH}×{MIN_HEIGHT}, this terminal is {w}×{h}"),
+        format!("need {MIN_WIDTH}×{MIN_HEIGHT}, have {w}×{h}"),
+        format!("need {MIN_WIDTH}×{MIN_HEIGHT}"),
+    ];
+    let fits = |s: &&String| s.chars().count() <= w as usize;
+    let text = sayings.iter().find(fits).unwrap_or(&sayings[2]);
     let width = text.chars().count() as u16;
     let x = area.x + area.width.saturating_sub(width) / 2;
     let y = area.y + area.height / 2;
-    buf.set_stringn(x, y, &text, area.width as usize, theme.strong());
+    buf.set_stringn(x, y, text, area.width as usize, theme.strong());
 }
