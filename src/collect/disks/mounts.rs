@@ -103,6 +103,7 @@ pub fn is_noise(fstype: &str, mountpoint: &str) -> bool {
 }
 
 fn is_at_or_below(path: &str, dir: &str) -> bool {
+    let dir = dir.strip_suffix('/').unwrap_or(dir);
     path.strip_prefix(dir).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
@@ -120,10 +121,7 @@ pub(super) fn statfs_may_hang(mounts: &[Mount]) -> Vec<bool> {
     let hanging: Vec<&str> = mounts.iter().filter(|m| own(m)).map(|m| m.mountpoint.as_str()).collect();
     mounts
         .iter()
-        .map(|m| {
-            own(m)
-                || hanging.iter().any(|&dir| dir != m.mountpoint && (dir == "/" || is_at_or_below(&m.mountpoint, dir)))
-        })
+        .map(|m| own(m) || hanging.iter().any(|&dir| dir != m.mountpoint && is_at_or_below(&m.mountpoint, dir)))
         .collect()
 }
 
