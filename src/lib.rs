@@ -4,13 +4,15 @@
 //! [`collect`] (one module per area, plain structs) → [`snapshot`] (one instant,
 //! rates from the previous one) → [`health`] (thresholds → findings) → [`ui`] (the
 //! dashboard) or [`report`] (`--once` text and `--json`), both reading the same
-//! snapshot and findings.
+//! snapshot and findings. Every string from the machine passes [`sanitize::display`]
+//! before any output path prints it.
 
 pub mod collect;
 pub mod config;
 pub mod format;
 pub mod health;
 pub mod report;
+pub mod sanitize;
 pub mod snapshot;
 pub mod source;
 pub mod ui;

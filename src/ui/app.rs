@@ -8,7 +8,8 @@
 use crate::health;
 use crate::snapshot::{Collectors, Snapshot, Update};
 use crate::ui::UiOptions;
-use crate::ui::dashboard::{self, Screen};
+use crate::ui::dashboard;
+use crate::ui::screen::Screen;
 use crate::ui::table::Motion;
 use crate::ui::terminal::{self, Wake};
 use crate::ui::theme::Theme;

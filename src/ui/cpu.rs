@@ -5,8 +5,8 @@
 use crate::collect::cpu::CpuUsage;
 use crate::format;
 use crate::health::Key;
-use crate::ui::dashboard::Screen;
 use crate::ui::layout::CORE_CELL_WIDTH;
+use crate::ui::screen::Screen;
 use crate::ui::text::{PENDING, Segment, bar, fit_segments, judged};
 use crate::ui::theme::{BarPart, Theme};
 use ratatui::buffer::Buffer;

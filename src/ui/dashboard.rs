@@ -2,25 +2,14 @@
 //! has every panel draw itself there (or the one-line "too small" notice), then the
 //! help overlay on top when it is open.
 
-use crate::health::Findings;
-use crate::snapshot::Snapshot;
 use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
+use crate::ui::screen::Screen;
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
 use crate::ui::{cpu, disks, header, help, memory, network, ports, problems, processes};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use std::time::Instant;
-
-/// What a frame is drawn from.
-pub struct Screen<'a> {
-    pub snapshot: &'a Snapshot,
-    pub findings: &'a Findings,
-    pub theme: Theme,
-    /// For ages (`procs 12s ago`).
-    pub now: Instant,
-}
 
 pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
     let area = frame.area();

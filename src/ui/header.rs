@@ -3,7 +3,7 @@
 
 use crate::format;
 use crate::health::Key;
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::text::{Segment, fit_segments, judged};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

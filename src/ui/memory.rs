@@ -4,7 +4,7 @@
 
 use crate::format;
 use crate::health::{Key, Severity};
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::text::{PENDING, Segment, bar, fit_segments, judged};
 use crate::ui::theme::{BarPart, Theme};
 use ratatui::buffer::Buffer;

@@ -15,6 +15,7 @@ mod network;
 mod ports;
 mod problems;
 mod processes;
+pub mod screen;
 pub mod table;
 mod terminal;
 mod text;

@@ -5,7 +5,7 @@
 use crate::collect::net::{Address, Interface};
 use crate::format;
 use crate::health::Key;
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::text::PENDING;
 use crate::ui::view::{Focus, View};

@@ -4,7 +4,7 @@
 
 use crate::collect::ports::{ListeningSocket, Protocol};
 use crate::health::Severity;
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::view::{Focus, View};
 use ratatui::buffer::Buffer;

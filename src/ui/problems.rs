@@ -1,7 +1,7 @@
 //! The problem lines: everything judged wrong, worst first — as many as fit, then
 //! `+N more`. One line lists several problems; taller terminals give each its own line.
 
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::text::{SEPARATOR, SEPARATOR_WIDTH, judged};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

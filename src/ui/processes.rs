@@ -6,7 +6,7 @@
 use crate::collect::procs::{ProcessRow, Processes};
 use crate::format;
 use crate::health::{Key, Severity};
-use crate::ui::dashboard::Screen;
+use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::text::{PENDING, Segment, fit_segments, judged};
 use crate::ui::view::{Focus, SortBy, View};
