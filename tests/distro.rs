@@ -292,7 +292,7 @@ fn os_release_quoting_agrees_with_the_shell() {
         let file = [root.join("etc/os-release"), root.join("usr/lib/os-release")].into_iter().find(|f| f.exists());
         let (Some(file), false) = (file, folder == "linuxmint17") else { continue };
         let Some([id, name, pretty]) = sourced_by_sh(&file) else {
-            println!("no sh: skipping the shell comparison");
+            eprintln!("skipped: no `sh` to compare with");
             return;
         };
         let got = collect_at(&root);
@@ -310,13 +310,42 @@ fn this_machine_agrees_with_the_shell() {
     println!("this machine: {live:?}");
     let file = ["/etc/os-release", "/usr/lib/os-release"].into_iter().map(Path::new).find(|f| f.exists());
     let Some(file) = file else {
-        println!("no os-release here: skipping");
+        eprintln!("skipped: no os-release on this machine");
         return;
     };
-    let Some([id, name, pretty]) = sourced_by_sh(file) else { return };
+    let Some([id, name, pretty]) = sourced_by_sh(file) else {
+        eprintln!("skipped: no `sh` to compare with");
+        return;
+    };
     assert_eq!(live.id, Some(id.to_lowercase()));
     assert_eq!(live.name, Some(name));
     assert_eq!(live.pretty_name, Some(pretty));
+}
+
+/// An os-release that assigns twice and spells its ID in capitals: the shell keeps
+/// the last assignment, and os-release(5) IDs are lowercase (ctop lowers them).
+#[test]
+fn the_last_assignment_wins_and_the_id_is_lowercased_as_by_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "/etc/os-release",
+        "ID=ubuntu\nNAME=\"First Name\"\nID=RedHat\nNAME='Second Name'\nPRETTY_NAME=Old\nPRETTY_NAME=\"New One\"\n\
+         VERSION_ID=1\nVERSION_ID=2.5\n",
+    );
+    let d = collect_at(root);
+    assert_eq!(
+        (d.id.as_deref(), d.name.as_deref(), d.pretty_name.as_deref(), d.version.as_deref()),
+        (Some("redhat"), Some("Second Name"), Some("New One"), Some("2.5"))
+    );
+    let file = root.join("etc/os-release");
+    match sourced_by_sh(&file) {
+        Some([id, name, pretty]) => {
+            assert_eq!((id.to_lowercase(), name, pretty), ("redhat".into(), "Second Name".into(), "New One".into()));
+        }
+        None => eprintln!("skipped: the shell half, no `sh` to compare with"),
+    }
 }
 
 fn write(root: &Path, path: &str, content: &str) {

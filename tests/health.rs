@@ -37,12 +37,20 @@ fn with_usage(cpus: usize, busy: f64, iowait: f64, steal: f64) -> Snapshot {
     s
 }
 
+/// `used` of `total` as `free` counts it (total − available), with a tenth of the
+/// total truly free: the rest of the available memory is page cache, as on a real
+/// machine, so that MemFree and MemAvailable tell different stories.
 fn with_memory(total: u64, used: u64) -> Snapshot {
+    with_memory_free(total, used, total / 10)
+}
+
+fn with_memory_free(total: u64, used: u64, free: u64) -> Snapshot {
     let memory = Memory {
         total_bytes: total,
         available_bytes: total - used,
         used_bytes: used,
-        free_bytes: total - used,
+        free_bytes: free,
+        cached_bytes: (total - used).saturating_sub(free),
         ..Memory::default()
     };
     Snapshot { memory: Some(memory), ..Snapshot::default() }
@@ -201,6 +209,18 @@ fn memory_used_is_total_minus_available() {
     let f = judged(&with_memory(16 * gib, 16 * gib - gib * 12 / 10));
     assert_eq!(message(&f, &Key::Memory), "memory 93% used, 1.20 GiB available");
     assert!(judged(&with_memory(0, 0)).problems.is_empty(), "a zero total is unknown, not full");
+}
+
+#[test]
+fn memory_rule_reads_available_not_free() {
+    // Mostly page cache: 5% truly free, half available. Counting cache as used
+    // (total − MemFree) would call this 95% and an error.
+    check(&with_memory_free(1000, 500, 50), &Key::Memory, Ok, "page cache is not used");
+    // Little available though more is free (reserves and unreclaimable memory):
+    // total − MemFree would say 85%, a warning; total − available says 90%.
+    check(&with_memory_free(1000, 900, 150), &Key::Memory, Error, "available, not free");
+    let f = judged(&with_memory_free(1000, 900, 150));
+    assert_eq!(message(&f, &Key::Memory), "memory 90% used, 100 B available");
 }
 
 #[test]
