@@ -77,7 +77,8 @@ fn veth_up_without_peer_has_no_carrier_and_shows_its_addresses() {
 
     // both up: carrier, and a veth's nominal speed
     run("ip", &["link", "set", &pair.b, "up"]);
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // Liveness only: carrier comes within milliseconds; 20 s is missed only if never.
+    let deadline = Instant::now() + Duration::from_secs(20);
     let mut sampler = NetSampler::new(Source::live());
     loop {
         let list = sampler.collect();
