@@ -544,16 +544,19 @@ fn agrees_with_systemd_detect_virt_in_staged_containers() {
         eprintln!("skipped: systemd-detect-virt is not installed (Debian: systemd)");
         return;
     }
-    let status = std::process::Command::new("unshare")
+    // Its output through this test's own (captured) output: the child's own
+    // `test result:` line must not read as another test run.
+    let output = std::process::Command::new("unshare")
         .args(["--mount", "--propagation", "private", "--"])
         .arg(std::env::current_exe().unwrap())
         .args(["--exact", "agrees_with_systemd_detect_virt_in_staged_containers", "--nocapture"])
         .env(STAGED, "1")
-        .status();
-    match status {
-        Ok(status) => assert!(status.success(), "the staged run failed"),
-        Err(e) => eprintln!("skipped: no unshare ({e})"),
-    }
+        .output()
+        .expect("unshare (util-linux)");
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    println!("{stdout}{stderr}");
+    assert!(output.status.success(), "the staged run failed:\n{stdout}{stderr}");
+    assert!(stdout.contains("1 passed"), "the staged run ran:\n{stdout}");
 }
 
 /// Runs inside the private mount namespace: nothing here reaches the real /run.
