@@ -489,3 +489,36 @@ fn one_key_takes_its_worst_finding() {
     assert_eq!(f.problems.len(), 2);
     assert_eq!(f.severity(&Key::Mount("/srv".into())), Error);
 }
+
+/// How far past its threshold each finding is (what orders the problem list within a
+/// severity), checked against the rule's own formula on values chosen to tell the
+/// formulas apart.
+#[test]
+fn each_finding_says_how_far_past_its_threshold_it_is() {
+    let excess = |s: &Snapshot, key: &Key| {
+        let f = judged(s);
+        f.problems.iter().find(|p| &p.key == key).map(|p| p.excess).unwrap_or_else(|| panic!("no {key:?}"))
+    };
+    let close = |got: f64, want: f64, case: &str| assert!((got - want).abs() < 1e-9, "{case}: {got} ≠ {want}");
+    // Percentages: the share of the way from the band's threshold to 100 %.
+    close(excess(&with_memory(1000, 850), &Key::Memory), (85.0 - 80.0) / 20.0, "memory warning");
+    close(excess(&with_memory(1000, 960), &Key::Memory), (96.0 - 90.0) / 10.0, "memory error");
+    // Counts and load: relative to the threshold, capped at 1.
+    close(excess(&with_load(4, 5.0), &Key::Load), (5.0 - 4.0) / 4.0, "load warning over 4 CPUs");
+    close(excess(&with_load(4, 9.0), &Key::Load), (9.0 - 8.0) / 8.0, "load error over 4 CPUs");
+    close(excess(&with_load(4, 40.0), &Key::Load), 1.0, "load capped");
+    let many = with_processes(1000, &[("php-fpm", 250)], 0);
+    close(excess(&many, &Key::Repeated("php-fpm".into())), (250.0 - 200.0) / 200.0, "too many instances");
+    let common = with_processes(120, &[("php-fpm", 90)], 0);
+    close(excess(&common, &Key::Repeated("php-fpm".into())), (75.0 - 50.0) / 50.0, "too common");
+    // A recent reboot: the more recent, the more it matters.
+    let mut s = Snapshot::default();
+    s.time.uptime_seconds = Some(900.0);
+    close(excess(&s, &Key::Uptime), 1.0 - 900.0 / 3600.0, "uptime");
+    // Old OOM kills are a hint: a quarter of their relative excess.
+    use ctop::collect::pressure::OomKills;
+    let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(0) }, ..Snapshot::default() };
+    close(excess(&s, &Key::OomKills), 0.25 * 1.0, "oom since boot");
+    let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(1) }, ..Snapshot::default() };
+    close(excess(&s, &Key::OomKills), 1.0, "oom while watching");
+}
