@@ -81,7 +81,6 @@ fn snapshot() -> Snapshot {
         list,
         repeated: vec![Repeated { name: "postgres".into(), count: 30 }, Repeated { name: "sh".into(), count: 2 }],
         scan_duration: Duration::from_millis(7),
-        ..Processes::default()
     };
     let mut eth1 = Interface {
         name: "eth1".into(),
@@ -381,8 +380,7 @@ fn nothing_known_says_unknown_and_no_problems_says_none() {
     for absent in ["per core", "container", "pressure", "OOM kills", "booted", "uptime     2"] {
         assert!(!text.contains(absent), "{absent:?} without a value:\n{text}");
     }
-    let mut s = Snapshot::default();
-    s.swap = Some(Swap::default());
+    let mut s = Snapshot { swap: Some(Swap::default()), ..Snapshot::default() };
     s.cpu.model.sockets = Some(2);
     s.host.distro.name = Some("Alpine Linux".into());
     let text = report::text(&s, &Findings::default(), false);
