@@ -398,6 +398,26 @@ fn loops_missing_and_garbage_are_unknown_not_errors() {
     assert_eq!(collect_at(root).id.as_deref(), Some("debian"));
 }
 
+/// Mint 17's os-release is Ubuntu's; what tells is lsb-release naming another
+/// distribution *and* Ubuntu's files kept in /etc/upstream-release. Without that
+/// folder, os-release is the answer whatever lsb-release says; with it, lsb-release
+/// is, unless it names the same distribution.
+#[test]
+fn lsb_release_overrides_os_release_only_where_the_upstream_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "/etc/os-release", "ID=ubuntu\nNAME=Ubuntu\nVERSION_ID=14.04\n");
+    write(root, "/etc/lsb-release", "DISTRIB_ID=LinuxMint\nDISTRIB_RELEASE=17.3\n");
+    assert_eq!(collect_at(root).id.as_deref(), Some("ubuntu"), "no upstream-release folder");
+    std::fs::create_dir_all(root.join("etc/upstream-release")).unwrap();
+    let d = collect_at(root);
+    assert_eq!((d.id.as_deref(), d.version.as_deref()), (Some("linuxmint"), Some("17.3")));
+    write(root, "/etc/os-release", "ID=ubuntu\nNAME=\"Ubuntu, says os-release\"\nVERSION_ID=14.04\n");
+    write(root, "/etc/lsb-release", "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04.5\n");
+    let name = collect_at(root).name;
+    assert_eq!(name.as_deref(), Some("Ubuntu, says os-release"), "the same distribution: os-release");
+}
+
 #[test]
 fn release_files_without_os_release() {
     let dir = tempfile::tempdir().unwrap();
