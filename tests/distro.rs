@@ -267,6 +267,51 @@ fn corpus_links_are_links() {
     assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("../usr/lib/os-release"));
 }
 
+/// python-distro's own expectations for the same folders read through os-release
+/// alone (its `tests/test_distro.py`, class `TestOSRelease`, at commit 01e407d):
+/// (folder, id, name, pretty name, like). An independent reading of the corpus.
+const PYTHON_DISTRO_OS_RELEASE: &[(&str, &str, &str, &str, &str)] = &[
+    ("arch", "arch", "Arch Linux", "Arch Linux", ""),
+    ("buildroot", "buildroot", "Buildroot", "Buildroot 2022.02", ""),
+    ("kali", "kali", "Kali GNU/Linux", "Kali GNU/Linux Rolling", "debian"),
+    ("centos7", "centos", "CentOS Linux", "CentOS Linux 7 (Core)", "rhel fedora"),
+    ("coreos", "coreos", "CoreOS", "CoreOS 899.15.0", ""),
+    ("debian8", "debian", "Debian GNU/Linux", "Debian GNU/Linux 8 (jessie)", ""),
+    ("debian10", "debian", "Debian GNU/Linux", "Debian GNU/Linux 10 (buster)", ""),
+    ("debian13", "debian", "Debian GNU/Linux", "Debian GNU/Linux 13 (trixie)", ""),
+    ("debiantesting", "debian", "Debian GNU/Linux", "Debian GNU/Linux bookworm/sid", ""),
+    ("fedora19", "fedora", "Fedora", "Fedora 19 (Schrödinger’s Cat)", ""),
+    ("fedora23", "fedora", "Fedora", "Fedora 23 (Twenty Three)", ""),
+    ("fedora30", "fedora", "Fedora", "Fedora 30 (Thirty)", ""),
+    ("fedora42", "fedora", "Fedora Linux", "Fedora Linux 42 (Forty Two)", ""),
+    ("guix", "guix", "Guix System", "Guix System", ""),
+    ("kvmibm1", "kvmibm", "KVM for IBM z Systems", "KVM for IBM z Systems 1.1.1 (Z)", "rhel fedora"),
+    ("mageia5", "mageia", "Mageia", "Mageia 5", "mandriva fedora"),
+    ("manjaro1512", "manjaro", "Manjaro Linux", "Manjaro Linux", ""),
+    ("opensuse42", "opensuse", "openSUSE Leap", "openSUSE Leap 42.1 (x86_64)", "suse"),
+    ("opensuse15", "opensuse", "openSUSE Leap", "openSUSE Leap 15.2", "suse opensuse"),
+    ("raspbian7", "raspbian", "Raspbian GNU/Linux", "Raspbian GNU/Linux 7 (wheezy)", "debian"),
+    ("raspbian8", "raspbian", "Raspbian GNU/Linux", "Raspbian GNU/Linux 8 (jessie)", "debian"),
+    ("rhel7", "rhel", "Red Hat Enterprise Linux Server", "Red Hat Enterprise Linux Server 7.0 (Maipo)", "fedora"),
+    ("rocky", "rocky", "Rocky Linux", "Rocky Linux 8.4 (Green Obsidian)", "rhel centos fedora"),
+    ("almalinux10", "almalinux", "AlmaLinux", "AlmaLinux 10.0 (Purple Lion)", "rhel centos fedora"),
+];
+
+#[test]
+fn os_release_agrees_with_python_distro() {
+    for &(folder, id, name, pretty, like) in PYTHON_DISTRO_OS_RELEASE {
+        // python-distro renames `opensuse-leap` to `opensuse` (its NORMALIZED_OS_ID);
+        // ctop shows the file's own ID, as systemd does.
+        let id = if folder == "opensuse15" { "opensuse-leap" } else { id };
+        let d = collect_at(&corpus().join(folder));
+        assert_eq!(
+            (d.id.as_deref(), d.name.as_deref(), d.pretty_name.as_deref(), d.id_like.join(" ").as_str()),
+            (Some(id), Some(name), Some(pretty), like),
+            "{folder}"
+        );
+    }
+}
+
 /// What `sh` makes of an os-release file: it is a shell fragment, so the shell is the
 /// reference for its quoting.
 fn sourced_by_sh(file: &Path) -> Option<[String; 3]> {
