@@ -522,3 +522,12 @@ fn each_finding_says_how_far_past_its_threshold_it_is() {
     let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(1) }, ..Snapshot::default() };
     close(excess(&s, &Key::OomKills), 1.0, "oom while watching");
 }
+
+#[test]
+fn findings_are_counted_by_severity() {
+    let mut s = with_load(4, 9.0); // an error
+    s.processes = with_processes(50, &[], 2).processes; // a warning
+    s.time.uptime_seconds = Some(60.0); // another
+    let f = judged(&s);
+    assert_eq!((f.count(Error), f.count(Warning), f.count(Ok)), (1, 2, 0), "{:?}", f.problems);
+}
