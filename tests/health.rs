@@ -178,6 +178,10 @@ fn load_in_a_container_is_judged_against_its_cpu_quota() {
     s.limits.cpu_quota_cpus = Some(8.0);
     let f = check(&s, &Key::Load, Warning, "quota above the host");
     assert_eq!(message(&f, &Key::Load), "load 2.0 on 2 CPUs");
+    // A zero quota (a garbled cpu.max; the kernel refuses one) is no quota either.
+    let mut s = with_load(4, 0.5);
+    s.limits.cpu_quota_cpus = Some(0.0);
+    check(&s, &Key::Load, Ok, "zero quota");
 }
 
 #[test]
