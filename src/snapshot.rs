@@ -44,14 +44,32 @@ pub struct Snapshot {
     /// meaning outside this process).
     #[serde(skip)]
     pub processes_scanned_at: Option<Instant>,
+    /// When the process scan under way began; `None` while none is running.
+    #[serde(skip)]
+    pub process_scan_started: Option<Instant>,
+    /// How long that scan had been running at the last fast-tier update: a read that
+    /// blocks (a new process's `cmdline` behind a held mm lock) shows here while the
+    /// rest of the screen goes on.
+    #[serde(skip)]
+    pub process_scan_running: Option<Duration>,
+    /// What ctop ran past in its configuration (an unreadable default file, a bad
+    /// value a flag overrides), one line each, for the problem list.
+    #[serde(skip)]
+    pub config_warnings: Vec<String>,
 }
 
 /// What one tier has just collected.
 #[derive(Debug, Clone)]
 pub enum Update {
     Fast(Box<FastTier>),
-    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket> },
+    Slow {
+        filesystems: Vec<Filesystem>,
+        listening: Vec<ListeningSocket>,
+    },
     Processes(Arc<Processes>),
+    /// A process scan has begun (`Some`, when) or the one begun has been set aside
+    /// (`None`: the first scan only primes the CPU counters and sends nothing).
+    ProcessScanStarted(Option<Instant>),
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +102,7 @@ impl Snapshot {
                 self.pressure = f.pressure;
                 self.oom_kills = f.oom_kills;
                 self.interfaces = f.interfaces;
+                self.process_scan_running = self.process_scan_started.map(|at| at.elapsed());
             }
             Update::Slow { filesystems, listening } => {
                 self.filesystems = filesystems;
@@ -92,6 +111,12 @@ impl Snapshot {
             Update::Processes(p) => {
                 self.processes = Some(p);
                 self.processes_scanned_at = Some(Instant::now());
+                self.process_scan_started = None;
+                self.process_scan_running = None;
+            }
+            Update::ProcessScanStarted(at) => {
+                self.process_scan_started = at;
+                self.process_scan_running = None;
             }
         }
     }
@@ -215,11 +240,18 @@ impl Collectors {
         thread::Builder::new()
             .name("ctop-procs".into())
             .spawn(move || {
+                // Each scan announces its start (without waking the screen), so a scan
+                // that blocks is seen as one that does not answer.
+                let started = |tx: &Sender<Update>| tx.send(Update::ProcessScanStarted(Some(Instant::now())));
                 // A first scan only primes the CPU counters; a short second one gives
                 // CPU % soon after start instead of after a whole proc interval.
+                let _ = started(&tx);
                 procs.scan();
+                let _ = tx.send(Update::ProcessScanStarted(None));
                 thread::sleep(intervals.fast.min(intervals.processes));
-                every(intervals.processes, Some(&rescan_rx), || sender(&tx, Update::Processes(Arc::new(procs.scan()))));
+                every(intervals.processes, Some(&rescan_rx), || {
+                    started(&tx).is_ok() && sender(&tx, Update::Processes(Arc::new(procs.scan())))
+                });
             })
             .expect("spawning a thread");
 
