@@ -8,10 +8,10 @@ use ctop::durations;
 use ctop::report;
 use ctop::sanitize;
 use ctop::snapshot::{self, Intervals};
-use ctop::source::{LiveSystem, Source};
+use ctop::source::{Source, TreeSystem};
 use ctop::ui::{self, ColorMode, UiOptions};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -117,7 +117,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let source = match &args.root {
         Some(dir) if !dir.is_dir() => anyhow::bail!("--root {}: not a directory", dir.display()),
-        Some(dir) => Source::new(dir, Arc::new(LiveSystem)),
+        Some(dir) if dir == Path::new("/") => Source::live(),
+        // Another machine's files: its CPUID and uname from the tree, never this machine's.
+        Some(dir) => Source::new(dir, Arc::new(TreeSystem::new(dir))),
         None => Source::live(),
     };
 
