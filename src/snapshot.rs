@@ -178,21 +178,48 @@ impl SlowSampler {
     }
 }
 
+/// How long `--once` and `--json` wait for the process table past the sample window
+/// before they report the scan as not responding (a read of `/proc` that blocks, e.g. a
+/// `cmdline` behind a held mm lock) instead of hanging a cron job for ever. The scan's
+/// thread is left behind: the reads it can block in are killable, so it ends with ctop.
+const ONCE_SCAN_DEADLINE: Duration = Duration::from_secs(10);
+
 /// One complete snapshot for `--once` and `--json`: every collector twice, `window`
 /// apart, so rates and CPU % cover that window.
 pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
-    let mut procs = ProcessScanner::new(source.clone());
     let started = Instant::now();
     fast.collect();
-    procs.scan();
+    let processes = scan_processes_twice(source.clone(), started + window);
     // Filesystems and ports need no second reading: take them inside the window.
     snapshot.apply(SlowSampler::new(source.clone()).collect());
     thread::sleep(window.saturating_sub(started.elapsed()));
     snapshot.apply(Update::Fast(Box::new(fast.collect())));
-    snapshot.apply(Update::Processes(Arc::new(procs.scan())));
+    match processes.recv_timeout((started + window + ONCE_SCAN_DEADLINE).saturating_duration_since(Instant::now())) {
+        Ok(p) => snapshot.apply(Update::Processes(Arc::new(p))),
+        Err(_) => {
+            snapshot.process_scan_started = Some(started);
+            snapshot.process_scan_running = Some(started.elapsed());
+        }
+    }
     snapshot
+}
+
+/// Scans the process table on a thread of its own, now and at `second`; the second
+/// scan's table (CPU % over the time between) arrives on the receiver.
+fn scan_processes_twice(source: Source, second: Instant) -> Receiver<Processes> {
+    let (tx, rx) = mpsc::channel();
+    let mut procs = ProcessScanner::new(source);
+    thread::Builder::new()
+        .name("ctop-procs".into())
+        .spawn(move || {
+            procs.scan();
+            thread::sleep(second.saturating_duration_since(Instant::now()));
+            let _ = tx.send(procs.scan());
+        })
+        .expect("spawning a thread");
+    rx
 }
 
 /// How often each tier runs in the dashboard.

@@ -103,3 +103,36 @@ fn a_blocked_process_scan_is_not_responding_until_it_returns() {
     }
     assert!(snapshot.processes.as_ref().unwrap().total > 10);
 }
+
+#[test]
+fn once_reports_a_blocked_process_scan_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("machine");
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/procs/basic"), &root);
+    let fifo = root.join("proc/13455/cmdline");
+    std::fs::remove_file(&fifo).unwrap();
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    // ctop waits 10 s past the window for the table; the scan never answers here.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ctop"))
+        .args(["--once", "--sample-ms", "0", "--root", root.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(200) {
+            let _ = child.kill();
+            panic!("ctop --once hung on a blocked process scan");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut text).unwrap();
+    let problems = text.split("\nHOST").next().unwrap();
+    assert!(problems.contains("!  process scan not responding for 1"), "{text}");
+    assert!(text.contains("processes  unknown"), "{text}");
+}
