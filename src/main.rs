@@ -74,7 +74,8 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ctop: {e:#}");
+            // Errors may quote paths and file contents.
+            eprintln!("ctop: {}", sanitize::display(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }
