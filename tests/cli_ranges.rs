@@ -6,10 +6,34 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Generous (every run here takes well under a second): a value that made ctop wait
+/// for ever (`--sample-ms 99999999999999` did) fails the test instead of hanging it.
+const NEVER_HANGS: Duration = Duration::from_secs(60);
 
 fn ctop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctop")).args(args).env_remove("NO_COLOR").output().unwrap()
+    let child = Command::new(env!("CARGO_BIN_EXE_ctop"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let (tx, rx) = mpsc::channel();
+    // Read on another thread, so a full pipe never looks like a hang.
+    std::thread::spawn(move || tx.send(child.wait_with_output()));
+    match rx.recv_timeout(NEVER_HANGS) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            panic!("ctop {args:?} did not return");
+        }
+    }
 }
 
 fn root() -> String {
