@@ -6,6 +6,7 @@ use crate::collect::disks::Usage;
 use crate::collect::procs::ProcessRow;
 use crate::format;
 use crate::health::{Findings, Key, Severity};
+use crate::sanitize;
 use crate::snapshot::Snapshot;
 use serde::Serialize;
 use std::fmt::Write;
@@ -31,8 +32,9 @@ struct Text {
 }
 
 impl Text {
+    /// Every line of the report passes here: cleaned for the terminal, then cut.
     fn line(&mut self, severity: Severity, text: &str) {
-        let text = truncate(text, WIDTH);
+        let text = truncate(&sanitize::display(text), WIDTH);
         let code = match severity {
             Severity::Error => "31",
             Severity::Warning => "33",
@@ -81,11 +83,13 @@ const fn col(title: &'static str, width: usize, right: bool) -> Column {
 fn cells(columns: &[Column], values: &[String]) -> String {
     let mut line = String::new();
     for (i, (c, v)) in columns.iter().zip(values).enumerate() {
+        // Cleaned before it is cut, so the cut falls where the reader counts.
+        let v = sanitize::display(v);
         if c.width == 0 || (i + 1 == values.len() && values.len() < columns.len()) {
-            line.push_str(v);
+            line.push_str(&v);
             continue;
         }
-        let v = truncate(v, c.width);
+        let v = truncate(&v, c.width);
         if c.right {
             let _ = write!(line, "{v:>w$} ", w = c.width);
         } else {
@@ -630,7 +634,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
         }),
         findings: &findings.problems,
     };
-    let mut text = serde_json::to_string_pretty(&report)?;
+    let mut text = sanitize::json::to_string_pretty(&report)?;
     text.push('\n');
     Ok(text)
 }

@@ -44,14 +44,32 @@ pub struct Snapshot {
     /// meaning outside this process).
     #[serde(skip)]
     pub processes_scanned_at: Option<Instant>,
+    /// When the process scan under way began; `None` while none is running.
+    #[serde(skip)]
+    pub process_scan_started: Option<Instant>,
+    /// How long that scan had been running at the last fast-tier update: a read that
+    /// blocks (a new process's `cmdline` behind a held mm lock) shows here while the
+    /// rest of the screen goes on.
+    #[serde(skip)]
+    pub process_scan_running: Option<Duration>,
+    /// What ctop ran past in its configuration (an unreadable default file, a bad
+    /// value a flag overrides), one line each, for the problem list.
+    #[serde(skip)]
+    pub config_warnings: Vec<String>,
 }
 
 /// What one tier has just collected.
 #[derive(Debug, Clone)]
 pub enum Update {
     Fast(Box<FastTier>),
-    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket> },
+    Slow {
+        filesystems: Vec<Filesystem>,
+        listening: Vec<ListeningSocket>,
+    },
     Processes(Arc<Processes>),
+    /// A process scan has begun (`Some`, when) or the one begun has been set aside
+    /// (`None`: the first scan only primes the CPU counters and sends nothing).
+    ProcessScanStarted(Option<Instant>),
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +102,7 @@ impl Snapshot {
                 self.pressure = f.pressure;
                 self.oom_kills = f.oom_kills;
                 self.interfaces = f.interfaces;
+                self.process_scan_running = self.process_scan_started.map(|at| at.elapsed());
             }
             Update::Slow { filesystems, listening } => {
                 self.filesystems = filesystems;
@@ -92,6 +111,12 @@ impl Snapshot {
             Update::Processes(p) => {
                 self.processes = Some(p);
                 self.processes_scanned_at = Some(Instant::now());
+                self.process_scan_started = None;
+                self.process_scan_running = None;
+            }
+            Update::ProcessScanStarted(at) => {
+                self.process_scan_started = at;
+                self.process_scan_running = None;
             }
         }
     }
@@ -153,21 +178,48 @@ impl SlowSampler {
     }
 }
 
+/// How long `--once` and `--json` wait for the process table past the sample window
+/// before they report the scan as not responding (a read of `/proc` that blocks, e.g. a
+/// `cmdline` behind a held mm lock) instead of hanging a cron job for ever. The scan's
+/// thread is left behind: the reads it can block in are killable, so it ends with ctop.
+const ONCE_SCAN_DEADLINE: Duration = Duration::from_secs(10);
+
 /// One complete snapshot for `--once` and `--json`: every collector twice, `window`
 /// apart, so rates and CPU % cover that window.
 pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
-    let mut procs = ProcessScanner::new(source.clone());
     let started = Instant::now();
     fast.collect();
-    procs.scan();
+    let processes = scan_processes_twice(source.clone(), started + window);
     // Filesystems and ports need no second reading: take them inside the window.
     snapshot.apply(SlowSampler::new(source.clone()).collect());
     thread::sleep(window.saturating_sub(started.elapsed()));
     snapshot.apply(Update::Fast(Box::new(fast.collect())));
-    snapshot.apply(Update::Processes(Arc::new(procs.scan())));
+    match processes.recv_timeout((started + window + ONCE_SCAN_DEADLINE).saturating_duration_since(Instant::now())) {
+        Ok(p) => snapshot.apply(Update::Processes(Arc::new(p))),
+        Err(_) => {
+            snapshot.process_scan_started = Some(started);
+            snapshot.process_scan_running = Some(started.elapsed());
+        }
+    }
     snapshot
+}
+
+/// Scans the process table on a thread of its own, now and at `second`; the second
+/// scan's table (CPU % over the time between) arrives on the receiver.
+fn scan_processes_twice(source: Source, second: Instant) -> Receiver<Processes> {
+    let (tx, rx) = mpsc::channel();
+    let mut procs = ProcessScanner::new(source);
+    thread::Builder::new()
+        .name("ctop-procs".into())
+        .spawn(move || {
+            procs.scan();
+            thread::sleep(second.saturating_duration_since(Instant::now()));
+            let _ = tx.send(procs.scan());
+        })
+        .expect("spawning a thread");
+    rx
 }
 
 /// How often each tier runs in the dashboard.
@@ -215,11 +267,18 @@ impl Collectors {
         thread::Builder::new()
             .name("ctop-procs".into())
             .spawn(move || {
+                // Each scan announces its start (without waking the screen), so a scan
+                // that blocks is seen as one that does not answer.
+                let started = |tx: &Sender<Update>| tx.send(Update::ProcessScanStarted(Some(Instant::now())));
                 // A first scan only primes the CPU counters; a short second one gives
                 // CPU % soon after start instead of after a whole proc interval.
+                let _ = started(&tx);
                 procs.scan();
+                let _ = tx.send(Update::ProcessScanStarted(None));
                 thread::sleep(intervals.fast.min(intervals.processes));
-                every(intervals.processes, Some(&rescan_rx), || sender(&tx, Update::Processes(Arc::new(procs.scan()))));
+                every(intervals.processes, Some(&rescan_rx), || {
+                    started(&tx).is_ok() && sender(&tx, Update::Processes(Arc::new(procs.scan())))
+                });
             })
             .expect("spawning a thread");
 

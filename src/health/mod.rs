@@ -2,6 +2,7 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod own;
 mod rules;
 mod thresholds;
 
@@ -43,6 +44,10 @@ pub enum Key {
     OomKills,
     /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
+    /// The process scan has stopped answering.
+    ProcessScan,
+    /// ctop's configuration could not be used as written.
+    Config,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,5 +101,7 @@ impl Findings {
 
 /// Judges every value of the snapshot: the severities and the problems, worst first.
 pub fn judge(snapshot: &Snapshot, thresholds: &Thresholds) -> Findings {
-    Findings::new(rules::judge_all(snapshot, thresholds))
+    let mut problems = rules::judge_all(snapshot, thresholds);
+    problems.extend(own::judge(snapshot, thresholds));
+    Findings::new(problems)
 }

@@ -47,6 +47,9 @@ pub struct Thresholds {
     pub pressure_memory_some_warning: f64,
     pub pressure_memory_full_error: f64,
     pub pressure_io_some_warning: f64,
+    /// A process scan running this many seconds without an answer is "not responding"
+    /// (0 = off).
+    pub process_scan_stalled_seconds: f64,
 }
 
 impl Default for Thresholds {
@@ -77,6 +80,7 @@ impl Default for Thresholds {
             pressure_memory_some_warning: 20.0,
             pressure_memory_full_error: 10.0,
             pressure_io_some_warning: 30.0,
+            process_scan_stalled_seconds: 10.0,
         }
     }
 }
@@ -106,6 +110,7 @@ impl Thresholds {
             ("pressure_memory_some_warning", self.pressure_memory_some_warning),
             ("pressure_memory_full_error", self.pressure_memory_full_error),
             ("pressure_io_some_warning", self.pressure_io_some_warning),
+            ("process_scan_stalled_seconds", self.process_scan_stalled_seconds),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));

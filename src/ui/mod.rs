@@ -30,6 +30,8 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// What was wrong with the configuration that ctop ran past, for the problem list.
+    pub config_warnings: Vec<String>,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given
