@@ -494,6 +494,7 @@ struct JsonReport<'a> {
     filesystems: Vec<JsonFilesystem<'a>>,
     interfaces: Vec<JsonInterface<'a>>,
     listening: &'a [crate::collect::ports::ListeningSocket],
+    network: &'a crate::collect::network::Network,
     processes: Option<JsonProcesses<'a>>,
     findings: &'a [crate::health::Finding],
 }
@@ -615,6 +616,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             })
             .collect(),
         listening: &s.listening,
+        network: &s.network,
         processes: s.processes.as_deref().map(|p| JsonProcesses {
             total: p.total,
             running: p.running,

@@ -16,7 +16,23 @@ fn row(protocol: Protocol, address: &str, port: u16, inode: u64, pid: Option<u32
         4242 => "python3".to_string(),
         _ => "nginx".to_string(),
     });
-    ListeningSocket { protocol, address: address.parse().unwrap(), port, uid: 0, inode, pid, process, sockets }
+    // The fixture's /proc/net tables give listeners' accept queues (all empty), not
+    // their limits nor their connections.
+    let accept_queue = matches!(protocol, Protocol::Tcp | Protocol::Tcp6).then_some(0);
+    ListeningSocket {
+        protocol,
+        address: address.parse().unwrap(),
+        port,
+        uid: 0,
+        inode,
+        pid,
+        process,
+        sockets,
+        established: None,
+        syn_recv: None,
+        accept_queue,
+        accept_queue_limit: None,
+    }
 }
 
 #[test]

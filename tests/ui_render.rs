@@ -139,6 +139,10 @@ fn sick_server() -> Snapshot {
             pid: Some(812),
             process: Some(if port == 22 { "sshd".into() } else { "nginx".into() }),
             sockets: if port == 80 { 8 } else { 1 },
+            established: None,
+            syn_recv: None,
+            accept_queue: None,
+            accept_queue_limit: None,
         })
         .collect();
     Snapshot {

@@ -5,15 +5,22 @@
 //! wherever those are readable.
 //!
 //! The list holds exactly the (protocol, address, port) triples `ss -ltnH` and `ss -lunH`
-//! list, sorted by port, then protocol, then address. Several sockets on the same triple
-//! (an SO_REUSEPORT worker pool: nginx, envoy, haproxy) make one row whose
+//! list, the busiest first (below), the quiet ones by port, then protocol, then address.
+//! Several sockets on the same triple (an SO_REUSEPORT worker pool: nginx, envoy, haproxy) make one row whose
 //! [`ListeningSocket::sockets`] says how many; `ss` shows one line each, which on a
 //! dashboard is noise.
+//!
+//! Each TCP listener also carries its load: established and half-open (SYN_RECV)
+//! connections on its address and port, counted from one sock_diag dump of every
+//! connection (see [`connections`]), and its accept queue with the queue's limit. Rows
+//! are then ordered busiest first (connections plus queue), quiet ones by port.
 
+pub mod connections;
 mod owners;
 mod sock_diag;
 
 use crate::source::Source;
+use connections::{ConnectionTally, Connections};
 use owners::OwnerFinder;
 use procfs_core::net::{TcpNetEntries, TcpState, UdpNetEntries, UdpState};
 use procfs_core::{ExplicitSystemInfo, FromReadSI};
@@ -54,6 +61,31 @@ pub struct ListeningSocket {
     /// How many sockets listen on this protocol, address and port: 1, or the size of an
     /// SO_REUSEPORT pool shown as this one row (its lowest-pid owner, the pool's master).
     pub sockets: u32,
+    /// TCP connections established on this address and port (those a wildcard row
+    /// gets are the ones no row for a specific address took); `None` for UDP or where
+    /// connections could not be counted (sock_diag unavailable, a fixture tree).
+    pub established: Option<u32>,
+    /// Half-open connections (SYN_RECV) on this address and port, likewise.
+    pub syn_recv: Option<u32>,
+    /// Connections waiting to be accepted (`ss -lnt` Recv-Q), summed over the pool.
+    pub accept_queue: Option<u32>,
+    /// The accept queue's limit, the listen backlog (`ss -lnt` Send-Q), summed over the
+    /// pool; `None` where only `/proc/net/tcp` was read (it does not show it).
+    pub accept_queue_limit: Option<u32>,
+}
+
+impl ListeningSocket {
+    /// Connections and queued connections: what "busiest" orders by.
+    pub fn load(&self) -> u64 {
+        [self.established, self.syn_recv, self.accept_queue].into_iter().map(|n| u64::from(n.unwrap_or(0))).sum()
+    }
+}
+
+/// What one scan found: the listeners and, where sock_diag answered, the connections.
+#[derive(Debug, Clone, Default)]
+pub struct Ports {
+    pub listening: Vec<ListeningSocket>,
+    pub connections: Option<Connections>,
 }
 
 /// Lists listening sockets, remembering where each socket's owner was found so the next
@@ -61,14 +93,52 @@ pub struct ListeningSocket {
 pub struct PortScanner {
     source: Source,
     owners: OwnerFinder,
+    tally: ConnectionTally,
+    /// The connection dump's receive buffer.
+    buf: Vec<u8>,
 }
 
 impl PortScanner {
     pub fn new(source: Source) -> Self {
-        Self { owners: OwnerFinder::new(&source), source }
+        Self { owners: OwnerFinder::new(&source), source, tally: ConnectionTally::default(), buf: Vec::new() }
     }
 
     pub fn collect(&mut self) -> Vec<ListeningSocket> {
+        self.scan().listening
+    }
+
+    /// The listeners with their load, and the connection counts.
+    pub fn scan(&mut self) -> Ports {
+        let mut listening = self.listeners();
+        let connections = self.count_connections(&mut listening);
+        // Busiest first; the sort is stable, so quiet rows keep their order by port.
+        listening.sort_by_key(|s| std::cmp::Reverse(s.load()));
+        Ports { listening, connections }
+    }
+
+    /// Fills `established` and `syn_recv` of the TCP rows from a dump of every
+    /// connection; `None` (and the rows' counts unknown) where there is no dump.
+    fn count_connections(&mut self, rows: &mut [ListeningSocket]) -> Option<Connections> {
+        if !self.source.is_live_root() {
+            return None;
+        }
+        let is_tcp = |s: &ListeningSocket| matches!(s.protocol, Protocol::Tcp | Protocol::Tcp6);
+        self.tally.reset(rows.iter().filter(|s| is_tcp(s)).map(|s| s.port));
+        sock_diag::count_connections(&mut self.tally, &mut self.buf).ok()?;
+        for row in rows.iter_mut().filter(|s| is_tcp(s)) {
+            (row.established, row.syn_recv) = (Some(0), Some(0));
+        }
+        for (local, counts) in self.tally.local() {
+            if let Some(row) = listener_of(rows, *local) {
+                *row.established.get_or_insert(0) += counts.established;
+                *row.syn_recv.get_or_insert(0) += counts.syn_recv;
+            }
+        }
+        let listeners = rows.iter().filter(|s| is_tcp(s)).map(|s| u64::from(s.sockets)).sum();
+        Some(self.tally.connections(listeners))
+    }
+
+    fn listeners(&mut self) -> Vec<ListeningSocket> {
         let sockets = listening_sockets(&self.source);
         let inodes: Vec<u64> = sockets.iter().map(|s| s.inode).collect();
         let owners = self.owners.resolve(&inodes);
@@ -85,6 +155,10 @@ impl PortScanner {
                     pid: owner.map(|o| o.pid),
                     process: owner.and_then(|o| o.name.clone()),
                     sockets: 1,
+                    established: None,
+                    syn_recv: None,
+                    accept_queue: s.accept_queue,
+                    accept_queue_limit: s.accept_queue_limit,
                 }
             })
             .collect();
@@ -104,11 +178,30 @@ impl PortScanner {
             let same = (later.protocol, later.address, later.port) == (kept.protocol, kept.address, kept.port);
             if same {
                 kept.sockets += 1;
+                kept.accept_queue = sum(kept.accept_queue, later.accept_queue);
+                kept.accept_queue_limit = sum(kept.accept_queue_limit, later.accept_queue_limit);
             }
             same
         });
         rows
     }
+}
+
+fn sum(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    Some(a?.saturating_add(b?))
+}
+
+/// The TCP row a connection on `local` belongs to: the listener on exactly that
+/// address, else the wildcard of its family on that port (`0.0.0.0`, or `::`, which
+/// also takes IPv4 connections as `::ffff:` addresses).
+fn listener_of(rows: &mut [ListeningSocket], local: SocketAddr) -> Option<&mut ListeningSocket> {
+    let protocol = if local.is_ipv4() { Protocol::Tcp } else { Protocol::Tcp6 };
+    let on_port = |s: &ListeningSocket| s.protocol == protocol && s.port == local.port();
+    let at = rows
+        .iter()
+        .position(|s| on_port(s) && s.address == local.ip())
+        .or_else(|| rows.iter().position(|s| on_port(s) && s.address.is_unspecified()))?;
+    rows.get_mut(at)
 }
 
 /// One listing without remembering owners between calls.
@@ -122,6 +215,8 @@ struct RawSocket {
     address: SocketAddr,
     uid: u32,
     inode: u64,
+    accept_queue: Option<u32>,
+    accept_queue_limit: Option<u32>,
 }
 
 /// The parsers only need the byte order (the tables print addresses as host-order
@@ -150,11 +245,14 @@ fn listening_sockets_from_tables(source: &Source) -> Vec<RawSocket> {
     let mut out = Vec::new();
     for (file, protocol) in [("/proc/net/tcp", Protocol::Tcp), ("/proc/net/tcp6", Protocol::Tcp6)] {
         if let Some(TcpNetEntries(entries)) = read_table(source, file) {
+            // A listener's rx_queue there is its accept queue; the limit is not shown.
             out.extend(entries.into_iter().filter(|e| e.state == TcpState::Listen).map(|e| RawSocket {
                 protocol,
                 address: e.local_address,
                 uid: e.uid,
                 inode: e.inode,
+                accept_queue: Some(e.rx_queue),
+                accept_queue_limit: None,
             }));
         }
     }
@@ -165,6 +263,8 @@ fn listening_sockets_from_tables(source: &Source) -> Vec<RawSocket> {
                 address: e.local_address,
                 uid: e.uid,
                 inode: e.inode,
+                accept_queue: None,
+                accept_queue_limit: None,
             }));
         }
     }
