@@ -67,7 +67,8 @@ fn interface(name: &str, addresses: &[(&str, u8)], carrier: bool) -> Interface {
         kind: "ether".into(),
         addresses: addresses.iter().map(|(ip, len)| Address { ip: ip.parse().unwrap(), prefix_len: *len }).collect(),
         counters: Some(NetCounters { rx_bytes: 1 << 40, tx_bytes: 1 << 38, ..NetCounters::default() }),
-        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0, ..Default::default() }),
+        bond_slave: false,
     }
 }
 
