@@ -14,9 +14,10 @@ cleanup() {
     ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+ip netns exec "$ns" sysctl -qw net.core.somaxconn=65535
 fifo=$(mktemp -u) && mkfifo "$fifo"
 ip netns exec "$ns" python3 "$here/connections.py" "$n" $((secs + 60)) >"$fifo" &
 holder=$!

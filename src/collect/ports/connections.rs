@@ -52,7 +52,7 @@ pub struct RemoteCount {
 }
 
 /// What the connection dump found, for the snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Connections {
     /// TCP sockets per state name (every state, zeros included; `listen` counts the
     /// listening sockets).
@@ -64,6 +64,13 @@ pub struct Connections {
     /// More distinct remote addresses than [`REMOTES_TRACKED`]: the counts of
     /// `top_remotes` are lower bounds.
     pub remotes_approximate: bool,
+    /// What the count cost in CPU time, and the spacing that keeps such counts within
+    /// their share of a core: counts are taken at most this often (every slow-tier
+    /// interval while that is longer).
+    pub count_cpu_ms: f64,
+    pub counted_every_s: f64,
+    /// This update repeats the last count (the next is not due yet).
+    pub reused: bool,
 }
 
 /// The counters one dump fills, kept (with their capacity) from one dump to the next.
@@ -148,7 +155,13 @@ impl ConnectionTally {
             self.remotes.iter().map(|(&address, &connections)| RemoteCount { address, connections }).collect();
         top.sort_unstable_by(|a, b| b.connections.cmp(&a.connections).then(a.address.cmp(&b.address)));
         top.truncate(TOP_REMOTES);
-        Connections { states, total, top_remotes: top, remotes_approximate: self.remotes_approximate }
+        Connections {
+            states,
+            total,
+            top_remotes: top,
+            remotes_approximate: self.remotes_approximate,
+            ..Connections::default()
+        }
     }
 }
 
