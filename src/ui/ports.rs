@@ -28,6 +28,9 @@ const COLUMNS: [Column; 6] = [
     Column::left("PROCESS", 10, 1).growing(),
 ];
 
+/// Without any load to show (a fixture tree, `--root`): the same but the load columns.
+const COLUMNS_WITHOUT_LOAD: [Column; 3] = [COLUMNS[0], COLUMNS[1], COLUMNS[5]];
+
 /// The table keeps at least this many rows (title, header, a socket) before the
 /// connections line takes the last one.
 const ROWS_BEFORE_CONNECTIONS: u16 = 3;
@@ -45,18 +48,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     } else {
         format!(" Ports {} ", sockets.len())
     };
+    let with_load = sockets.iter().any(|s| s.established.is_some() || s.accept_queue_limit.is_some());
     let table = Table {
         title: Line::from(title),
-        columns: &COLUMNS,
+        columns: if with_load { &COLUMNS } else { &COLUMNS_WITHOUT_LOAD },
         len: sockets.len(),
         empty: "none seen yet",
         focused: view.focus == Focus::Ports,
         judged: false,
     };
-    table.render(area, buf, screen.theme, view.scroll(Focus::Ports), |i| row(&sockets[i]));
+    table.render(area, buf, screen.theme, view.scroll(Focus::Ports), |i| row(&sockets[i], with_load));
 }
 
-fn row(socket: &ListeningSocket) -> Row<'_> {
+fn row(socket: &ListeningSocket, with_load: bool) -> Row<'_> {
     let protocol = socket.protocol.name();
     let address = match socket.address {
         IpAddr::V6(v6) => format!("[{v6}]:{}", socket.port),
@@ -76,15 +80,17 @@ fn row(socket: &ListeningSocket) -> Row<'_> {
         (Some(q), Some(limit)) => format!("{}/{}", format::count(u64::from(q)), format::count(u64::from(limit))),
         (q, _) => count(q),
     };
-    Row {
-        severity: Severity::Ok,
-        cells: vec![
+    let cells = if with_load {
+        vec![
             Span::raw(protocol),
             Span::raw(address),
             Span::raw(count(socket.established)),
             Span::raw(count(socket.syn_recv)),
             Span::raw(queue),
             Span::raw(process),
-        ],
-    }
+        ]
+    } else {
+        vec![Span::raw(protocol), Span::raw(address), Span::raw(process)]
+    };
+    Row { severity: Severity::Ok, cells }
 }
