@@ -36,8 +36,8 @@ fn findings(s: &Snapshot) -> Vec<(Severity, String)> {
 
 #[test]
 fn listen_overflows_warn_and_once_sustained_are_an_error() {
-    let mut s = Snapshot::default();
-    s.listening = vec![listener(22, 3, 0, 0, 128), listener(8080, 40, 0, 129, 128)];
+    let mut s =
+        Snapshot { listening: vec![listener(22, 3, 0, 0, 128), listener(8080, 40, 0, 129, 128)], ..Default::default() };
     s.network.tcp.listen_drops_per_s = rate(4.0, 0.0);
     let f = findings(&s);
     assert_eq!(
@@ -56,8 +56,10 @@ fn listen_overflows_warn_and_once_sustained_are_an_error() {
 
 #[test]
 fn a_full_syn_queue_names_the_port_with_most_half_open() {
-    let mut s = Snapshot::default();
-    s.listening = vec![listener(80, 10, 12, 0, 4096), listener(443, 300, 12_400, 0, 4096)];
+    let mut s = Snapshot {
+        listening: vec![listener(80, 10, 12, 0, 4096), listener(443, 300, 12_400, 0, 4096)],
+        ..Default::default()
+    };
     s.network.tcp.syncookies_sent_per_s = rate(900.0, 900.0);
     assert_eq!(findings(&s), [(Severity::Warning, "SYN flood on :443? 12,400 half-open".to_string())]);
     s.listening.clear();
