@@ -55,10 +55,10 @@ pub fn line_text(c: &Connections, width: usize) -> String {
             let gap = if text.is_empty() { "" } else { " " };
             push(&mut text, format!("{gap}{} {short}", format::count(n)));
         }
-    }
-    // Counts spaced out to bound their cost (collect::ports) say so.
-    if c.counted_every_s >= 1.0 {
-        push(&mut text, format!(" (counted every {:.0}s+)", c.counted_every_s));
+        // Counts spaced out to bound their cost (collect::ports) say so, first thing.
+        if i == 0 && c.counted_every_s >= 1.0 {
+            push(&mut text, format!(" (every {:.0}s)", c.counted_every_s));
+        }
     }
     let approx = if c.remotes_approximate { "≥" } else { "" };
     for (i, r) in c.top_remotes.iter().enumerate() {
@@ -68,4 +68,28 @@ pub fn line_text(c: &Connections, width: usize) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::ports::connections::RemoteCount;
+
+    #[test]
+    fn states_then_remotes_as_the_width_allows() {
+        let mut c = Connections::default();
+        for (state, n) in [("established", 412), ("syn_recv", 12), ("time_wait", 3), ("listen", 2), ("close", 0)] {
+            c.states.insert(state, n);
+        }
+        c.top_remotes = vec![
+            RemoteCount { address: "198.51.100.7".parse().unwrap(), connections: 300 },
+            RemoteCount { address: "10.0.0.2".parse().unwrap(), connections: 12 },
+        ];
+        assert_eq!(line_text(&c, 80), "412 estab 12 syn-recv 3 tw · from 198.51.100.7 300, 10.0.0.2 12");
+        assert_eq!(line_text(&c, 30), "412 estab 12 syn-recv 3 tw");
+        c.counted_every_s = 27.4;
+        c.remotes_approximate = true;
+        assert_eq!(line_text(&c, 30), "412 estab (every 27s) 3 tw");
+        assert!(line_text(&c, 90).ends_with("from 198.51.100.7 ≥300, 10.0.0.2 ≥12"));
+    }
 }
