@@ -35,7 +35,7 @@ fn rate_of(r: Option<Rate>) -> Rate {
     r.unwrap_or_default()
 }
 
-/// `:443` for a port, `[::1]:443` where several listeners share it.
+/// `:443`: how people name a service by its port.
 fn port_label(l: &ListeningSocket) -> String {
     format!(":{}", l.port)
 }
