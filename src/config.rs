@@ -83,6 +83,17 @@ const DOCS: &[(&str, &str)] = &[
     ("pressure_memory_full_error", ""),
     ("pressure_io_some_warning", ""),
     ("process_scan_stalled_seconds", "A process scan this many seconds without an answer: not responding (0 = off)."),
+    ("tcp_listen_drops_error", "TCP listen-queue drops a second, held 2 slow intervals: error (any drop: warning)."),
+    ("tcp_retransmit_warning", "Retransmitted TCP segments, % of segments sent."),
+    ("tcp_retransmit_error", ""),
+    ("tcp_orphans_warning", "Orphaned TCP sockets, % of net.ipv4.tcp_max_orphans."),
+    ("tcp_orphans_error", ""),
+    ("tcp_memory_warning", "TCP buffer memory, % of net.ipv4.tcp_mem's limit."),
+    ("tcp_memory_error", ""),
+    ("tcp_time_wait_warning", "TIME_WAIT sockets, % of net.ipv4.tcp_max_tw_buckets."),
+    ("conntrack_warning", "Conntrack entries, % of nf_conntrack_max (any drop: error)."),
+    ("conntrack_error", ""),
+    ("interface_drops_warning", "An interface's dropped packets, % of its packets (bond slaves not judged)."),
 ];
 
 impl Config {

@@ -13,6 +13,7 @@ use crate::collect::host::{self, Host};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
 use crate::collect::memory::{Memory, MemorySampler, Swap};
 use crate::collect::net::{Interface, NetSampler};
+use crate::collect::network::{Network, NetworkSampler};
 use crate::collect::platform::{self, Platform};
 use crate::collect::ports::{ListeningSocket, PortScanner};
 use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
@@ -38,6 +39,8 @@ pub struct Snapshot {
     pub filesystems: Vec<Filesystem>,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
+    /// TCP, UDP, conntrack and softnet health and the connection counts (slow tier).
+    pub network: Network,
     /// `None` until the first process scan has finished.
     pub processes: Option<Arc<Processes>>,
     /// When the process table was last scanned (not serialized: an instant has no
@@ -65,6 +68,7 @@ pub enum Update {
     Slow {
         filesystems: Vec<Filesystem>,
         listening: Vec<ListeningSocket>,
+        network: Box<Network>,
     },
     Processes(Arc<Processes>),
     /// A process scan has begun (`Some`, when) or the one begun has been set aside
@@ -104,9 +108,10 @@ impl Snapshot {
                 self.interfaces = f.interfaces;
                 self.process_scan_running = self.process_scan_started.map(|at| at.elapsed());
             }
-            Update::Slow { filesystems, listening } => {
+            Update::Slow { filesystems, listening, network } => {
                 self.filesystems = filesystems;
                 self.listening = listening;
+                self.network = *network;
             }
             Update::Processes(p) => {
                 self.processes = Some(p);
@@ -162,19 +167,35 @@ impl FastSampler {
     }
 }
 
-/// The slow tier: filesystems (with the hung-mount deadline) and listening sockets.
+/// The slow tier: filesystems (with the hung-mount deadline), listening sockets with
+/// their connections, and the network stack's health.
 pub struct SlowSampler {
     disks: DiskProber,
     ports: PortScanner,
+    network: NetworkSampler,
 }
 
 impl SlowSampler {
     pub fn new(source: Source) -> Self {
-        Self { disks: DiskProber::new(source.clone()), ports: PortScanner::new(source) }
+        Self {
+            disks: DiskProber::new(source.clone()),
+            ports: PortScanner::new(source.clone()),
+            network: NetworkSampler::new(source),
+        }
     }
 
     pub fn collect(&mut self) -> Update {
-        Update::Slow { filesystems: self.disks.collect(), listening: self.ports.collect() }
+        let filesystems = self.disks.collect();
+        let (listening, network) = self.collect_network();
+        Update::Slow { filesystems, listening, network }
+    }
+
+    /// The ports and the network's health alone (`--once` reads them twice for rates).
+    pub fn collect_network(&mut self) -> (Vec<ListeningSocket>, Box<Network>) {
+        let ports = self.ports.scan();
+        let mut network = Box::new(self.network.collect());
+        network.connections = ports.connections.unwrap_or_default();
+        (ports.listening, network)
     }
 }
 
@@ -189,13 +210,18 @@ const ONCE_SCAN_DEADLINE: Duration = Duration::from_secs(10);
 pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
+    let mut slow = SlowSampler::new(source.clone());
     let started = Instant::now();
     fast.collect();
     let processes = scan_processes_twice(source.clone(), started + window);
-    // Filesystems and ports need no second reading: take them inside the window.
-    snapshot.apply(SlowSampler::new(source.clone()).collect());
+    // Filesystems need no second reading: take them inside the window. The network's
+    // counters are read at both ends, for rates.
+    snapshot.apply(slow.collect());
     thread::sleep(window.saturating_sub(started.elapsed()));
     snapshot.apply(Update::Fast(Box::new(fast.collect())));
+    let (listening, network) = slow.collect_network();
+    snapshot.listening = listening;
+    snapshot.network = *network;
     match processes.recv_timeout((started + window + ONCE_SCAN_DEADLINE).saturating_duration_since(Instant::now())) {
         Ok(p) => snapshot.apply(Update::Processes(Arc::new(p))),
         Err(_) => {

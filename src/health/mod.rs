@@ -2,6 +2,7 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod network;
 mod own;
 mod rules;
 mod thresholds;
@@ -48,6 +49,9 @@ pub enum Key {
     ProcessScan,
     /// ctop's configuration could not be used as written.
     Config,
+    /// The network stack: `listen_queue`, `syn_queue`, `retransmits`, `tcp_orphans`,
+    /// `tcp_memory`, `time_wait`, `udp_buffers`, `conntrack`, `softnet`.
+    Network(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,6 +4,7 @@
 
 mod ansi16;
 mod app;
+mod connections;
 mod cpu;
 pub mod dashboard;
 mod disks;
