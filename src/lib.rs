@@ -12,6 +12,7 @@ pub mod config;
 pub mod format;
 pub mod health;
 pub mod report;
+pub mod sandbox;
 pub mod sanitize;
 pub mod snapshot;
 pub mod source;

@@ -48,6 +48,10 @@ struct Args {
     /// Print the default configuration as a commented TOML file and exit.
     #[arg(long)]
     print_config: bool,
+    /// Run without the seccomp sandbox (on by default: once set up, ctop can neither
+    /// write files, run programs nor open network sockets).
+    #[arg(long)]
+    no_sandbox: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -91,6 +95,11 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     if args.once || args.json {
+        if !args.no_sandbox
+            && let Err(e) = ctop::sandbox::install()
+        {
+            eprintln!("ctop: {e}; running without it");
+        }
         let snapshot = snapshot::collect_once(&source, Duration::from_millis(args.sample_ms));
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
@@ -119,7 +128,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         slow: seconds(config.slow_interval),
         processes: seconds(args.proc_interval.unwrap_or(config.proc_interval)),
     };
-    ui::run(source, UiOptions { color: args.color, intervals, thresholds: config.thresholds })?;
+    ui::run(
+        source,
+        UiOptions { color: args.color, intervals, thresholds: config.thresholds, sandbox: !args.no_sandbox },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

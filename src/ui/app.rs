@@ -89,6 +89,13 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
     let mut taken = terminal::take()?;
+    if options.sandbox {
+        // crossterm sets up its input (the tty, a socket pair for SIGWINCH) on its first
+        // poll: done before the sandbox, which would refuse some of that. Should the
+        // sandbox fail, ctop runs without it and the help screen says "off".
+        let _ = event::poll(Duration::ZERO);
+        let _ = crate::sandbox::install();
+    }
 
     let mut dirty = true;
     let mut shown_second = 0;

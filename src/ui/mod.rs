@@ -30,6 +30,8 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// Install the seccomp sandbox once the terminal is set up (off with `--no-sandbox`).
+    pub sandbox: bool,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given
