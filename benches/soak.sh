@@ -18,6 +18,9 @@ if [[ -z ${CTOP_SOAK_INSIDE:-} ]]; then
 fi
 
 ip link set lo up
+# sysfs shows the network namespace of whoever mounted it: mounted again from in here,
+# /sys/class/net lists this namespace's interfaces (the veths below) as ctop reads them.
+mount -t sysfs sysfs /sys
 tag=$$
 work=$(mktemp -d "/tmp/ctop-soak-$tag.XXXX")
 socket=ctop-soak-$tag
@@ -29,6 +32,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' TERM INT HUP
 
 tmux -L "$socket" -f /dev/null new-session -d -x 120 -y 40 \
     "TERM=xterm-256color exec $bin --interval 0.1 --proc-interval 1"

@@ -10,6 +10,8 @@
 pub mod collect;
 pub mod config;
 pub mod format;
+#[cfg(test)]
+mod fuzz_input;
 pub mod health;
 pub mod report;
 pub mod sandbox;

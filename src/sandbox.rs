@@ -173,12 +173,12 @@ const DENIED_LEGACY: &[libc::c_long] = &[];
 
 fn rules() -> Result<BTreeMap<i64, Vec<SeccompRule>>, String> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
-        DENIED.iter().chain(DENIED_LEGACY).map(|&call| (call as i64, Vec::new())).collect();
-    rules.insert(libc::SYS_openat as i64, opened_for_writing(2)?);
+        DENIED.iter().chain(DENIED_LEGACY).map(|&call| (call, Vec::new())).collect();
+    rules.insert(libc::SYS_openat, opened_for_writing(2)?);
     #[cfg(target_arch = "x86_64")]
-    rules.insert(libc::SYS_open as i64, opened_for_writing(1)?);
-    rules.insert(libc::SYS_socket as i64, socket_rules()?);
-    rules.insert(libc::SYS_ioctl as i64, terminal_injection()?);
+    rules.insert(libc::SYS_open, opened_for_writing(1)?);
+    rules.insert(libc::SYS_socket, socket_rules()?);
+    rules.insert(libc::SYS_ioctl, terminal_injection()?);
     Ok(rules)
 }
 
@@ -217,7 +217,7 @@ fn socket_rules() -> Result<Vec<SeccompRule>, String> {
 
 /// ioctls that push bytes into a terminal's input, as if typed into root's shell.
 fn terminal_injection() -> Result<Vec<SeccompRule>, String> {
-    [libc::TIOCSTI, libc::TIOCLINUX].into_iter().map(|request| rule(vec![cond(1, Op::Eq, request as u64)?])).collect()
+    [libc::TIOCSTI, libc::TIOCLINUX].into_iter().map(|request| rule(vec![cond(1, Op::Eq, request)?])).collect()
 }
 
 #[cfg(test)]

@@ -127,13 +127,13 @@ fn file_like_bytes() -> impl Strategy<Value = Vec<u8>> {
 fn spoil() -> impl Strategy<Value = Spoil> {
     let file = any::<usize>();
     prop_oneof![
-        3 => (file.clone(), 0..1000u16).prop_map(|(file, per_mille)| Spoil::Truncate { file, per_mille }),
-        3 => (file.clone(), proptest::collection::vec((0..1000u16, 1..=255u8), 1..6))
+        3 => (file, 0..1000u16).prop_map(|(file, per_mille)| Spoil::Truncate { file, per_mille }),
+        3 => (file, proptest::collection::vec((0..1000u16, 1..=255u8), 1..6))
             .prop_map(|(file, at)| Spoil::Flip { file, at }),
-        2 => (file.clone(), file_like_bytes()).prop_map(|(file, bytes)| Spoil::Replace { file, bytes }),
-        3 => (file.clone(), 0..40usize, proptest::sample::select(AWKWARD_NUMBERS))
+        2 => (file, file_like_bytes()).prop_map(|(file, bytes)| Spoil::Replace { file, bytes }),
+        3 => (file, 0..40usize, proptest::sample::select(AWKWARD_NUMBERS))
             .prop_map(|(file, nth, with)| Spoil::Number { file, nth, with }),
-        1 => file.clone().prop_map(|file| Spoil::Directory { file }),
+        1 => file.prop_map(|file| Spoil::Directory { file }),
         1 => file.prop_map(|file| Spoil::Unreadable { file }),
     ]
 }
@@ -229,7 +229,8 @@ fn run_everything(root: &Path, help: bool) {
     report::json(&snapshot, &findings).expect("the JSON report serializes");
     for (width, height) in [(80, 24), (120, 40), (250, 70), (20, 5)] {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        let mut view = View { help, ..View::default() };
+        let mut view = View::default();
+        view.help = help;
         let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
         terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
     }

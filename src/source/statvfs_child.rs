@@ -211,9 +211,9 @@ mod tests {
 
     #[test]
     fn the_name_depends_on_the_whole_identity_and_nothing_else() {
-        let a = lock_name("/mnt/nfs\0server:/export\00:52");
-        assert_eq!(a, lock_name("/mnt/nfs\0server:/export\00:52"));
-        assert_ne!(a, lock_name("/mnt/nfs\0server:/export\00:53"));
+        let a = lock_name("/mnt/nfs\0server:/export\x000:52");
+        assert_eq!(a, lock_name("/mnt/nfs\0server:/export\x000:52"));
+        assert_ne!(a, lock_name("/mnt/nfs\0server:/export\x000:53"));
         assert!(a.starts_with(b"ctop-statfs:") && a.len() == 12 + 16, "{}", String::from_utf8_lossy(&a));
     }
 

@@ -1,15 +1,14 @@
-//! A FUSE mount whose statfs never answers (fixtures/disks/hung-fuse.py), and running a
-//! test again inside a private mount namespace so that nobody else's `df` meets it.
+//! A FUSE mount whose statfs never answers (fixtures/disks/hung-fuse.py), made only
+//! inside a private mount namespace (see `tests/namespace_support`) so that nobody
+//! else's `df` meets it.
 
-use super::{have, run, run_command_within, skip};
+use super::{have, run};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PYTHON: &str = "/usr/bin/python3";
-/// Set in the re-run test's environment.
-pub const PRIVATE_MOUNTS_ENV: &str = "CTOP_TEST_PRIVATE_MOUNTS";
 
 /// `fusermount3` (fuse3) or `fusermount` (fuse 2).
 pub fn fusermount() -> Option<&'static str> {
@@ -30,32 +29,6 @@ pub fn cannot_hang_a_mount() -> Option<&'static str> {
     None
 }
 
-/// Runs the ignored test `inner` of this test binary in a new private mount namespace
-/// and returns its output; `None` (after printing the skip reason) where that cannot be.
-pub fn run_inner_in_private_mounts(inner: &str, limit: Duration) -> Option<String> {
-    if let Some(why) = cannot_hang_a_mount() {
-        skip(why);
-        return None;
-    }
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args(["--exact", inner, "--ignored", "--nocapture", "--test-threads=1"]).env(PRIVATE_MOUNTS_ENV, "1");
-    // SAFETY: only async-signal-safe syscalls between fork and exec.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::unshare(libc::CLONE_NEWNS) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            let flags = libc::MS_REC | libc::MS_PRIVATE;
-            if libc::mount(std::ptr::null(), c"/".as_ptr(), std::ptr::null(), flags, std::ptr::null()) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let output = run_command_within(&mut command, limit);
-    Some(output.unwrap_or_else(|| panic!("{inner} passes in its namespace (output above)")))
-}
-
 /// The hung FUSE mount and its server process; unmounted and stopped when dropped,
 /// which also releases the statvfs calls stuck on it.
 pub struct HungMount {
@@ -66,7 +39,6 @@ pub struct HungMount {
 
 impl HungMount {
     pub fn start() -> Self {
-        assert!(std::env::var_os(PRIVATE_MOUNTS_ENV).is_some(), "only inside a private mount namespace");
         let dir = tempfile::tempdir().unwrap();
         let point = dir.path().join("hung");
         std::fs::create_dir(&point).unwrap();
