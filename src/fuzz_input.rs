@@ -3,8 +3,8 @@
 //! any byte, bytes flipped, numbers swapped for awkward ones, lines repeated. The whole
 //! fixture trees are spoiled and pushed through collection and drawing by
 //! `tests/fuzz_trees.rs`; these reach the parsers directly, so many more cases fit in a
-//! run. `PROPTEST_CASES` sets the number of cases (the long run, TESTING in
-//! PERFORMANCE.md).
+//! run. `PROPTEST_CASES` sets the number of cases (the long run: PERFORMANCE.md,
+//! "Fuzzing").
 
 use proptest::prelude::*;
 

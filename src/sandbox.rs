@@ -17,7 +17,7 @@
 //!   changes a file's name, contents, mode, owner, times or attributes;
 //! - sockets but netlink `NETLINK_SOCK_DIAG` (listening ports) and `NETLINK_ROUTE`
 //!   (getifaddrs), and one kind of unix socket: `SOCK_STREAM | SOCK_CLOEXEC`, which the
-//!   statvfs checks bind to an abstract name (see `source::statvfs_in_child`). With
+//!   statvfs checks bind to an abstract name (see `source::statvfs_child`). With
 //!   `connect`, `listen` and `accept` gone, such a socket cannot reach a daemon (no
 //!   `docker.sock`, no `/dev/log`). `NETLINK_ROUTE` could still change routes and links:
 //!   seccomp cannot read the messages sent; getifaddrs needs that family;

@@ -9,8 +9,8 @@
 //!
 //! Every parser of `/proc`, `/sys` and `/etc` gets its input through here, in the place
 //! and the order ctop reads it. `cargo test` runs a fixed number of cases (seconds);
-//! `PROPTEST_CASES=20000 cargo test --release --test fuzz_trees` is the long run
-//! (TESTING.md has the figure).
+//! `PROPTEST_CASES=4000 cargo test --test fuzz_trees spoiled` is the long run
+//! (PERFORMANCE.md, "Fuzzing", has the figure).
 
 mod fixture_tree;
 
