@@ -5,7 +5,11 @@
 # detached 120x40 tmux pane for SECONDS (default 3060: 30,600 refreshes), while
 # processes, tmpfs mounts and veth interfaces come and go every second, and appends
 # one line a minute to LOG (default soak-PID.log): seconds, VmRSS and VmHWM in KiB,
-# threads, open descriptors. At the end it prints the growth after the first minute.
+# threads, open descriptors, and of those the ones that are neither per-process nor
+# per-interface files (ctop keeps each process's `stat` or `schedstat` and each
+# interface's sysfs files open, so the total follows the machine's process count,
+# logged last, and the veths of the moment). At the end it prints the growth after the
+# first minute.
 #
 # Everything happens in a private mount and network namespace (the script re-runs
 # itself there): the mounts and interfaces it makes are seen by the ctop it runs and
@@ -59,15 +63,18 @@ churn >/dev/null 2>&1 &
 churn_pid=$!
 
 sample() {
-    local rss hwm threads fds
+    local rss hwm threads fds other processes
     rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
     hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
     threads=$(awk '/^Threads/ { print $2 }' "/proc/$pid/status")
     fds=$(ls "/proc/$pid/fd" | wc -l)
-    echo "$1 $rss $hwm $threads $fds" >>"$log"
+    other=$(for fd in "/proc/$pid"/fd/*; do readlink "$fd"; done | grep -cEv '^/proc/[0-9]+/|/net/[^/]+/[a-z_]+$' || true)
+    processes=$(ls -d /proc/[0-9]* | wc -l)
+    echo "$1 $rss $hwm $threads $fds $other $processes" >>"$log"
 }
 
-echo "# seconds vm_rss_kib vm_hwm_kib threads fds  ($bin --interval 0.1 --proc-interval 1, pid $pid)" >>"$log"
+echo "# seconds vm_rss_kib vm_hwm_kib threads fds fds_fixed processes" \
+    " ($bin --interval 0.1 --proc-interval 1, pid $pid)" >>"$log"
 started=$(date +%s)
 while :; do
     elapsed=$(($(date +%s) - started))
@@ -79,6 +86,8 @@ done
 
 awk '!/^#/ { n++; if (n == 2) { base = $2 } if (n >= 2 && $2 > max) { max = $2 }
              if (n == 1 || $4 < tmin) tmin = $4; if ($4 > tmax) tmax = $4
-             if (n == 1 || $5 < fmin) fmin = $5; if ($5 > fmax) fmax = $5; last = $1 }
-     END { printf "%d s: RSS after the first minute %d KiB, highest since %d KiB (growth %d KiB); threads %d..%d; fds %d..%d\n",
-           last, base, max, max - base, tmin, tmax, fmin, fmax }' "$log" | tee -a "$log"
+             if (n == 1 || $5 < fmin) fmin = $5; if ($5 > fmax) fmax = $5; last = $1
+             if (n == 1 || $6 < omin) omin = $6; if ($6 > omax) omax = $6 }
+     END { printf "%d s: RSS after the first minute %d KiB, highest since %d KiB (growth %d KiB); threads %d..%d; " \
+                  "fds %d..%d, of which not per process or interface %d..%d\n", last, base, max, max - base, tmin, tmax, fmin, fmax, omin, omax }' \
+    "$log" | tee -a "$log"
