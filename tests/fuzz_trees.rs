@@ -9,7 +9,7 @@
 //!
 //! Every parser of `/proc`, `/sys` and `/etc` gets its input through here, in the place
 //! and the order ctop reads it. `cargo test` runs a fixed number of cases (seconds);
-//! `PROPTEST_CASES=4000 cargo test --test fuzz_trees spoiled` is the long run
+//! `PROPTEST_CASES=5000 cargo test --test fuzz_trees spoiled` is the long run
 //! (PERFORMANCE.md, "Fuzzing", has the figure).
 
 mod fixture_tree;
