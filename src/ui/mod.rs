@@ -33,6 +33,8 @@ pub struct UiOptions {
     pub thresholds: crate::health::Thresholds,
     /// What was wrong with the configuration that ctop ran past, for the problem list.
     pub config_warnings: Vec<String>,
+    /// Install the seccomp sandbox once the terminal is set up (off with `--no-sandbox`).
+    pub sandbox: bool,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given
