@@ -495,7 +495,45 @@ struct JsonReport<'a> {
     interfaces: Vec<JsonInterface<'a>>,
     listening: &'a [crate::collect::ports::ListeningSocket],
     processes: Option<JsonProcesses<'a>>,
+    cgroups: Vec<JsonCgroup<'a>>,
     findings: &'a [crate::health::Finding],
+}
+
+/// One cgroup in `cgroups[]` (README "Services and containers").
+#[derive(Serialize)]
+struct JsonCgroup<'a> {
+    path: &'a str,
+    name: &'a str,
+    kind: crate::collect::cgroups::CgroupKind,
+    cpu_percent: Option<f64>,
+    throttled_percent: Option<f64>,
+    memory_bytes: Option<u64>,
+    memory_limit_bytes: Option<u64>,
+    io_read_bytes_per_s: Option<f64>,
+    io_write_bytes_per_s: Option<f64>,
+    pids: Option<u64>,
+    pids_limit: Option<u64>,
+    oom_kills: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pressure: Option<crate::collect::pressure::Pressure>,
+}
+
+fn json_cgroup(c: &crate::collect::cgroups::Cgroup) -> JsonCgroup<'_> {
+    JsonCgroup {
+        path: &c.path,
+        name: &c.name,
+        kind: c.kind,
+        cpu_percent: c.cpu_percent,
+        throttled_percent: c.throttled_percent,
+        memory_bytes: c.memory_bytes,
+        memory_limit_bytes: c.memory_limit_bytes,
+        io_read_bytes_per_s: c.io_read_bytes_per_s,
+        io_write_bytes_per_s: c.io_write_bytes_per_s,
+        pids: c.pids,
+        pids_limit: c.pids_limit,
+        oom_kills: c.oom_kills,
+        pressure: c.pressure,
+    }
 }
 
 #[derive(Serialize)]
@@ -628,6 +666,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_memory: p.top_by_memory(TOP_PROCESSES),
             repeated: &p.repeated,
         }),
+        cgroups: s.cgroups.list.iter().map(json_cgroup).collect(),
         findings: &findings.problems,
     };
     let mut text = serde_json::to_string_pretty(&report)?;

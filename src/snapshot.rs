@@ -6,6 +6,7 @@
 //! `slow_interval`; the process scan every `proc_interval` or on request. Each tier
 //! sends an [`Update`], which [`Snapshot::apply`] folds into the current snapshot.
 
+use crate::collect::cgroups::{CgroupSampler, Cgroups};
 use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
@@ -38,6 +39,8 @@ pub struct Snapshot {
     pub filesystems: Vec<Filesystem>,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
+    /// Services, containers and pods (every cgroup), read on the slow interval.
+    pub cgroups: Cgroups,
     /// `None` until the first process scan has finished.
     pub processes: Option<Arc<Processes>>,
     /// When the process table was last scanned (not serialized: an instant has no
@@ -52,6 +55,7 @@ pub enum Update {
     Fast(Box<FastTier>),
     Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket> },
     Processes(Arc<Processes>),
+    Cgroups(Box<Cgroups>),
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +97,7 @@ impl Snapshot {
                 self.processes = Some(p);
                 self.processes_scanned_at = Some(Instant::now());
             }
+            Update::Cgroups(c) => self.cgroups = *c,
         }
     }
 }
@@ -159,14 +164,17 @@ pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
     let mut procs = ProcessScanner::new(source.clone());
+    let mut cgroups = CgroupSampler::new(source.clone());
     let started = Instant::now();
     fast.collect();
     procs.scan();
+    cgroups.collect();
     // Filesystems and ports need no second reading: take them inside the window.
     snapshot.apply(SlowSampler::new(source.clone()).collect());
     thread::sleep(window.saturating_sub(started.elapsed()));
     snapshot.apply(Update::Fast(Box::new(fast.collect())));
     snapshot.apply(Update::Processes(Arc::new(procs.scan())));
+    snapshot.apply(Update::Cgroups(Box::new(cgroups.collect())));
     snapshot
 }
 
@@ -185,7 +193,7 @@ pub struct Collectors {
 }
 
 impl Collectors {
-    /// Starts the three tier threads; each calls `notify` after sending an update, so
+    /// Starts the tier threads (and the cgroup walk's, on the slow interval); each calls `notify` after sending an update, so
     /// the receiver can sleep until there is one. They end by themselves once the
     /// receiving side is dropped (their next send fails).
     pub fn spawn(source: Source, intervals: Intervals, notify: fn()) -> Self {
@@ -209,6 +217,15 @@ impl Collectors {
         thread::Builder::new()
             .name("ctop-slow".into())
             .spawn(move || every(intervals.slow, None, || sender(&slow_tx, slow.collect())))
+            .expect("spawning a thread");
+
+        let cgroups_tx = tx.clone();
+        let mut cgroups = CgroupSampler::new(source.clone());
+        thread::Builder::new()
+            .name("ctop-cgroups".into())
+            .spawn(move || {
+                every(intervals.slow, None, || sender(&cgroups_tx, Update::Cgroups(Box::new(cgroups.collect()))))
+            })
             .expect("spawning a thread");
 
         let mut procs = ProcessScanner::new(source);
