@@ -81,6 +81,10 @@ const DOCS: &[(&str, &str)] = &[
     ("pressure_memory_some_warning", ""),
     ("pressure_memory_full_error", ""),
     ("pressure_io_some_warning", ""),
+    ("cgroup_memory_warning", "A service/container's memory % of its limit (less reclaimable page cache)."),
+    ("cgroup_memory_error", "(an error from the warning on when the kernel also reclaims at the limit)"),
+    ("cgroup_throttled_warning", "A service/container throttled by its CPU quota this % of the time."),
+    ("cgroup_pids_warning", "A service/container's pids as % of its pids.max."),
 ];
 
 impl Config {

@@ -2,6 +2,7 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod cgroups;
 mod rules;
 mod thresholds;
 
@@ -43,6 +44,8 @@ pub enum Key {
     OomKills,
     /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
+    /// A service, container or pod, by cgroup path.
+    Cgroup(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

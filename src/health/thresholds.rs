@@ -47,6 +47,13 @@ pub struct Thresholds {
     pub pressure_memory_some_warning: f64,
     pub pressure_memory_full_error: f64,
     pub pressure_io_some_warning: f64,
+    /// A cgroup's memory (less reclaimable page cache) as % of its limit.
+    pub cgroup_memory_warning: f64,
+    pub cgroup_memory_error: f64,
+    /// A cgroup throttled by its CPU quota this % of the time.
+    pub cgroup_throttled_warning: f64,
+    /// A cgroup's pids as % of its pids.max.
+    pub cgroup_pids_warning: f64,
 }
 
 impl Default for Thresholds {
@@ -77,6 +84,10 @@ impl Default for Thresholds {
             pressure_memory_some_warning: 20.0,
             pressure_memory_full_error: 10.0,
             pressure_io_some_warning: 30.0,
+            cgroup_memory_warning: 90.0,
+            cgroup_memory_error: 98.0,
+            cgroup_throttled_warning: 25.0,
+            cgroup_pids_warning: 90.0,
         }
     }
 }
@@ -106,6 +117,10 @@ impl Thresholds {
             ("pressure_memory_some_warning", self.pressure_memory_some_warning),
             ("pressure_memory_full_error", self.pressure_memory_full_error),
             ("pressure_io_some_warning", self.pressure_io_some_warning),
+            ("cgroup_memory_warning", self.cgroup_memory_warning),
+            ("cgroup_memory_error", self.cgroup_memory_error),
+            ("cgroup_throttled_warning", self.cgroup_throttled_warning),
+            ("cgroup_pids_warning", self.cgroup_pids_warning),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -117,6 +132,7 @@ impl Thresholds {
             ("swap_warning", self.swap_warning, "swap_error", self.swap_error),
             ("fs_space_warning", self.fs_space_warning, "fs_space_error", self.fs_space_error),
             ("fs_inodes_warning", self.fs_inodes_warning, "fs_inodes_error", self.fs_inodes_error),
+            ("cgroup_memory_warning", self.cgroup_memory_warning, "cgroup_memory_error", self.cgroup_memory_error),
         ];
         match pairs.iter().find(|(_, w, _, e)| w > e) {
             Some((wk, w, ek, e)) => Err((wk, format!("{w} is above {ek} ({e})"))),

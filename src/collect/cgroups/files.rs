@@ -205,13 +205,21 @@ mod tests {
     #[test]
     fn v2_files_fill_the_counters() {
         let mut c = Counters::default();
-        c.parse(true, "cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 700\n");
+        c.parse(
+            true,
+            "cpu.stat",
+            "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 700\n",
+        );
         c.parse(true, "memory.max", "max\n");
         c.parse(true, "memory.high", "1073741824\n");
         c.parse(true, "memory.events", "low 0\nhigh 3\nmax 2\noom 1\noom_kill 1\noom_group_kill 0\n");
         c.parse(true, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n8:16 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0\n");
         c.parse(true, "pids.max", "max\n");
-        c.parse(true, "memory.pressure", "some avg10=1.50 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.25 avg60=0.00 avg300=0.00 total=1\n");
+        c.parse(
+            true,
+            "memory.pressure",
+            "some avg10=1.50 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.25 avg60=0.00 avg300=0.00 total=1\n",
+        );
         assert_eq!((c.cpu_usec, c.throttled_usec, c.throttled_periods), (Some(5000), Some(700), Some(4)));
         assert_eq!((c.memory_limit_bytes, c.memory_high_bytes), (None, Some(1 << 30)));
         assert!(!c.wants_memory_stat());

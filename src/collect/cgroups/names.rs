@@ -364,7 +364,8 @@ mod tests {
         assert_eq!(who(&format!("/machine.slice/libpod-{ID}.scope")), (short.clone(), CgroupKind::Container));
         assert_eq!(who("/lxc.payload.web1"), ("web1".into(), CgroupKind::Container));
         assert_eq!(who("/lxc/web2"), ("web2".into(), CgroupKind::Container));
-        let pod = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b2c3d4e_0000_4a5b_8c9d_0123456789ab.slice";
+        let pod =
+            "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b2c3d4e_0000_4a5b_8c9d_0123456789ab.slice";
         assert_eq!(who(pod), ("pod 1b2c3d4e-0000-4a5b-8c9d-0123456789ab".into(), CgroupKind::Pod));
         assert_eq!(who(&format!("{pod}/cri-containerd-{ID}.scope")), (short, CgroupKind::Container));
         assert_eq!(who("/kubepods/besteffort/pod1b2c3d4e-0000-4a5b-8c9d-0123456789ab").1, CgroupKind::Pod);
