@@ -59,12 +59,8 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
     }
     match key.code {
         KeyCode::Char('q') | KeyCode::F(10) => return Action::Quit,
-        KeyCode::Esc if view.help => view.help = false,
-        KeyCode::Esc if !view.filter.text.is_empty() => {
-            view.filter.text.clear();
-            view.filter_changed();
-        }
-        KeyCode::Esc => return Action::Quit,
+        // Never quits: an incident session must not end on one Esc too many.
+        KeyCode::Esc => view.close_topmost(),
         KeyCode::Char('?') | KeyCode::F(1) => view.help = !view.help,
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
@@ -198,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn quit_keys_quit_and_esc_closes_overlays_first() {
+    fn quit_keys_quit_and_esc_only_closes_what_is_open() {
         let mut view = View::default();
         assert_eq!(on_key(&mut view, key(KeyCode::Char('q'))), Action::Quit);
         assert_eq!(on_key(&mut view, key(KeyCode::F(10))), Action::Quit);
@@ -207,7 +203,7 @@ mod tests {
         assert!(view.help);
         assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         assert!(!view.help);
-        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::Quit);
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None, "with nothing open, Esc does nothing");
     }
 
     #[test]
@@ -221,9 +217,10 @@ mod tests {
         on_key(&mut view, key(KeyCode::Enter));
         assert_eq!(view.filter.text, "qa");
         assert!(!view.filter.editing);
-        // Kept after Enter; a first Esc clears it, the next quits.
+        // Kept after Enter; Esc clears it, and the next does nothing.
         assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         assert!(view.filter.text.is_empty());
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         on_key(&mut view, key(KeyCode::Char('/')));
         on_key(&mut view, key(KeyCode::Char('x')));
         on_key(&mut view, key(KeyCode::Esc));

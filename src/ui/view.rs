@@ -74,6 +74,17 @@ impl View {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
 
+    /// What Esc does: closes the topmost thing open (help, then a kept filter), and
+    /// nothing when nothing is.
+    pub fn close_topmost(&mut self) {
+        if self.help {
+            self.help = false;
+        } else if !self.filter.text.is_empty() {
+            self.filter.text.clear();
+            self.filter_changed();
+        }
+    }
+
     pub fn filter_changed(&mut self) {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
