@@ -4,6 +4,8 @@
 
 mod ansi16;
 mod app;
+pub mod cgroup_order;
+mod cgroup_tree;
 mod cpu;
 pub mod dashboard;
 mod disks;
@@ -16,6 +18,7 @@ mod ports;
 mod problems;
 mod processes;
 pub mod screen;
+mod services;
 pub mod table;
 mod terminal;
 mod text;
