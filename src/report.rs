@@ -130,7 +130,54 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     interfaces_section(&mut t, s, findings);
     listening_section(&mut t, s);
     processes_section(&mut t, s, findings);
+    cgroups_section(&mut t, s, findings);
     t.out
+}
+
+/// Services and containers: the busiest cgroups that are not slices.
+fn cgroups_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    use crate::collect::cgroups::CgroupKind;
+    let list = &s.cgroups.list;
+    if list.is_empty() {
+        return;
+    }
+    t.section("SERVICES AND CONTAINERS");
+    let mut shown: Vec<&crate::collect::cgroups::Cgroup> =
+        list.iter().filter(|c| c.kind != CgroupKind::Slice).collect();
+    shown.sort_by(|a, b| {
+        b.cpu_percent.unwrap_or(0.0).total_cmp(&a.cpu_percent.unwrap_or(0.0)).then(b.memory_bytes.cmp(&a.memory_bytes))
+    });
+    let columns = [
+        col("NAME", 24, false),
+        col("KIND", 9, false),
+        col("CPU%", 5, true),
+        col("MEM", 6, true),
+        col("LIM%", 4, true),
+        col("THR%", 4, true),
+        col("IO/s", 6, true),
+        col("PIDS", 0, false),
+    ];
+    let percent = |p: Option<f64>| p.map_or_else(|| "-".to_string(), format::percent);
+    let rows: Vec<(Severity, Vec<String>)> = shown
+        .iter()
+        .take(TOP_PROCESSES)
+        .map(|c| {
+            (
+                findings.severity(&Key::Cgroup(c.path.clone())),
+                vec![
+                    crate::sanitize::display(&c.name).into_owned(),
+                    c.kind.as_str().to_string(),
+                    c.cpu_percent.map_or_else(|| "-".into(), |p| format!("{p:.1}")),
+                    c.memory_bytes.map_or_else(|| "-".into(), format::bytes_short),
+                    percent(c.memory_limit_percent()),
+                    percent(c.throttled_percent),
+                    c.io_bytes_per_s().map_or_else(|| "-".into(), |r| format::bytes_short(r as u64)),
+                    c.pids.map_or_else(|| "-".into(), |n| n.to_string()),
+                ],
+            )
+        })
+        .collect();
+    t.table(&columns, &rows);
 }
 
 fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 /// The columns of both the panel and the tree; the name first, the path last.
 pub const COLUMNS: [Column; 10] = [
-    Column::left("NAME", 16, 0).growing().up_to(48),
+    Column::left("NAME", 16, 0).wanting(30).growing().up_to(48),
     Column::right("CPU%", 5, 0),
     Column::right("MEM", 5, 0),
     Column::right("LIM%", 4, 1),
@@ -36,9 +36,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, scroll: &mut Scroll) 
     let shown = top_by_cpu(list);
     let count = |kind: CgroupKind| list.iter().filter(|c| c.kind == kind).count();
     let mut title = format!(" Services {}", count(CgroupKind::Service));
-    for (n, what) in [(count(CgroupKind::Container), "containers"), (count(CgroupKind::Pod), "pods")] {
-        if n > 0 {
-            title.push_str(&format!(" · {n} {what}"));
+    for (n, what) in [(count(CgroupKind::Container), "container"), (count(CgroupKind::Pod), "pod")] {
+        match n {
+            0 => {}
+            1 => title.push_str(&format!(" · 1 {what}")),
+            n => title.push_str(&format!(" · {n} {what}s")),
         }
     }
     title.push_str(" · by CPU · S: all cgroups ");
