@@ -130,6 +130,9 @@ fn counters_that_move_give_rates_and_an_oom_kill_names_its_service() {
         std::fs::write(cg(p).join("memory.events"), "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n")
             .unwrap();
     }
+    // A process in nginx.service, and one in its slice.
+    std::fs::write(cg("system.slice/nginx.service/cgroup.procs"), "4242\n4243\n").unwrap();
+    std::fs::write(cg("system.slice/cgroup.procs"), "99\n").unwrap();
     let machine = "machine.slice/machine-debian\\x2dbuild.scope";
     std::fs::write(
         cg(machine).join("cpu.stat"),
@@ -141,6 +144,11 @@ fn counters_that_move_give_rates_and_an_oom_kill_names_its_service() {
     let (shortest, longest) = ((t2 - t1).as_secs_f64(), t0.elapsed().as_secs_f64());
     let within = |value: f64, amount: f64| value >= amount / longest && value <= amount / shortest;
 
+    let unit = |pid| cgroups.of_process(pid).map(|c| c.name.as_str());
+    assert_eq!(
+        (unit(4242), unit(4243), unit(99), unit(1)),
+        (Some("nginx.service"), Some("nginx.service"), Some("system.slice"), None)
+    );
     let nginx = named(&cgroups, "nginx.service");
     assert!(within(nginx.cpu_percent.unwrap(), 0.1 * 100.0), "{nginx:?}, window {shortest}-{longest} s");
     assert!(within(nginx.io_read_bytes_per_s.unwrap(), 1048576.0), "{nginx:?}");

@@ -205,6 +205,7 @@ fn busy_oom_killed_and_throttled_services_are_seen_and_judged() {
     assert!(hog_own > 5.0, "the busy loop ran: {hog_own:.1}%");
     assert!((hog_cpu - hog_own).abs() <= 5.0, "cgroup {hog_cpu:.1}% against the process's {hog_own:.1}%");
     assert_eq!(find(&cgroups, &format!("/{slice}")).kind.as_str(), "slice");
+    assert_eq!(cgroups.of_process(hog_pid).map(|c| c.name.as_str()), Some("hog.service"), "the process's unit");
 
     // The OOM kill: counted in oom.service (not its slice), and judged an error naming it.
     assert!(!oom_status.success(), "the shell saw its pipeline killed: {oom_status:?}");

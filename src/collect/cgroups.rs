@@ -114,6 +114,18 @@ pub struct Cgroups {
     pub oom_events: Vec<OomEvent>,
     /// More cgroups than [`MAX_CGROUPS`]: the rest were not read.
     pub truncated: bool,
+    /// (pid, index into `list`) for every process, in the deepest cgroup listing it,
+    /// sorted by pid.
+    #[serde(skip)]
+    pub members: Vec<(u32, u32)>,
+}
+
+impl Cgroups {
+    /// The service, container or pod a process is in, where a cgroup lists it.
+    pub fn of_process(&self, pid: u32) -> Option<&Cgroup> {
+        let at = self.members.binary_search_by_key(&pid, |m| m.0).ok()?;
+        self.list.get(self.members[at].1 as usize)
+    }
 }
 
 /// The most cgroups read (a large Kubernetes node has a few thousand).
@@ -176,8 +188,14 @@ impl CgroupSampler {
         self.walks += 1;
         let mut list = Vec::with_capacity(self.nodes.len());
         let mut oom_rises: HashMap<String, u64> = HashMap::new();
+        // (pid, depth, cgroup index)
+        let mut members: Vec<(u32, usize, u32)> = Vec::new();
+        let mut pids = Vec::new();
         for (path, node) in &mut self.nodes {
-            let counters = node.read();
+            pids.clear();
+            let counters = node.read(&mut pids);
+            let index = list.len() as u32;
+            members.extend(pids.iter().map(|&pid| (pid, node.depth, index)));
             // A cgroup made since the first walk started from zero kills.
             let baseline = match node.previous {
                 Some((_, p)) => Some(p),
@@ -221,7 +239,11 @@ impl CgroupSampler {
             node.previous = Some((now, counters));
         }
         self.record_oom_kills(&oom_rises, &list);
-        Cgroups { list, oom_events: self.oom_events.clone(), truncated }
+        // A process in several v1 hierarchies counts in its deepest cgroup.
+        members.sort_unstable_by_key(|&(pid, depth, _)| (pid, std::cmp::Reverse(depth)));
+        members.dedup_by_key(|m| m.0);
+        let members = members.into_iter().map(|(pid, _, index)| (pid, index)).collect();
+        Cgroups { list, oom_events: self.oom_events.clone(), truncated, members }
     }
 
     /// Turns the rises of `oom_kill` into events in the cgroups the kills happened in.
@@ -321,13 +343,17 @@ impl Node {
         }
     }
 
-    fn read(&mut self) -> Counters {
+    /// The cgroup's counters, and the pids it holds into `pids`.
+    fn read(&mut self, pids: &mut Vec<u32>) -> Counters {
         let mut counters = Counters::default();
         for file in &mut self.files {
             if file.name == "memory.stat" && !counters.wants_memory_stat() {
                 continue;
             }
-            if let Some(text) = file.reader.read_text() {
+            let Some(text) = file.reader.read_text() else { continue };
+            if file.name == "cgroup.procs" {
+                pids.extend(text.lines().filter_map(|l| l.trim().parse::<u32>().ok()));
+            } else {
                 counters.parse(file.v2, file.name, text);
             }
         }

@@ -7,9 +7,13 @@
 use crate::collect::limits::V1_UNLIMITED;
 use crate::collect::pressure::Pressure;
 
+/// `cgroup.procs` (the processes in the cgroup itself) is read by the sampler, to tell
+/// which service or container a process belongs to.
+///
 /// Files of a v2 cgroup, in the order they are read (a limit before `memory.stat`,
 /// which is read only for a limited cgroup).
-pub const V2_FILES: [&str; 13] = [
+pub const V2_FILES: [&str; 14] = [
+    "cgroup.procs",
     "cpu.stat",
     "memory.current",
     "memory.max",
@@ -26,7 +30,8 @@ pub const V2_FILES: [&str; 13] = [
 ];
 
 /// Files of a v1 cgroup, whichever controller's hierarchy it is in.
-pub const V1_FILES: [&str; 12] = [
+pub const V1_FILES: [&str; 13] = [
+    "cgroup.procs",
     "cpuacct.usage",
     "cpu.stat",
     "memory.usage_in_bytes",
