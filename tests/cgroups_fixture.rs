@@ -260,3 +260,15 @@ fn a_hybrid_host_merges_the_v1_controllers_and_the_unified_tree_by_path() {
     let findings = health::judge(&Snapshot { cgroups, ..Snapshot::default() }, &Thresholds::default());
     assert_eq!(findings.severity(&Key::Cgroup("/system.slice/mysql.service".into())), Severity::Warning);
 }
+
+#[test]
+fn a_removed_cgroup_is_dropped_at_the_next_reading_without_a_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture("systemd-host"), dir.path());
+    let mut sampler = CgroupSampler::new(source(dir.path()));
+    assert!(sampler.collect().list.iter().any(|c| c.name == "nginx.service"));
+    std::fs::remove_dir_all(dir.path().join("sys/fs/cgroup/system.slice/nginx.service")).unwrap();
+    let cgroups = sampler.collect();
+    assert!(!cgroups.list.iter().any(|c| c.name == "nginx.service"), "gone: its files cannot be read");
+    assert_eq!(cgroups.list.len(), 15);
+}

@@ -56,16 +56,19 @@ pub struct Identity {
     pub kind: CgroupKind,
     /// A container's image, where its runtime's files say.
     pub image: Option<String>,
+    /// False while the name is a stand-in (a short id, a pod UID) because the runtime's
+    /// files did not name it yet: the kubelet makes a pod's cgroup before its log
+    /// directory, Docker its cgroup before it is done writing its config.
+    pub settled: bool,
 }
 
 /// How long a listing of the runtimes' directories is trusted before an unknown id
 /// makes it read again.
 const RELIST_AFTER: Duration = Duration::from_secs(30);
 
-/// The runtimes' files, read when a cgroup needs them and remembered.
+/// The runtimes' files, read when a cgroup needs them; listings are remembered.
 pub struct Namer {
     source: Source,
-    docker: HashMap<String, Option<(String, Option<String>)>>,
     podman: Listing<HashMap<String, String>>,
     /// Pod UID (with dashes) → `namespace/pod`.
     pods: Listing<HashMap<String, String>>,
@@ -98,20 +101,14 @@ impl<T: Default> Listing<T> {
 
 impl Namer {
     pub fn new(source: Source) -> Self {
-        Self {
-            source,
-            docker: HashMap::new(),
-            podman: Listing::new(),
-            pods: Listing::new(),
-            kube_containers: Listing::new(),
-        }
+        Self { source, podman: Listing::new(), pods: Listing::new(), kube_containers: Listing::new() }
     }
 
     /// Who `path` (`/system.slice/nginx.service`) is.
     pub fn identify(&mut self, path: &str) -> Identity {
         let mut parts = path.rsplit('/').filter(|p| !p.is_empty());
         let Some(last) = parts.next() else {
-            return Identity { name: "/".into(), kind: CgroupKind::Slice, image: None };
+            return Identity { name: "/".into(), kind: CgroupKind::Slice, image: None, settled: true };
         };
         let parent = parts.next().unwrap_or("");
         let last = unescape(last);
@@ -125,21 +122,23 @@ impl Namer {
             return match runtime {
                 Runtime::Docker => self.docker(id),
                 Runtime::Podman => self.podman(id),
-                Runtime::Other => container(short(id).to_string(), None),
+                Runtime::Other => container(short(id).to_string(), None, true),
             };
         }
         if let Some(uid) = pod_uid_of(&last) {
-            let name = self.pod(&uid).unwrap_or_else(|| format!("pod {uid}"));
-            return Identity { name, kind: CgroupKind::Pod, image: None };
+            let pod = self.pod(&uid);
+            let settled = pod.is_some();
+            let name = pod.unwrap_or_else(|| format!("pod {uid}"));
+            return Identity { name, kind: CgroupKind::Pod, image: None, settled };
         }
         if let Some(name) = last.strip_prefix("lxc.payload.") {
-            return container(name.to_string(), None);
+            return container(name.to_string(), None, true);
         }
         if parent == "lxc" && !last.starts_with("lxc.") {
-            return container(last.to_string(), None);
+            return container(last.to_string(), None, true);
         }
         if let Some(name) = last.strip_prefix("machine-").and_then(|n| n.strip_suffix(".scope")) {
-            return container(name.to_string(), None);
+            return container(name.to_string(), None, true);
         }
         let kind = if last.ends_with(".service") {
             CgroupKind::Service
@@ -150,22 +149,23 @@ impl Namer {
         } else {
             CgroupKind::Other
         };
-        Identity { name: last, kind, image: None }
+        Identity { name: last, kind, image: None, settled: true }
     }
 
     fn docker(&mut self, id: &str) -> Identity {
-        let source = &self.source;
-        let known = self.docker.entry(id.to_string()).or_insert_with(|| docker_config(source, id));
-        match known {
-            Some((name, image)) => container(name.clone(), image.clone()),
-            None => container(short(id).to_string(), None),
+        match docker_config(&self.source, id) {
+            Some((name, image)) => container(name, image, true),
+            None => container(short(id).to_string(), None, false),
         }
     }
 
     fn podman(&mut self, id: &str) -> Identity {
         let source = &self.source;
         let names = self.podman.get(|m| !m.contains_key(id), || podman_names(source));
-        container(names.get(id).cloned().unwrap_or_else(|| short(id).to_string()), None)
+        match names.get(id) {
+            Some(name) => container(name.clone(), None, true),
+            None => container(short(id).to_string(), None, false),
+        }
     }
 
     fn pod(&mut self, uid: &str) -> Option<String> {
@@ -177,17 +177,19 @@ impl Namer {
         let pod = self.pod(uid);
         let source = &self.source;
         let names = self.kube_containers.get(|m| !m.contains_key(id), || kube_container_names(source));
+        // A sandbox ("pause") container never has a log: its short id is its name.
         let container_name = names.get(id).cloned().unwrap_or_else(|| short(id).to_string());
+        let settled = pod.is_some();
         let name = match pod {
             Some(pod) => format!("{pod}/{container_name}"),
             None => container_name,
         };
-        container(name, None)
+        container(name, None, settled)
     }
 }
 
-fn container(name: String, image: Option<String>) -> Identity {
-    Identity { name, kind: CgroupKind::Container, image }
+fn container(name: String, image: Option<String>, settled: bool) -> Identity {
+    Identity { name, kind: CgroupKind::Container, image, settled }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,6 +371,10 @@ mod tests {
         assert_eq!(who(pod), ("pod 1b2c3d4e-0000-4a5b-8c9d-0123456789ab".into(), CgroupKind::Pod));
         assert_eq!(who(&format!("{pod}/cri-containerd-{ID}.scope")), (short, CgroupKind::Container));
         assert_eq!(who("/kubepods/besteffort/pod1b2c3d4e-0000-4a5b-8c9d-0123456789ab").1, CgroupKind::Pod);
+        // Stand-ins are named again on later walks; what needs no file is settled.
+        assert!(!namer().identify(pod).settled);
+        assert!(!namer().identify(&format!("/system.slice/docker-{ID}.scope")).settled);
+        assert!(namer().identify("/system.slice/nginx.service").settled);
         assert_eq!(who("/kubepods.slice/kubepods-besteffort.slice").1, CgroupKind::Slice);
     }
 
