@@ -94,6 +94,10 @@ const DOCS: &[(&str, &str)] = &[
     ("conntrack_warning", "Conntrack entries, % of nf_conntrack_max (any drop: error)."),
     ("conntrack_error", ""),
     ("interface_drops_warning", "An interface's dropped packets, % of its packets (bond slaves not judged)."),
+    ("cgroup_memory_warning", "A service/container's memory % of its limit (less reclaimable page cache)."),
+    ("cgroup_memory_error", "(an error from the warning on when the kernel also reclaims at the limit)"),
+    ("cgroup_throttled_warning", "A service/container throttled by its CPU quota this % of the time."),
+    ("cgroup_pids_warning", "A service/container's pids as % of its pids.max."),
 ];
 
 impl Config {

@@ -135,7 +135,54 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     listening_section(&mut t, s);
     network_section(&mut t, s, findings);
     processes_section(&mut t, s, findings);
+    cgroups_section(&mut t, s, findings);
     t.out
+}
+
+/// Services and containers: the busiest cgroups that are not slices.
+fn cgroups_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    use crate::collect::cgroups::CgroupKind;
+    let list = &s.cgroups.list;
+    if list.is_empty() {
+        return;
+    }
+    t.section("SERVICES AND CONTAINERS");
+    let mut shown: Vec<&crate::collect::cgroups::Cgroup> =
+        list.iter().filter(|c| c.kind != CgroupKind::Slice).collect();
+    shown.sort_by(|a, b| {
+        b.cpu_percent.unwrap_or(0.0).total_cmp(&a.cpu_percent.unwrap_or(0.0)).then(b.memory_bytes.cmp(&a.memory_bytes))
+    });
+    let columns = [
+        col("NAME", 24, false),
+        col("KIND", 9, false),
+        col("CPU%", 5, true),
+        col("MEM", 6, true),
+        col("LIM%", 4, true),
+        col("THR%", 4, true),
+        col("IO/s", 6, true),
+        col("PIDS", 0, false),
+    ];
+    let percent = |p: Option<f64>| p.map_or_else(|| "-".to_string(), format::percent);
+    let rows: Vec<(Severity, Vec<String>)> = shown
+        .iter()
+        .take(TOP_PROCESSES)
+        .map(|c| {
+            (
+                findings.severity(&Key::Cgroup(c.path.clone())),
+                vec![
+                    crate::sanitize::display(&c.name).into_owned(),
+                    c.kind.as_str().to_string(),
+                    c.cpu_percent.map_or_else(|| "-".into(), |p| format!("{p:.1}")),
+                    c.memory_bytes.map_or_else(|| "-".into(), format::bytes_short),
+                    percent(c.memory_limit_percent()),
+                    percent(c.throttled_percent),
+                    c.io_bytes_per_s().map_or_else(|| "-".into(), |r| format::bytes_short(r as u64)),
+                    c.pids.map_or_else(|| "-".into(), |n| n.to_string()),
+                ],
+            )
+        })
+        .collect();
+    t.table(&columns, &rows);
 }
 
 fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
@@ -586,7 +633,45 @@ struct JsonReport<'a> {
     listening: &'a [crate::collect::ports::ListeningSocket],
     network: &'a crate::collect::network::Network,
     processes: Option<JsonProcesses<'a>>,
+    cgroups: Vec<JsonCgroup<'a>>,
     findings: &'a [crate::health::Finding],
+}
+
+/// One cgroup in `cgroups[]` (README "Services and containers").
+#[derive(Serialize)]
+struct JsonCgroup<'a> {
+    path: &'a str,
+    name: &'a str,
+    kind: crate::collect::cgroups::CgroupKind,
+    cpu_percent: Option<f64>,
+    throttled_percent: Option<f64>,
+    memory_bytes: Option<u64>,
+    memory_limit_bytes: Option<u64>,
+    io_read_bytes_per_s: Option<f64>,
+    io_write_bytes_per_s: Option<f64>,
+    pids: Option<u64>,
+    pids_limit: Option<u64>,
+    oom_kills: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pressure: Option<crate::collect::pressure::Pressure>,
+}
+
+fn json_cgroup(c: &crate::collect::cgroups::Cgroup) -> JsonCgroup<'_> {
+    JsonCgroup {
+        path: &c.path,
+        name: &c.name,
+        kind: c.kind,
+        cpu_percent: c.cpu_percent,
+        throttled_percent: c.throttled_percent,
+        memory_bytes: c.memory_bytes,
+        memory_limit_bytes: c.memory_limit_bytes,
+        io_read_bytes_per_s: c.io_read_bytes_per_s,
+        io_write_bytes_per_s: c.io_write_bytes_per_s,
+        pids: c.pids,
+        pids_limit: c.pids_limit,
+        oom_kills: c.oom_kills,
+        pressure: c.pressure,
+    }
 }
 
 #[derive(Serialize)]
@@ -729,6 +814,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_memory: p.top_by_memory(TOP_PROCESSES),
             repeated: &p.repeated,
         }),
+        cgroups: s.cgroups.list.iter().map(json_cgroup).collect(),
         findings: &findings.problems,
     };
     let mut text = sanitize::json::to_string_pretty(&report)?;

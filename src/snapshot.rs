@@ -6,6 +6,7 @@
 //! `slow_interval`; the process scan every `proc_interval` or on request. Each tier
 //! sends an [`Update`], which [`Snapshot::apply`] folds into the current snapshot.
 
+use crate::collect::cgroups::{CgroupSampler, Cgroups};
 use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
@@ -41,6 +42,8 @@ pub struct Snapshot {
     pub listening: Vec<ListeningSocket>,
     /// TCP, UDP, conntrack and softnet health and the connection counts (slow tier).
     pub network: Network,
+    /// Services, containers and pods (every cgroup), read on the slow interval.
+    pub cgroups: Cgroups,
     /// `None` until the first process scan has finished.
     pub processes: Option<Arc<Processes>>,
     /// When the process table was last scanned (not serialized: an instant has no
@@ -74,6 +77,7 @@ pub enum Update {
     /// A process scan has begun (`Some`, when) or the one begun has been set aside
     /// (`None`: the first scan only primes the CPU counters and sends nothing).
     ProcessScanStarted(Option<Instant>),
+    Cgroups(Box<Cgroups>),
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +127,7 @@ impl Snapshot {
                 self.process_scan_started = at;
                 self.process_scan_running = None;
             }
+            Update::Cgroups(c) => self.cgroups = *c,
         }
     }
 }
@@ -211,8 +216,10 @@ pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
     let mut slow = SlowSampler::new(source.clone());
+    let mut cgroups = CgroupSampler::new(source.clone());
     let started = Instant::now();
     fast.collect();
+    cgroups.collect();
     let processes = scan_processes_twice(source.clone(), started + window);
     // Filesystems need no second reading: take them inside the window. The network's
     // counters are read at both ends, for rates.
@@ -222,6 +229,7 @@ pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let (listening, network) = slow.collect_network();
     snapshot.listening = listening;
     snapshot.network = *network;
+    snapshot.apply(Update::Cgroups(Box::new(cgroups.collect())));
     match processes.recv_timeout((started + window + ONCE_SCAN_DEADLINE).saturating_duration_since(Instant::now())) {
         Ok(p) => snapshot.apply(Update::Processes(Arc::new(p))),
         Err(_) => {
@@ -263,7 +271,7 @@ pub struct Collectors {
 }
 
 impl Collectors {
-    /// Starts the three tier threads; each calls `notify` after sending an update, so
+    /// Starts the tier threads (and the cgroup walk's, on the slow interval); each calls `notify` after sending an update, so
     /// the receiver can sleep until there is one. They end by themselves once the
     /// receiving side is dropped (their next send fails).
     pub fn spawn(source: Source, intervals: Intervals, notify: fn()) -> Self {
@@ -287,6 +295,15 @@ impl Collectors {
         thread::Builder::new()
             .name("ctop-slow".into())
             .spawn(move || every(intervals.slow, None, || sender(&slow_tx, slow.collect())))
+            .expect("spawning a thread");
+
+        let cgroups_tx = tx.clone();
+        let mut cgroups = CgroupSampler::new(source.clone());
+        thread::Builder::new()
+            .name("ctop-cgroups".into())
+            .spawn(move || {
+                every(intervals.slow, None, || sender(&cgroups_tx, Update::Cgroups(Box::new(cgroups.collect()))))
+            })
             .expect("spawning a thread");
 
         let mut procs = ProcessScanner::new(source);

@@ -25,7 +25,7 @@ pub struct Clock {
 
 /// The zone of the machine being read: the system's on the live root, the image's
 /// `/etc/localtime` under `--root`, UTC where there is none.
-fn time_zone(source: &Source) -> TimeZone {
+pub(super) fn time_zone(source: &Source) -> TimeZone {
     if source.is_live_root() {
         return TimeZone::try_system().unwrap_or(TimeZone::UTC);
     }

@@ -20,12 +20,27 @@ use std::sync::{Arc, OnceLock};
 /// while the process table holds its own).
 pub(super) const LEFT_FOR_OTHERS: u64 = 256;
 
-/// How many descriptors the scanner may keep: the soft limit, raised to the hard one
-/// the first time this is asked, less what the rest of ctop needs.
-pub(super) fn default_budget() -> usize {
+/// The most descriptors the cgroup walk keeps (about 15 files a cgroup on a hybrid host).
+const KEPT_FOR_CGROUPS: u64 = 2048;
+
+/// The soft limit, raised to the hard one the first time this is asked.
+fn soft_limit() -> u64 {
     static SOFT_LIMIT: OnceLock<u64> = OnceLock::new();
-    let soft = *SOFT_LIMIT.get_or_init(raise_open_file_limit);
-    usize::try_from(soft.saturating_sub(LEFT_FOR_OTHERS)).unwrap_or(usize::MAX)
+    *SOFT_LIMIT.get_or_init(raise_open_file_limit)
+}
+
+/// How many descriptors the cgroup walk may keep: [`KEPT_FOR_CGROUPS`], or a quarter of
+/// what the process scanner would otherwise have under a low limit.
+pub(super) fn cgroup_budget() -> usize {
+    let spare = soft_limit().saturating_sub(LEFT_FOR_OTHERS);
+    usize::try_from(KEPT_FOR_CGROUPS.min(spare / 4)).unwrap_or(0)
+}
+
+/// How many descriptors the scanner may keep: the soft limit less what the rest of
+/// ctop needs and what the cgroup walk may keep.
+pub(super) fn default_budget() -> usize {
+    let left = soft_limit().saturating_sub(LEFT_FOR_OTHERS) - cgroup_budget() as u64;
+    usize::try_from(left).unwrap_or(usize::MAX)
 }
 
 fn raise_open_file_limit() -> u64 {
@@ -133,7 +148,7 @@ mod tests {
 
     #[test]
     fn the_budget_leaves_room_below_the_soft_limit() {
-        let budget = default_budget() as u64;
+        let budget = default_budget() as u64 + cgroup_budget() as u64;
         let (soft, _) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
         assert!(budget + LEFT_FOR_OTHERS <= soft.max(LEFT_FOR_OTHERS));
     }

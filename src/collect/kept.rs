@@ -72,7 +72,7 @@ impl KeptReader {
         Self::counted_by(path, &DESCRIPTORS)
     }
 
-    fn counted_by(path: PathBuf, descriptors: &'static Descriptors) -> Self {
+    pub(super) fn counted_by(path: PathBuf, descriptors: &'static Descriptors) -> Self {
         Self { path, file: None, regenerates: None, fresh_error: None, buf: Vec::new(), len: 0, descriptors }
     }
 

@@ -29,7 +29,7 @@ pub struct ContainerLimits {
 
 /// A v1 limit at or above this is the kernel's "unlimited" (`PAGE_COUNTER_MAX` in
 /// bytes: 9223372036854771712 on 4 KiB pages).
-const V1_UNLIMITED: u64 = 1 << 62;
+pub(super) const V1_UNLIMITED: u64 = 1 << 62;
 
 /// The limits of this process's cgroup, found and read in one go.
 pub fn collect(source: &Source) -> ContainerLimits {
@@ -74,13 +74,7 @@ impl CgroupDir {
 
 impl CgroupFiles {
     pub fn discover(source: &Source) -> Self {
-        let mounts: Vec<MountInfo> = source
-            .read("/proc/self/mountinfo")
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| MountInfo::from_line(l).ok())
-            .filter(|m| m.fs_type == "cgroup2" || m.fs_type == "cgroup")
-            .collect();
+        let mounts = cgroup_mounts(source);
         let membership = source.read("/proc/self/cgroup").unwrap_or_default();
         Self {
             v2: cgroup_dirs(source, &mounts, &membership, None),
@@ -132,6 +126,17 @@ impl CgroupFiles {
             memory_inactive_file_bytes,
         }
     }
+}
+
+/// Every cgroup (v1) and cgroup2 mount this process sees, from `/proc/self/mountinfo`.
+pub(super) fn cgroup_mounts(source: &Source) -> Vec<MountInfo> {
+    source
+        .read("/proc/self/mountinfo")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| MountInfo::from_line(l).ok())
+        .filter(|m| m.fs_type == "cgroup2" || m.fs_type == "cgroup")
+        .collect()
 }
 
 /// This process's cgroup directory in one hierarchy and its ancestors up to the top of

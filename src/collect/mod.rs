@@ -2,6 +2,7 @@
 //! [`crate::source::Source`] and returns plain typed structs: no colours, no opinions,
 //! and a missing or garbled file makes only that value unknown (`None`), never an error.
 
+pub mod cgroups;
 pub mod clock;
 pub mod conntrack;
 pub mod cpu;

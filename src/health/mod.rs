@@ -2,6 +2,7 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod cgroups;
 mod network;
 mod own;
 mod rules;
@@ -52,6 +53,8 @@ pub enum Key {
     /// The network stack: `listen_queue`, `syn_queue`, `retransmits`, `tcp_orphans`,
     /// `tcp_memory`, `time_wait`, `udp_buffers`, `conntrack`, `softnet`.
     Network(&'static str),
+    /// A service, container or pod, by cgroup path.
+    Cgroup(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -46,18 +46,27 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
     found.0.extend(super::network::judge(s, t));
+    super::cgroups::judge(&mut found, &s.cgroups, t);
     found.0
 }
 
-struct Problems(Vec<Finding>);
+pub(super) struct Problems(pub(super) Vec<Finding>);
 
 impl Problems {
-    fn add(&mut self, severity: Severity, key: Key, subject: &str, message: String, excess: f64) {
+    pub(super) fn add(&mut self, severity: Severity, key: Key, subject: &str, message: String, excess: f64) {
         self.0.push(Finding { severity, subject: subject.to_string(), message, key, excess });
     }
 
     /// A percentage judged against a warning and an error level (at or above).
-    fn percent(&mut self, value: f64, warning: f64, error: f64, key: Key, subject: &str, message: impl Fn() -> String) {
+    pub(super) fn percent(
+        &mut self,
+        value: f64,
+        warning: f64,
+        error: f64,
+        key: Key,
+        subject: &str,
+        message: impl Fn() -> String,
+    ) {
         if let Some((severity, threshold)) = grade(value, warning, error) {
             let excess = ((value - threshold) / (100.0 - threshold).max(1.0)).clamp(0.0, 1.0);
             self.add(severity, key, subject, message(), excess);

@@ -71,6 +71,13 @@ pub struct Thresholds {
     /// An interface's dropped packets in % of its packets, at or above (a bond's
     /// slaves are not judged: the inactive one drops by design).
     pub interface_drops_warning: f64,
+    /// A cgroup's memory (less reclaimable page cache) as % of its limit.
+    pub cgroup_memory_warning: f64,
+    pub cgroup_memory_error: f64,
+    /// A cgroup throttled by its CPU quota this % of the time.
+    pub cgroup_throttled_warning: f64,
+    /// A cgroup's pids as % of its pids.max.
+    pub cgroup_pids_warning: f64,
 }
 
 impl Default for Thresholds {
@@ -113,6 +120,10 @@ impl Default for Thresholds {
             conntrack_warning: 90.0,
             conntrack_error: 95.0,
             interface_drops_warning: 2.0,
+            cgroup_memory_warning: 90.0,
+            cgroup_memory_error: 98.0,
+            cgroup_throttled_warning: 25.0,
+            cgroup_pids_warning: 90.0,
         }
     }
 }
@@ -154,6 +165,10 @@ impl Thresholds {
             ("conntrack_warning", self.conntrack_warning),
             ("conntrack_error", self.conntrack_error),
             ("interface_drops_warning", self.interface_drops_warning),
+            ("cgroup_memory_warning", self.cgroup_memory_warning),
+            ("cgroup_memory_error", self.cgroup_memory_error),
+            ("cgroup_throttled_warning", self.cgroup_throttled_warning),
+            ("cgroup_pids_warning", self.cgroup_pids_warning),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -169,6 +184,7 @@ impl Thresholds {
             ("tcp_orphans_warning", self.tcp_orphans_warning, "tcp_orphans_error", self.tcp_orphans_error),
             ("tcp_memory_warning", self.tcp_memory_warning, "tcp_memory_error", self.tcp_memory_error),
             ("conntrack_warning", self.conntrack_warning, "conntrack_error", self.conntrack_error),
+            ("cgroup_memory_warning", self.cgroup_memory_warning, "cgroup_memory_error", self.cgroup_memory_error),
         ];
         match pairs.iter().find(|(_, w, _, e)| w > e) {
             Some((wk, w, ek, e)) => Err((wk, format!("{w} is above {ek} ({e})"))),

@@ -8,6 +8,7 @@
 use crate::health;
 use crate::snapshot::{Collectors, Snapshot, Update};
 use crate::ui::UiOptions;
+use crate::ui::cgroup_order::CgroupSort;
 use crate::ui::dashboard;
 use crate::ui::screen::Screen;
 use crate::ui::table::Motion;
@@ -59,13 +60,15 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
     }
     match key.code {
         KeyCode::Char('q') | KeyCode::F(10) => return Action::Quit,
-        KeyCode::Esc if view.help => view.help = false,
-        KeyCode::Esc if !view.filter.text.is_empty() => {
-            view.filter.text.clear();
-            view.filter_changed();
-        }
-        KeyCode::Esc => return Action::Quit,
+        // Never quits: an incident session must not end on one Esc too many.
+        KeyCode::Esc => view.close_topmost(),
         KeyCode::Char('?') | KeyCode::F(1) => view.help = !view.help,
+        KeyCode::Char('S') => view.toggle_cgroup_tree(),
+        KeyCode::Char('P') if view.cgroups.open => view.cgroups.sort = CgroupSort::Cpu,
+        KeyCode::Char('M') if view.cgroups.open => view.cgroups.sort = CgroupSort::Memory,
+        KeyCode::Char('I') if view.cgroups.open => view.cgroups.sort = CgroupSort::Io,
+        KeyCode::Left if view.cgroups.open => view.cgroups.collapse(view.cgroups_deepest),
+        KeyCode::Right if view.cgroups.open => view.cgroups.expand(),
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('r') => return Action::Rescan,
@@ -222,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn quit_keys_quit_and_esc_closes_overlays_first() {
+    fn quit_keys_quit_and_esc_only_closes_what_is_open() {
         let mut view = View::default();
         assert_eq!(on_key(&mut view, key(KeyCode::Char('q'))), Action::Quit);
         assert_eq!(on_key(&mut view, key(KeyCode::F(10))), Action::Quit);
@@ -231,7 +234,7 @@ mod tests {
         assert!(view.help);
         assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         assert!(!view.help);
-        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::Quit);
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None, "with nothing open, Esc does nothing");
     }
 
     #[test]
@@ -245,13 +248,41 @@ mod tests {
         on_key(&mut view, key(KeyCode::Enter));
         assert_eq!(view.filter.text, "qa");
         assert!(!view.filter.editing);
-        // Kept after Enter; a first Esc clears it, the next quits.
+        // Kept after Enter; Esc clears it, and the next does nothing.
         assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         assert!(view.filter.text.is_empty());
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
         on_key(&mut view, key(KeyCode::Char('/')));
         on_key(&mut view, key(KeyCode::Char('x')));
         on_key(&mut view, key(KeyCode::Esc));
         assert!(view.filter.text.is_empty() && !view.filter.editing);
+    }
+
+    #[test]
+    fn s_swaps_in_the_cgroup_tree_which_sorts_folds_and_closes_on_esc() {
+        let mut view = View::default();
+        view.move_focus(1);
+        on_key(&mut view, key(KeyCode::Char('S')));
+        assert!(view.cgroups.open);
+        assert_eq!(view.focus, Focus::Processes, "the tree takes the process table's place and focus");
+        on_key(&mut view, key(KeyCode::Char('I')));
+        assert_eq!(view.cgroups.sort, CgroupSort::Io);
+        on_key(&mut view, key(KeyCode::Char('M')));
+        assert_eq!((view.cgroups.sort, view.sort), (CgroupSort::Memory, SortBy::Cpu), "the processes keep theirs");
+        view.cgroups_deepest = 3;
+        on_key(&mut view, key(KeyCode::Left));
+        assert_eq!(view.cgroups.levels, 2);
+        on_key(&mut view, key(KeyCode::Right));
+        assert_eq!(view.cgroups.levels, 3);
+        // Esc: first the filter, then the tree, then nothing.
+        on_key(&mut view, key(KeyCode::Char('/')));
+        on_key(&mut view, key(KeyCode::Char('x')));
+        on_key(&mut view, key(KeyCode::Enter));
+        on_key(&mut view, key(KeyCode::Esc));
+        assert!(view.filter.text.is_empty() && view.cgroups.open);
+        on_key(&mut view, key(KeyCode::Esc));
+        assert!(!view.cgroups.open);
+        assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! has every panel draw itself there (or the one-line "too small" notice), then the
 //! help overlay on top when it is open.
 
+use crate::collect::cgroups::CgroupKind;
 use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
 use crate::ui::screen::Screen;
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
-use crate::ui::{cpu, disks, header, help, memory, network, ports, problems, processes};
+use crate::ui::{cgroup_tree, cpu, disks, header, help, memory, network, ports, problems, processes, services};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -23,6 +24,7 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
         ports: s.listening.len(),
         processes: s.processes.as_ref().map_or(0, |p| view.process_order(p).len()),
         repeated: s.processes.as_ref().map_or(0, |p| p.repeated.len()),
+        services: s.cgroups.list.iter().filter(|c| c.kind != CgroupKind::Slice).count(),
     };
     match layout::plan(area, &counts) {
         Plan::TooSmall => too_small(buf, area, screen.theme),
@@ -33,7 +35,12 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
             memory::draw(buf, a.memory, screen, a.detailed);
             disks::draw(buf, a.filesystems, screen, view);
             network::draw(buf, a.network, screen, view);
-            processes::draw(buf, a.processes, screen, view);
+            if view.cgroups.open {
+                cgroup_tree::draw(buf, a.processes, screen, view);
+            } else {
+                processes::draw(buf, a.processes, screen, view);
+            }
+            services::draw(buf, a.services, screen, &mut view.services_scroll);
             processes::draw_repeated(buf, a.repeated, screen, view);
             ports::draw(buf, a.ports, screen, view);
             if view.help {

@@ -8,11 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 11] = [
+pub const KEYS: [(&str, &str); 13] = [
     ("q  F10  Ctrl-C", "quit"),
-    ("Esc", "close help or filter, else quit"),
+    ("Esc", "close help, filter or tree (never quits)"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
+    ("S", "cgroup tree in place of processes"),
+    ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
     ("Tab  Shift-Tab", "focus next / previous table"),
     ("Up  Down", "scroll the focused table"),
     ("PgUp  PgDn", "scroll a page"),

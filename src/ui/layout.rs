@@ -30,6 +30,8 @@ pub struct Counts {
     pub ports: usize,
     pub processes: usize,
     pub repeated: usize,
+    /// Services, containers and pods (cgroups that are not slices).
+    pub services: usize,
 }
 
 /// Where each panel goes.
@@ -44,6 +46,9 @@ pub struct Areas {
     pub processes: Rect,
     pub repeated: Rect,
     pub ports: Rect,
+    /// Services and containers, a band above the processes where the screen is tall
+    /// enough; empty (height 0) where it is not.
+    pub services: Rect,
     /// Room for the detailed CPU and memory panels (model line, per-core bars, bars).
     pub detailed: bool,
 }
@@ -103,12 +108,14 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let memory = top.take(memory_rows);
 
     // The tables share what is left; processes take whatever the first band leaves.
-    let left = top.area.height;
+    let services_height = services_height(h, top.area.height, counts.services);
+    let left = top.area.height - services_height;
     // The lower band keeps room for its side column's two tables.
     let upper_cap = (left / 2).clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
     let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
     let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
     let upper = top.take(upper_height);
+    let services = top.take(services_height);
     let lower = top.take(left - upper_height);
 
     // Below 120 columns the network table gets the width its key columns need (name,
@@ -123,7 +130,32 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let repeated = side_rows.take(repeated_height);
     let ports = side_rows.take(side.height - repeated_height);
 
-    Plan::Dashboard(Areas { header, problems, cpu, memory, filesystems, network, processes, repeated, ports, detailed })
+    Plan::Dashboard(Areas {
+        header,
+        problems,
+        cpu,
+        memory,
+        filesystems,
+        network,
+        processes,
+        repeated,
+        ports,
+        services,
+        detailed,
+    })
+}
+
+/// Terminals at least this tall show the Services panel.
+const SERVICES_MIN_HEIGHT: u16 = 40;
+
+/// The Services band's height: none on short terminals or without services, else what
+/// it wants up to a sixth of the screen, leaving the lower band room for its tables.
+fn services_height(h: u16, left: u16, services: usize) -> u16 {
+    if h < SERVICES_MIN_HEIGHT || services == 0 {
+        return 0;
+    }
+    let room = left.saturating_sub(4 * MIN_TABLE);
+    (TABLE_CHROME + rows(services)).clamp(MIN_TABLE, (h / 6).max(MIN_TABLE)).min(room)
 }
 
 /// The height of the upper of two stacked tables: each gets what it wants if both fit,
@@ -143,8 +175,17 @@ fn side_split(height: u16, upper_want: u16, lower_want: u16) -> u16 {
 mod tests {
     use super::*;
 
-    const BUSY: Counts =
-        Counts { problems: 5, cores: 16, filesystems: 40, address_lines: 30, ports: 50, processes: 900, repeated: 30 };
+    const BUSY: Counts = Counts {
+        problems: 5,
+        cores: 16,
+        filesystems: 40,
+        address_lines: 30,
+        ports: 50,
+        processes: 900,
+        repeated: 30,
+        services: 0,
+    };
+    const WITH_SERVICES: Counts = Counts { services: 60, ..BUSY };
 
     fn areas(w: u16, h: u16, counts: &Counts) -> Areas {
         match plan(Rect::new(0, 0, w, h), counts) {
@@ -219,6 +260,34 @@ mod tests {
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
         assert_eq!(a.ports.bottom(), 40);
+    }
+
+    #[test]
+    fn services_get_a_band_above_the_processes_on_tall_terminals_only() {
+        for (w, h) in [(80, 24), (100, 39), (MIN_WIDTH, MIN_HEIGHT)] {
+            assert_eq!(areas(w, h, &WITH_SERVICES).services.height, 0, "{w}x{h} keeps what it showed");
+        }
+        assert_eq!(
+            areas(80, 24, &WITH_SERVICES),
+            areas(80, 24, &Counts { services: 0, ..WITH_SERVICES }),
+            "80x24 unchanged"
+        );
+        for (w, h) in [(120, 40), (250, 70), (400, 200)] {
+            let a = areas(w, h, &WITH_SERVICES);
+            assert!(a.services.height >= MIN_TABLE && a.services.width == w, "{w}x{h} {:?}", a.services);
+            assert_eq!(a.services.bottom(), a.processes.y, "right above the processes");
+            for other in all(&a) {
+                assert!(!a.services.intersects(other), "{w}x{h}: {:?} overlaps {other:?}", a.services);
+            }
+            assert!(a.services.y >= a.filesystems.bottom());
+            assert_eq!(
+                areas(w, h, &Counts { services: 0, ..WITH_SERVICES }).services.height,
+                0,
+                "none without services"
+            );
+        }
+        let few = areas(250, 70, &Counts { services: 2, ..WITH_SERVICES });
+        assert_eq!(few.services.height, TABLE_CHROME + 2);
     }
 
     #[test]

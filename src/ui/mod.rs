@@ -4,6 +4,8 @@
 
 mod ansi16;
 mod app;
+pub mod cgroup_order;
+mod cgroup_tree;
 mod connections;
 mod cpu;
 pub mod dashboard;
@@ -17,6 +19,7 @@ mod ports;
 mod problems;
 mod processes;
 pub mod screen;
+mod services;
 pub mod table;
 mod terminal;
 mod text;

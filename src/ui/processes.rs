@@ -6,6 +6,7 @@
 use crate::collect::procs::{ProcessRow, Processes};
 use crate::format;
 use crate::health::{Key, Severity};
+use crate::sanitize;
 use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::text::{PENDING, Segment, fit_segments, judged};
@@ -14,7 +15,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-const COLUMNS: [Column; 8] = [
+const COLUMNS: [Column; 9] = [
     Column::right("PID", 7, 0),
     Column::left("USER", 9, 2),
     Column::left("S", 1, 3),
@@ -22,6 +23,8 @@ const COLUMNS: [Column; 8] = [
     Column::right("MEM", 5, 0),
     Column::right("THR", 4, 5),
     Column::left("NAME", 15, 0),
+    // The service, container or pod: only where the screen is wide.
+    Column::left("UNIT", 18, 6),
     Column::left("COMMAND", 24, 1).growing(),
 ];
 
@@ -106,6 +109,14 @@ fn row<'a>(p: &'a ProcessRow, zombie: Severity, screen: &Screen) -> Row<'a> {
             Span::raw(format::bytes_short(p.rss_bytes)),
             Span::raw(p.threads.to_string()),
             Span::raw(p.name.as_ref()),
+            Span::styled(
+                screen
+                    .snapshot
+                    .cgroups
+                    .of_process(p.pid)
+                    .map_or(String::new(), |c| sanitize::display(&c.name).into_owned()),
+                dim,
+            ),
             if p.kernel_thread { Span::styled("[kernel thread]", dim) } else { Span::raw(p.cmdline.as_ref()) },
         ],
     }

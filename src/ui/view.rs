@@ -4,6 +4,7 @@
 //! table, the sort or the filter changes.
 
 use crate::collect::procs::{ProcessRow, Processes};
+use crate::ui::cgroup_order::CgroupView;
 use crate::ui::table::{Motion, Scroll};
 use std::sync::Arc;
 
@@ -53,6 +54,11 @@ pub struct View {
     scrolls: [Scroll; 4],
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
+    /// The cgroup tree shown in place of the processes, and the Services panel's scroll.
+    pub cgroups: CgroupView,
+    pub services_scroll: Scroll,
+    /// The deepest level the tree drew, for `←` to fold from.
+    pub cgroups_deepest: usize,
     order: ProcessOrder,
 }
 
@@ -66,7 +72,10 @@ impl View {
     }
 
     pub fn scroll_focused(&mut self, motion: Motion) {
-        self.scrolls[self.focus.index()].apply(motion);
+        match self.focus {
+            Focus::Processes if self.cgroups.open => self.cgroups.scroll.apply(motion),
+            focus => self.scrolls[focus.index()].apply(motion),
+        }
     }
 
     pub fn sort_by(&mut self, sort: SortBy) {
@@ -74,8 +83,28 @@ impl View {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
 
+    /// What Esc does: closes the topmost thing open (help, then a kept filter, then the
+    /// cgroup tree), and nothing when nothing is.
+    pub fn close_topmost(&mut self) {
+        if self.help {
+            self.help = false;
+        } else if !self.filter.text.is_empty() {
+            self.filter.text.clear();
+            self.filter_changed();
+        } else if self.cgroups.open {
+            self.cgroups.open = false;
+        }
+    }
+
+    /// `S`: the cgroup tree in place of the process table, or back.
+    pub fn toggle_cgroup_tree(&mut self) {
+        self.cgroups.open = !self.cgroups.open;
+        self.focus = Focus::Processes;
+    }
+
     pub fn filter_changed(&mut self) {
         self.scrolls[Focus::Processes.index()].offset = 0;
+        self.cgroups.scroll.offset = 0;
     }
 
     /// Indices into `processes.list`, filtered and sorted as chosen.

@@ -1,0 +1,88 @@
+//! One walk of the cgroup tree by a warm sampler (files kept open, previous readings
+//! held), as the `ctop-cgroups` thread runs it every `slow_interval`: on this machine
+//! as it is, with 500 unit-named cgroups added (`ctopbench-<pid>.slice/svc-NNN.service`
+//! in every v1 hierarchy ctop reads and the unified one; needs root, removed at the
+//! end), and on the Kubernetes-node fixture tree.
+
+use ctop::collect::cgroups::CgroupSampler;
+use ctop::source::{FixedSystem, Source};
+use divan::Bencher;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+const CGROUPS: usize = 500;
+
+fn main() {
+    let made = Made::new();
+    divan::main();
+    drop(made);
+}
+
+/// The hierarchies the 500 cgroups go in: every cgroup/cgroup2 mount of the
+/// controllers ctop reads.
+fn hierarchies() -> Vec<PathBuf> {
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    mountinfo
+        .lines()
+        .filter_map(|l| {
+            let (left, right) = l.split_once(" - ")?;
+            let mut r = right.split_whitespace();
+            let (fstype, _, options) = (r.next()?, r.next()?, r.next()?);
+            let wanted = fstype == "cgroup2"
+                || (fstype == "cgroup"
+                    && options.split(',').any(|o| ["cpu", "cpuacct", "memory", "blkio", "pids"].contains(&o)));
+            wanted.then(|| PathBuf::from(left.split_whitespace().nth(4).unwrap()))
+        })
+        .collect()
+}
+
+/// The slices made for the benchmark, removed on drop.
+struct Made(Vec<PathBuf>);
+
+impl Made {
+    fn new() -> Self {
+        let mut made = Vec::new();
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("skipped: 500 cgroups need root; walking this machine's tree only");
+            return Self(made);
+        }
+        for top in hierarchies() {
+            let slice = top.join(format!("ctopbench-{}.slice", std::process::id()));
+            if std::fs::create_dir(&slice).is_err() {
+                continue;
+            }
+            made.push(slice.clone());
+            for i in 0..CGROUPS {
+                let _ = std::fs::create_dir(slice.join(format!("svc-{i:03}.service")));
+            }
+        }
+        Self(made)
+    }
+}
+
+impl Drop for Made {
+    fn drop(&mut self) {
+        for slice in &self.0 {
+            for i in 0..CGROUPS {
+                let _ = std::fs::remove_dir(slice.join(format!("svc-{i:03}.service")));
+            }
+            let _ = std::fs::remove_dir(slice);
+        }
+    }
+}
+
+#[divan::bench]
+fn walk_this_machine_with_500_more(bencher: Bencher) {
+    let mut sampler = CgroupSampler::new(Source::live());
+    let seen = sampler.collect().list.len();
+    eprintln!("cgroups listed: {seen}");
+    bencher.bench_local(|| sampler.collect());
+}
+
+#[divan::bench]
+fn walk_kubernetes_node_fixture(bencher: Bencher) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cgroups/k8s-node");
+    let mut sampler = CgroupSampler::new(Source::new(root, Arc::new(FixedSystem::default())));
+    sampler.collect();
+    bencher.bench_local(|| sampler.collect());
+}

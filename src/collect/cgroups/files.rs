@@ -1,0 +1,274 @@
+//! The files read from each cgroup directory and what they say: one parser per file,
+//! filling the counters of one reading. v2 (`cpu.stat`, `memory.*`, `io.stat`,
+//! `pids.*`, `*.pressure`) and v1 (`cpuacct.usage`, `cpu.stat`, `memory.*`,
+//! `blkio.throttle.*`, `pids.*`) files fill the same fields, so a hybrid host's cgroup
+//! gets its CPU time from whichever hierarchy has it.
+
+use crate::collect::limits::V1_UNLIMITED;
+use crate::collect::pressure::Pressure;
+
+/// `cgroup.procs` (the processes in the cgroup itself) is read by the sampler, to tell
+/// which service or container a process belongs to.
+///
+/// Files of a v2 cgroup, in the order they are read (a limit before `memory.stat`,
+/// which is read only for a limited cgroup).
+pub const V2_FILES: [&str; 14] = [
+    "cgroup.procs",
+    "cpu.stat",
+    "memory.current",
+    "memory.max",
+    "memory.high",
+    "memory.swap.current",
+    "memory.events",
+    "memory.stat",
+    "io.stat",
+    "pids.current",
+    "pids.max",
+    "cpu.pressure",
+    "memory.pressure",
+    "io.pressure",
+];
+
+/// Files of a v1 cgroup, whichever controller's hierarchy it is in.
+pub const V1_FILES: [&str; 13] = [
+    "cgroup.procs",
+    "cpuacct.usage",
+    "cpu.stat",
+    "memory.usage_in_bytes",
+    "memory.limit_in_bytes",
+    "memory.memsw.usage_in_bytes",
+    "memory.stat",
+    "memory.oom_control",
+    "memory.failcnt",
+    "blkio.throttle.io_service_bytes_recursive",
+    "blkio.throttle.io_serviced_recursive",
+    "pids.current",
+    "pids.max",
+];
+
+/// One reading of one cgroup: counters as the kernel gives them (cumulative ones are
+/// turned into rates by the sampler). `None` where no hierarchy has the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counters {
+    pub cpu_usec: Option<u64>,
+    pub throttled_usec: Option<u64>,
+    pub throttled_periods: Option<u64>,
+    pub memory_bytes: Option<u64>,
+    pub memory_limit_bytes: Option<u64>,
+    pub memory_high_bytes: Option<u64>,
+    /// v1 memory + swap, to take the swap from.
+    pub memsw_bytes: Option<u64>,
+    pub swap_bytes: Option<u64>,
+    /// Page cache the kernel reclaims first (`inactive_file`), read for limited cgroups.
+    pub inactive_file_bytes: Option<u64>,
+    pub oom_kills: Option<u64>,
+    /// `memory.events` `high` (v2 only).
+    pub high_events: Option<u64>,
+    /// `memory.events` `max`, v1 `memory.failcnt`: allocations that hit the limit.
+    pub max_events: Option<u64>,
+    pub read_bytes: Option<u64>,
+    pub write_bytes: Option<u64>,
+    pub read_ios: Option<u64>,
+    pub write_ios: Option<u64>,
+    pub pids: Option<u64>,
+    pub pids_limit: Option<u64>,
+    pub pressure: Option<Pressure>,
+}
+
+impl Counters {
+    /// Whether `memory.stat` is worth reading: only a limit makes its page cache matter.
+    pub fn wants_memory_stat(&self) -> bool {
+        self.memory_limit_bytes.is_some()
+    }
+
+    /// Fills the fields `name` (of a v2 or v1 cgroup) holds from its `text`; a field
+    /// already set by another hierarchy is kept.
+    pub fn parse(&mut self, v2: bool, name: &str, text: &str) {
+        let number = || text.trim().parse::<u64>().ok();
+        match (v2, name) {
+            (true, "cpu.stat") => {
+                set(&mut self.cpu_usec, field(text, "usage_usec"));
+                set(&mut self.throttled_usec, field(text, "throttled_usec"));
+                set(&mut self.throttled_periods, field(text, "nr_throttled"));
+            }
+            (false, "cpu.stat") => {
+                set(&mut self.throttled_usec, field(text, "throttled_time").map(|ns| ns / 1000));
+                set(&mut self.throttled_periods, field(text, "nr_throttled"));
+            }
+            (false, "cpuacct.usage") => set(&mut self.cpu_usec, number().map(|ns| ns / 1000)),
+            (true, "memory.current") | (false, "memory.usage_in_bytes") => set(&mut self.memory_bytes, number()),
+            // "max" does not parse: unlimited.
+            (true, "memory.max") => set(&mut self.memory_limit_bytes, number()),
+            (false, "memory.limit_in_bytes") => {
+                set(&mut self.memory_limit_bytes, number().filter(|&n| n < V1_UNLIMITED))
+            }
+            (true, "memory.high") => set(&mut self.memory_high_bytes, number()),
+            (true, "memory.swap.current") => set(&mut self.swap_bytes, number()),
+            (false, "memory.memsw.usage_in_bytes") => set(&mut self.memsw_bytes, number()),
+            (true, "memory.stat") => set(&mut self.inactive_file_bytes, field(text, "inactive_file")),
+            // v1's total_ fields include the descendants, as v2's always do.
+            (false, "memory.stat") => set(&mut self.inactive_file_bytes, field(text, "total_inactive_file")),
+            (true, "memory.events") => {
+                set(&mut self.oom_kills, field(text, "oom_kill"));
+                set(&mut self.high_events, field(text, "high"));
+                set(&mut self.max_events, field(text, "max"));
+            }
+            // Older v1 kernels (before 4.13) have no oom_kill line: unknown.
+            (false, "memory.oom_control") => set(&mut self.oom_kills, field(text, "oom_kill")),
+            (false, "memory.failcnt") => set(&mut self.max_events, number()),
+            (true, "io.stat") => {
+                let sum = |key: &str| io_stat_sum(text, key);
+                set(&mut self.read_bytes, sum("rbytes"));
+                set(&mut self.write_bytes, sum("wbytes"));
+                set(&mut self.read_ios, sum("rios"));
+                set(&mut self.write_ios, sum("wios"));
+            }
+            (false, "blkio.throttle.io_service_bytes_recursive") => {
+                set(&mut self.read_bytes, blkio_sum(text, "Read"));
+                set(&mut self.write_bytes, blkio_sum(text, "Write"));
+            }
+            (false, "blkio.throttle.io_serviced_recursive") => {
+                set(&mut self.read_ios, blkio_sum(text, "Read"));
+                set(&mut self.write_ios, blkio_sum(text, "Write"));
+            }
+            (_, "pids.current") => set(&mut self.pids, number()),
+            (_, "pids.max") => set(&mut self.pids_limit, number()),
+            (true, "cpu.pressure" | "memory.pressure" | "io.pressure") => {
+                let p = self.pressure.get_or_insert_with(Pressure::default);
+                let (some, full) = psi_avg10(text);
+                match name {
+                    "cpu.pressure" => p.cpu_some = some,
+                    "memory.pressure" => (p.memory_some, p.memory_full) = (some, full),
+                    _ => (p.io_some, p.io_full) = (some, full),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What needs two files: v1 swap is memory+swap less memory.
+    pub fn finish(&mut self) {
+        if let (None, Some(memsw), Some(memory)) = (self.swap_bytes, self.memsw_bytes, self.memory_bytes) {
+            self.swap_bytes = Some(memsw.saturating_sub(memory));
+        }
+    }
+}
+
+fn set(slot: &mut Option<u64>, value: Option<u64>) {
+    if slot.is_none() {
+        *slot = value;
+    }
+}
+
+/// The value of a `key value` line.
+fn field(text: &str, key: &str) -> Option<u64> {
+    text.lines().find_map(|l| l.strip_prefix(key)?.strip_prefix(' ')?.trim().parse().ok())
+}
+
+/// `key=value` summed over the devices of a v2 `io.stat` (`8:0 rbytes=… wbytes=…`).
+fn io_stat_sum(text: &str, key: &str) -> Option<u64> {
+    let mut total = None;
+    for value in text.split_whitespace().filter_map(|w| w.strip_prefix(key)?.strip_prefix('=')) {
+        if let Ok(v) = value.parse::<u64>() {
+            total = Some(total.unwrap_or(0u64).saturating_add(v));
+        }
+    }
+    // A cgroup that never did I/O has an empty io.stat: zero, not unknown.
+    total.or(Some(0))
+}
+
+/// `8:0 Read 1234` lines of a v1 blkio file, summed over the devices.
+fn blkio_sum(text: &str, op: &str) -> Option<u64> {
+    let mut total = 0u64;
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if let (Some(_device), Some(o), Some(value)) = (words.next(), words.next(), words.next())
+            && o == op
+        {
+            total = total.saturating_add(value.parse().unwrap_or(0));
+        }
+    }
+    Some(total)
+}
+
+/// `some` and `full` avg10 of a PSI file.
+fn psi_avg10(text: &str) -> (Option<f64>, Option<f64>) {
+    let avg10 = |kind: &str| {
+        text.lines().find_map(|l| {
+            let mut words = l.split_whitespace();
+            (words.next()? == kind).then_some(())?;
+            words.find_map(|w| w.strip_prefix("avg10="))?.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0)
+        })
+    };
+    (avg10("some"), avg10("full"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_files_fill_the_counters() {
+        let mut c = Counters::default();
+        c.parse(
+            true,
+            "cpu.stat",
+            "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 700\n",
+        );
+        c.parse(true, "memory.max", "max\n");
+        c.parse(true, "memory.high", "1073741824\n");
+        c.parse(true, "memory.events", "low 0\nhigh 3\nmax 2\noom 1\noom_kill 1\noom_group_kill 0\n");
+        c.parse(true, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n8:16 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0\n");
+        c.parse(true, "pids.max", "max\n");
+        c.parse(
+            true,
+            "memory.pressure",
+            "some avg10=1.50 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.25 avg60=0.00 avg300=0.00 total=1\n",
+        );
+        assert_eq!((c.cpu_usec, c.throttled_usec, c.throttled_periods), (Some(5000), Some(700), Some(4)));
+        assert_eq!((c.memory_limit_bytes, c.memory_high_bytes), (None, Some(1 << 30)));
+        assert!(!c.wants_memory_stat());
+        assert_eq!((c.oom_kills, c.high_events, c.max_events), (Some(1), Some(3), Some(2)));
+        assert_eq!((c.read_bytes, c.write_bytes, c.read_ios, c.write_ios), (Some(101), Some(202), Some(4), Some(6)));
+        assert_eq!(c.pids_limit, None);
+        let p = c.pressure.unwrap();
+        assert_eq!((p.memory_some, p.memory_full, p.cpu_some), (Some(1.5), Some(0.25), None));
+    }
+
+    #[test]
+    fn v1_files_fill_the_same_counters_in_v2_units() {
+        let mut c = Counters::default();
+        c.parse(false, "cpuacct.usage", "2500000\n");
+        c.parse(false, "cpu.stat", "nr_periods 20\nnr_throttled 5\nthrottled_time 3000000\n");
+        c.parse(false, "memory.usage_in_bytes", "1000\n");
+        c.parse(false, "memory.limit_in_bytes", "9223372036854771712\n");
+        c.parse(false, "memory.memsw.usage_in_bytes", "1500\n");
+        c.parse(false, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+        c.parse(
+            false,
+            "blkio.throttle.io_service_bytes_recursive",
+            "8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Async 0\n8:0 Discard 0\n8:0 Total 12288\nTotal 12288\n",
+        );
+        c.parse(false, "pids.max", "64\n");
+        c.finish();
+        assert_eq!((c.cpu_usec, c.throttled_usec, c.throttled_periods), (Some(2500), Some(3000), Some(5)));
+        assert_eq!(c.memory_limit_bytes, None, "v1's unlimited");
+        assert_eq!(c.swap_bytes, Some(500));
+        assert_eq!(c.oom_kills, Some(2));
+        assert_eq!((c.read_bytes, c.write_bytes), (Some(4096), Some(8192)));
+        assert_eq!(c.pids_limit, Some(64));
+    }
+
+    #[test]
+    fn garbled_files_leave_values_unknown() {
+        let mut c = Counters::default();
+        c.parse(true, "cpu.stat", "usage_usec lots\n");
+        c.parse(true, "memory.current", "\u{1b}[2J");
+        c.parse(true, "memory.events", "");
+        assert_eq!(c, Counters::default());
+        // The first hierarchy that has a value keeps it.
+        c.parse(false, "cpuacct.usage", "1000\n");
+        c.parse(true, "cpu.stat", "usage_usec 99\n");
+        assert_eq!(c.cpu_usec, Some(1));
+    }
+}
