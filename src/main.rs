@@ -18,12 +18,16 @@ use std::time::Duration;
 #[command(name = "ctop", version, about, after_help = AFTER_HELP)]
 struct Args {
     /// Print a plain-text snapshot (80 columns) and exit; made for incident notes.
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "openmetrics"])]
     once: bool,
     /// Print one JSON document and exit; field names are stable (see the README).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "openmetrics")]
     json: bool,
-    /// With --once/--json: how long to sample rates and CPU % over, in milliseconds.
+    /// Print the numbers and the findings as OpenMetrics text for Prometheus (e.g.
+    /// node_exporter's textfile collector) and exit.
+    #[arg(long)]
+    openmetrics: bool,
+    /// With --once/--json/--openmetrics: how long to sample rates and CPU % over, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     sample_ms: u64,
     /// Seconds between refreshes of CPU, load, memory, network and time (fractions
@@ -90,11 +94,13 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Source::live(),
     };
 
-    if args.once || args.json {
+    if args.once || args.json || args.openmetrics {
         let snapshot = snapshot::collect_once(&source, Duration::from_millis(args.sample_ms));
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
             report::json(&snapshot, &findings)?
+        } else if args.openmetrics {
+            report::openmetrics(&snapshot, &findings)
         } else {
             let color = match args.color {
                 ColorMode::Always => true,
