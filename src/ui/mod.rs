@@ -8,7 +8,7 @@ mod cpu;
 pub mod dashboard;
 mod disks;
 mod header;
-mod help;
+pub mod help;
 pub mod layout;
 mod memory;
 mod network;
