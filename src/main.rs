@@ -73,7 +73,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         slow: seconds(config.slow_interval),
         processes: seconds(args.proc_interval.unwrap_or(config.proc_interval)),
     };
-    ui::run(source, UiOptions { color: args.color, intervals, thresholds: config.thresholds })?;
+    ui::run(
+        source,
+        UiOptions {
+            color: args.color,
+            intervals,
+            thresholds: config.thresholds,
+            show_kernel_threads: config.show_kernel_threads,
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

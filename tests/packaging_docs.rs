@@ -4,15 +4,16 @@
 //! what the code generates now. `CTOP_BLESS=1 cargo test --test packaging_docs` writes
 //! them anew after a change to a flag, a key or a default.
 //!
-//! Also: the page renders without a groff warning, and bash completes `ctop --ro<TAB>`
-//! from the generated script.
+//! Also: the generated page renders without a groff warning, and bash completes
+//! `ctop --ro<TAB>` with the generated script.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn packaging(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging").join(file)
@@ -167,20 +168,21 @@ fn the_completions_are_current() {
 
 #[test]
 fn the_man_page_renders_without_warnings() {
-    let Ok(out) = Command::new("groff").args(["-ww", "-z", "-man"]).arg(packaging("ctop.1")).output() else {
+    let groff = Command::new("groff").args(["-ww", "-z", "-man"]).stdin(Stdio::piped()).stderr(Stdio::piped()).spawn();
+    let Ok(mut groff) = groff else {
         eprintln!("skipped: groff is not installed (Debian package groff-base)");
         return;
     };
+    groff.stdin.take().unwrap().write_all(&man_page()).unwrap();
+    let out = groff.wait_with_output().unwrap();
     let warnings = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && warnings.is_empty(), "groff -ww: {warnings}");
 }
 
 #[test]
 fn bash_completes_long_flags_from_the_script() {
-    let script = format!(
-        "source {}; COMP_WORDS=(ctop --ro); COMP_CWORD=1; _ctop ctop --ro ctop; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-        packaging("completions/ctop.bash").display()
-    );
+    let script = String::from_utf8(completion(Shell::Bash)).unwrap()
+        + "\nCOMP_WORDS=(ctop --ro); COMP_CWORD=1; _ctop ctop --ro ctop; printf '%s\\n' \"${COMPREPLY[@]}\"";
     let out = Command::new("bash").args(["--norc", "--noprofile", "-c", &script]).output().unwrap();
     let completed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(completed, "--root\n", "ctop --ro<TAB>");

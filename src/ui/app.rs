@@ -69,6 +69,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('r') => return Action::Rescan,
+        KeyCode::Char('K') => view.toggle_kernel_threads(),
         KeyCode::Char('/') => view.filter.editing = true,
         KeyCode::Tab => view.move_focus(1),
         KeyCode::BackTab => view.move_focus(-1),
@@ -88,6 +89,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
+    view.kernel_threads = options.show_kernel_threads;
     let mut taken = terminal::take()?;
 
     let mut dirty = true;

@@ -30,6 +30,8 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// Kernel threads listed at start (the `K` key toggles them).
+    pub show_kernel_threads: bool,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given

@@ -50,6 +50,8 @@ pub struct View {
     pub sort: SortBy,
     pub filter: Filter,
     pub help: bool,
+    /// Kernel threads listed among the processes (`K`); hidden by default, as in htop.
+    pub kernel_threads: bool,
     scrolls: [Scroll; 4],
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
@@ -74,18 +76,23 @@ impl View {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
 
+    pub fn toggle_kernel_threads(&mut self) {
+        self.kernel_threads = !self.kernel_threads;
+        self.scrolls[Focus::Processes.index()].offset = 0;
+    }
+
     pub fn filter_changed(&mut self) {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
 
     /// Indices into `processes.list`, filtered and sorted as chosen.
     pub fn process_order(&mut self, processes: &Arc<Processes>) -> &[u32] {
-        self.order.get(processes, self.sort, &self.filter.text)
+        self.order.get(processes, self.sort, &self.filter.text, self.kernel_threads)
     }
 
     /// The process order together with the process table's scroll, to draw it.
     pub fn process_table(&mut self, processes: &Arc<Processes>) -> (&[u32], &mut Scroll) {
-        let order = self.order.get(processes, self.sort, &self.filter.text);
+        let order = self.order.get(processes, self.sort, &self.filter.text, self.kernel_threads);
         (order, &mut self.scrolls[Focus::Processes.index()])
     }
 }
@@ -98,22 +105,24 @@ struct ProcessOrder {
     source: Option<Arc<Processes>>,
     sort: SortBy,
     filter: String,
+    kernel_threads: bool,
     rows: Vec<u32>,
 }
 
 impl ProcessOrder {
-    fn get(&mut self, processes: &Arc<Processes>, sort: SortBy, filter: &str) -> &[u32] {
+    fn get(&mut self, processes: &Arc<Processes>, sort: SortBy, filter: &str, kernel_threads: bool) -> &[u32] {
         let fresh = self.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, processes))
             && self.sort == sort
-            && self.filter == filter;
+            && self.filter == filter
+            && self.kernel_threads == kernel_threads;
         if !fresh {
             let needle = filter.to_lowercase();
             let list = &processes.list;
             self.rows.clear();
-            self.rows.extend(
-                (0..list.len() as u32)
-                    .filter(|&i| needle.is_empty() || list[i as usize].name.to_lowercase().contains(&needle)),
-            );
+            let shown = |p: &ProcessRow| {
+                (kernel_threads || !p.kernel_thread) && (needle.is_empty() || p.name.to_lowercase().contains(&needle))
+            };
+            self.rows.extend((0..list.len() as u32).filter(|&i| shown(&list[i as usize])));
             let key = |i: &u32| &list[*i as usize];
             match sort {
                 SortBy::Cpu => self.rows.sort_by(|a, b| by_cpu(key(a), key(b))),
@@ -121,6 +130,7 @@ impl ProcessOrder {
             }
             self.source = Some(processes.clone());
             self.sort = sort;
+            self.kernel_threads = kernel_threads;
             self.filter.clear();
             self.filter.push_str(filter);
         }
@@ -164,6 +174,18 @@ mod tests {
         assert_eq!(view.process_order(&procs), &[2, 0, 1]);
         view.filter.text = "apa".into();
         assert_eq!(view.process_order(&procs), &[2, 1]);
+    }
+
+    #[test]
+    fn kernel_threads_are_hidden_until_k() {
+        let kthread = ProcessRow { kernel_thread: true, ..row(2, "kworker/0:1", 3.0, 0) };
+        let procs = Arc::new(Processes { list: vec![row(1, "init", 0.0, 10), kthread], ..Processes::default() });
+        let mut view = View::default();
+        assert_eq!(view.process_order(&procs), &[0]);
+        view.toggle_kernel_threads();
+        assert_eq!(view.process_order(&procs), &[1, 0]);
+        view.toggle_kernel_threads();
+        assert_eq!(view.process_order(&procs), &[0]);
     }
 
     #[test]
