@@ -14,7 +14,8 @@ use crate::ui::table::Motion;
 use crate::ui::terminal::{self, Wake};
 use crate::ui::theme::Theme;
 use crate::ui::view::{SortBy, View};
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long after the last fast-tier update the ages on screen get frames of their own.
@@ -82,6 +83,19 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         _ => {}
     }
     Action::None
+}
+
+/// Applies one mouse report to the view: a left click focuses the table under it, the
+/// wheel scrolls it. Anything else is not worth a frame.
+pub fn on_mouse(view: &mut View, mouse: MouseEvent) -> bool {
+    let at = Position::new(mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(event::MouseButton::Left) => view.click(at),
+        MouseEventKind::ScrollUp => view.wheel(at, Motion::Up),
+        MouseEventKind::ScrollDown => view.wheel(at, Motion::Down),
+        _ => return false,
+    }
+    true
 }
 
 pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
@@ -161,6 +175,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                     Action::Rescan => collectors.rescan_processes(),
                     Action::None => {}
                 },
+                Event::Mouse(mouse) if on_mouse(&mut view, mouse) => {}
                 Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
             }

@@ -4,7 +4,9 @@
 //! table, the sort or the filter changes.
 
 use crate::collect::procs::{ProcessRow, Processes};
+use crate::ui::layout::Areas;
 use crate::ui::table::{Motion, Scroll};
+use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
 
 /// The tables that take focus, in Tab order.
@@ -53,6 +55,8 @@ pub struct View {
     /// Kernel threads listed among the processes (`K`); hidden by default, as in htop.
     pub kernel_threads: bool,
     scrolls: [Scroll; 4],
+    /// Where the last frame drew each table, for the mouse.
+    pub drawn: Option<Areas>,
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
     order: ProcessOrder,
@@ -74,6 +78,34 @@ impl View {
     pub fn sort_by(&mut self, sort: SortBy) {
         self.sort = sort;
         self.scrolls[Focus::Processes.index()].offset = 0;
+    }
+
+    /// The focusable table drawn at this cell of the last frame.
+    pub fn table_at(&self, at: Position) -> Option<Focus> {
+        let a = self.drawn.as_ref()?;
+        let tables: [(Rect, Focus); 4] = [
+            (a.processes, Focus::Processes),
+            (a.filesystems, Focus::Filesystems),
+            (a.network, Focus::Network),
+            (a.ports, Focus::Ports),
+        ];
+        tables.into_iter().find(|(area, _)| area.contains(at)).map(|(_, table)| table)
+    }
+
+    /// A click focuses the table under it.
+    pub fn click(&mut self, at: Position) {
+        if let Some(table) = self.table_at(at) {
+            self.focus = table;
+        }
+    }
+
+    /// The wheel scrolls the table under it, three rows a notch (as terminals scroll).
+    pub fn wheel(&mut self, at: Position, motion: Motion) {
+        if let Some(table) = self.table_at(at) {
+            for _ in 0..3 {
+                self.scrolls[table.index()].apply(motion);
+            }
+        }
     }
 
     pub fn toggle_kernel_threads(&mut self) {
@@ -186,6 +218,24 @@ mod tests {
         assert_eq!(view.process_order(&procs), &[1, 0]);
         view.toggle_kernel_threads();
         assert_eq!(view.process_order(&procs), &[0]);
+    }
+
+    #[test]
+    fn a_click_focuses_the_table_under_it_and_the_wheel_scrolls_it() {
+        let mut view = View::default();
+        let areas = Areas { processes: Rect::new(0, 10, 50, 20), network: Rect::new(40, 2, 40, 8), ..Areas::default() };
+        view.click(Position::new(45, 5));
+        assert_eq!(view.focus, Focus::Processes, "nothing drawn yet: nothing to click");
+        view.drawn = Some(areas);
+        view.click(Position::new(45, 5));
+        assert_eq!(view.focus, Focus::Network);
+        view.scroll(Focus::Processes).len = 100;
+        view.scroll(Focus::Processes).page = 10;
+        view.wheel(Position::new(3, 20), Motion::Down);
+        assert_eq!(view.scroll(Focus::Processes).offset, 3);
+        assert_eq!(view.focus, Focus::Network, "the wheel does not move the focus");
+        view.wheel(Position::new(79, 0), Motion::Down);
+        assert_eq!(view.scroll(Focus::Processes).offset, 3, "no table there");
     }
 
     #[test]
