@@ -20,12 +20,21 @@ pub struct Config {
     pub slow_interval: f64,
     /// Seconds between process scans.
     pub proc_interval: f64,
+    /// List kernel threads among the processes (the `K` key toggles it; the totals
+    /// always count them).
+    pub show_kernel_threads: bool,
     pub thresholds: Thresholds,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { thresholds: Thresholds::default(), interval: 1.0, slow_interval: 5.0, proc_interval: 30.0 }
+        Self {
+            thresholds: Thresholds::default(),
+            interval: 1.0,
+            slow_interval: 5.0,
+            proc_interval: 30.0,
+            show_kernel_threads: false,
+        }
     }
 }
 
@@ -57,6 +66,10 @@ const DOCS: &[(&str, &str)] = &[
     ("interval", "Seconds between refreshes of CPU, memory, network, pressure (0.1 to 86400, fractions allowed)."),
     ("slow_interval", "Seconds between refreshes of filesystems and listening ports (0.1 to 86400)."),
     ("proc_interval", "Seconds between scans of the process table (0.1 to 86400)."),
+    (
+        "show_kernel_threads",
+        "List kernel threads among the processes, as htop's K key does (the totals count them anyway).",
+    ),
     ("load_warning", "1-minute load above this many times the CPUs (or the container's CPU quota)."),
     ("load_error", ""),
     ("cpu_warning", "CPU busy %, at or above (everything but idle and iowait)."),

@@ -7,6 +7,7 @@
 //! snapshot and findings. Every string from the machine passes [`sanitize::display`]
 //! before any output path prints it.
 
+pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod durations;

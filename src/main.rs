@@ -3,6 +3,7 @@
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use ctop::cli::Args;
 use ctop::config::{Config, Loaded};
 use ctop::durations;
 use ctop::report;
@@ -11,56 +12,10 @@ use ctop::snapshot::{self, Intervals};
 use ctop::source::{Source, TreeSystem};
 use ctop::ui::{self, ColorMode, UiOptions};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// One screen that shows what is wrong with this Linux machine.
-#[derive(Debug, Parser)]
-#[command(name = "ctop", version, about, after_help = AFTER_HELP)]
-struct Args {
-    /// Print a plain-text snapshot (80 columns) and exit; made for incident notes.
-    #[arg(long, conflicts_with = "json")]
-    once: bool,
-    /// Print one JSON document and exit; field names are stable (see the README).
-    #[arg(long)]
-    json: bool,
-    /// With --once/--json: how long to sample rates and CPU % over, in milliseconds
-    /// (0 to 3600000, one hour).
-    #[arg(long, value_name = "MS", default_value_t = 1000, allow_hyphen_values = true)]
-    sample_ms: u64,
-    /// Seconds between refreshes of CPU, load, memory, network and time (0.1 to 86400,
-    /// fractions allowed) [default: 1, or `interval` in the configuration file].
-    #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
-    interval: Option<f64>,
-    /// Seconds between process-table scans (0.1 to 86400) [default: 30, or
-    /// `proc_interval` in the configuration file].
-    #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
-    proc_interval: Option<f64>,
-    /// Colours: auto (a terminal without NO_COLOR), always or never.
-    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
-    color: ColorMode,
-    /// Read /proc, /sys and /etc under DIR instead of / (a mounted disk image, a
-    /// fixture tree). Filesystem sizes, interface addresses, the clock and CPUID still
-    /// come from the running kernel.
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
-    /// Configuration file [default: $XDG_CONFIG_HOME/ctop/config.toml, else ~/.config/ctop/config.toml].
-    #[arg(long, value_name = "PATH")]
-    config: Option<PathBuf>,
-    /// Print the default configuration as a commented TOML file and exit.
-    #[arg(long)]
-    print_config: bool,
-    /// Run without the seccomp sandbox (on by default: once set up, ctop can neither
-    /// write files, run programs nor open network sockets).
-    #[arg(long)]
-    no_sandbox: bool,
-}
-
-const AFTER_HELP: &str = "\
-Keys in the dashboard: q quit, ? help, P/M sort by CPU/memory, / filter, r rescan processes, Tab focus.
-Colours: yellow is a warning, red an error; `!` and `!!` mark them where colour is off.";
 
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -128,7 +83,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Source::live(),
     };
 
-    if args.once || args.json {
+    if args.once || args.json || args.openmetrics {
         if !args.no_sandbox
             && let Err(e) = ctop::sandbox::install()
         {
@@ -139,6 +94,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
             report::json(&snapshot, &findings)?
+        } else if args.openmetrics {
+            report::openmetrics(&snapshot, &findings)
         } else {
             let color = match args.color {
                 ColorMode::Always => true,
@@ -170,6 +127,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         thresholds: config.thresholds,
         config_warnings,
         sandbox: !args.no_sandbox,
+        show_kernel_threads: config.show_kernel_threads,
     };
     ui::run(source, options)?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,11 @@
 //! The non-interactive outputs, from the same snapshot and findings as the screen:
 //! `--once`, plain text 80 columns wide for incident notes (a `!`/`!!` marker on every
-//! warning/error so it survives without colour), and `--json` for scripts.
+//! warning/error so it survives without colour), `--json` for scripts, and
+//! `--openmetrics` for Prometheus.
+
+mod openmetrics;
+
+pub use openmetrics::openmetrics;
 
 use crate::collect::disks::Usage;
 use crate::collect::procs::ProcessRow;

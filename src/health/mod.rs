@@ -57,6 +57,34 @@ pub enum Key {
     Cgroup(String),
 }
 
+impl Key {
+    /// The rule's stable name, as `--openmetrics` labels a finding with it.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Key::Load => "load",
+            Key::CpuBusy => "cpu_busy",
+            Key::IoWait => "iowait",
+            Key::Steal => "steal",
+            Key::Memory => "memory",
+            Key::Swap => "swap",
+            Key::FsSpace(_) => "filesystem_space",
+            Key::FsInodes(_) => "filesystem_inodes",
+            Key::Mount(_) => "mount",
+            Key::Interface(_) => "interface",
+            Key::Repeated(_) => "repeated_binary",
+            Key::Zombies => "zombies",
+            Key::Uptime => "uptime",
+            Key::OomKills => "oom_kills",
+            Key::Pressure => "pressure",
+            Key::ProcessScan => "process_scan",
+            Key::Config => "config",
+            // Already a rule's name: `listen_queue`, `syn_queue`, `conntrack` …
+            Key::Network(rule) => rule,
+            Key::Cgroup(_) => "cgroup",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub severity: Severity,

@@ -15,7 +15,8 @@ use crate::ui::table::Motion;
 use crate::ui::terminal::{self, Wake};
 use crate::ui::theme::Theme;
 use crate::ui::view::{SortBy, View};
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long after the last fast-tier update the ages on screen get frames of their own.
@@ -72,6 +73,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('r') => return Action::Rescan,
+        KeyCode::Char('K') => view.toggle_kernel_threads(),
         KeyCode::Char('/') => view.filter.editing = true,
         KeyCode::Tab => view.move_focus(1),
         KeyCode::BackTab => view.move_focus(-1),
@@ -86,12 +88,26 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
     Action::None
 }
 
+/// Applies one mouse report to the view: a left click focuses the table under it, the
+/// wheel scrolls it. Anything else is not worth a frame.
+pub fn on_mouse(view: &mut View, mouse: MouseEvent) -> bool {
+    let at = Position::new(mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(event::MouseButton::Left) => view.click(at),
+        MouseEventKind::ScrollUp => view.wheel(at, Motion::Up),
+        MouseEventKind::ScrollDown => view.wheel(at, Motion::Down),
+        _ => return false,
+    }
+    true
+}
+
 pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
     let mut snapshot = Snapshot::with_identity(&source);
     snapshot.config_warnings = options.config_warnings.clone();
     let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
+    view.kernel_threads = options.show_kernel_threads;
     let mut taken = terminal::take()?;
     if options.sandbox {
         // Should the sandbox fail, ctop runs without it and the help screen says "off".
@@ -177,6 +193,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             match event {
                 Event::Key(key) if take_key(&mut view, &collectors, key) == Action::Quit => return Ok(()),
                 Event::Key(_) => {}
+                Event::Mouse(mouse) if on_mouse(&mut view, mouse) => {}
                 Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
             }

@@ -27,8 +27,12 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
         services: s.cgroups.list.iter().filter(|c| c.kind != CgroupKind::Slice).count(),
     };
     match layout::plan(area, &counts) {
-        Plan::TooSmall => too_small(buf, area, screen.theme),
+        Plan::TooSmall => {
+            view.drawn = None;
+            too_small(buf, area, screen.theme);
+        }
         Plan::Dashboard(a) => {
+            view.drawn = Some(a);
             header::draw(buf, a.header, screen);
             problems::draw(buf, a.problems, screen);
             cpu::draw(buf, a.cpu, screen, a.detailed);

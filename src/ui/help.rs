@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 13] = [
+pub const KEYS: [(&str, &str); 14] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close help, filter or tree (never quits)"),
     ("?  F1", "this help"),
@@ -20,6 +20,7 @@ pub const KEYS: [(&str, &str); 13] = [
     ("PgUp  PgDn", "scroll a page"),
     ("Home  End", "go to the top / bottom"),
     ("r", "rescan processes now"),
+    ("K", "show / hide kernel threads"),
     ("/", "filter processes by name"),
     ("Enter / Esc", "keep / clear the filter"),
 ];

@@ -11,7 +11,7 @@ mod cpu;
 pub mod dashboard;
 mod disks;
 mod header;
-mod help;
+pub mod help;
 pub mod layout;
 mod memory;
 mod network;
@@ -38,6 +38,8 @@ pub struct UiOptions {
     pub config_warnings: Vec<String>,
     /// Install the seccomp sandbox once the terminal is set up (off with `--no-sandbox`).
     pub sandbox: bool,
+    /// Kernel threads listed at start (the `K` key toggles them).
+    pub show_kernel_threads: bool,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given

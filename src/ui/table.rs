@@ -75,6 +75,7 @@ pub struct Scroll {
     pub len: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Motion {
     Up,
     Down,

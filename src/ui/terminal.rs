@@ -12,6 +12,7 @@
 
 use crate::ui::ansi16::Ansi16;
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -60,7 +61,8 @@ pub fn take() -> io::Result<Taken> {
     TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     let mut out = BufWriter::with_capacity(64 * 1024, Ansi16::new(io::stdout()));
-    crossterm::execute!(out, EnterAlternateScreen, Hide)?;
+    // Mouse reports (click to focus, wheel to scroll); keys stay complete without them.
+    crossterm::execute!(out, EnterAlternateScreen, Hide, EnableMouseCapture)?;
     let backend = CrosstermBackend::new(out);
     // A fixed viewport, resized on SIGWINCH only: a full-screen one asks the terminal
     // its size before every frame, and crossterm does that by opening /dev/tty each
@@ -97,7 +99,7 @@ pub fn restore() {
         return;
     }
     let mut out = io::stdout();
-    let _ = crossterm::execute!(out, LeaveAlternateScreen, Show);
+    let _ = crossterm::execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
 }

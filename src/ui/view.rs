@@ -5,7 +5,9 @@
 
 use crate::collect::procs::{ProcessRow, Processes};
 use crate::ui::cgroup_order::CgroupView;
+use crate::ui::layout::Areas;
 use crate::ui::table::{Motion, Scroll};
+use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
 
 /// The tables that take focus, in Tab order.
@@ -51,7 +53,11 @@ pub struct View {
     pub sort: SortBy,
     pub filter: Filter,
     pub help: bool,
+    /// Kernel threads listed among the processes (`K`); hidden by default, as in htop.
+    pub kernel_threads: bool,
     scrolls: [Scroll; 4],
+    /// Where the last frame drew each table, for the mouse.
+    pub drawn: Option<Areas>,
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
     /// The cgroup tree shown in place of the processes, and the Services panel's scroll.
@@ -102,6 +108,39 @@ impl View {
         self.focus = Focus::Processes;
     }
 
+    /// The focusable table drawn at this cell of the last frame.
+    pub fn table_at(&self, at: Position) -> Option<Focus> {
+        let a = self.drawn.as_ref()?;
+        let tables: [(Rect, Focus); 4] = [
+            (a.processes, Focus::Processes),
+            (a.filesystems, Focus::Filesystems),
+            (a.network, Focus::Network),
+            (a.ports, Focus::Ports),
+        ];
+        tables.into_iter().find(|(area, _)| area.contains(at)).map(|(_, table)| table)
+    }
+
+    /// A click focuses the table under it.
+    pub fn click(&mut self, at: Position) {
+        if let Some(table) = self.table_at(at) {
+            self.focus = table;
+        }
+    }
+
+    /// The wheel scrolls the table under it, three rows a notch (as terminals scroll).
+    pub fn wheel(&mut self, at: Position, motion: Motion) {
+        if let Some(table) = self.table_at(at) {
+            for _ in 0..3 {
+                self.scrolls[table.index()].apply(motion);
+            }
+        }
+    }
+
+    pub fn toggle_kernel_threads(&mut self) {
+        self.kernel_threads = !self.kernel_threads;
+        self.scrolls[Focus::Processes.index()].offset = 0;
+    }
+
     pub fn filter_changed(&mut self) {
         self.scrolls[Focus::Processes.index()].offset = 0;
         self.cgroups.scroll.offset = 0;
@@ -109,12 +148,12 @@ impl View {
 
     /// Indices into `processes.list`, filtered and sorted as chosen.
     pub fn process_order(&mut self, processes: &Arc<Processes>) -> &[u32] {
-        self.order.get(processes, self.sort, &self.filter.text)
+        self.order.get(processes, self.sort, &self.filter.text, self.kernel_threads)
     }
 
     /// The process order together with the process table's scroll, to draw it.
     pub fn process_table(&mut self, processes: &Arc<Processes>) -> (&[u32], &mut Scroll) {
-        let order = self.order.get(processes, self.sort, &self.filter.text);
+        let order = self.order.get(processes, self.sort, &self.filter.text, self.kernel_threads);
         (order, &mut self.scrolls[Focus::Processes.index()])
     }
 }
@@ -127,22 +166,24 @@ struct ProcessOrder {
     source: Option<Arc<Processes>>,
     sort: SortBy,
     filter: String,
+    kernel_threads: bool,
     rows: Vec<u32>,
 }
 
 impl ProcessOrder {
-    fn get(&mut self, processes: &Arc<Processes>, sort: SortBy, filter: &str) -> &[u32] {
+    fn get(&mut self, processes: &Arc<Processes>, sort: SortBy, filter: &str, kernel_threads: bool) -> &[u32] {
         let fresh = self.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, processes))
             && self.sort == sort
-            && self.filter == filter;
+            && self.filter == filter
+            && self.kernel_threads == kernel_threads;
         if !fresh {
             let needle = filter.to_lowercase();
             let list = &processes.list;
             self.rows.clear();
-            self.rows.extend(
-                (0..list.len() as u32)
-                    .filter(|&i| needle.is_empty() || list[i as usize].name.to_lowercase().contains(&needle)),
-            );
+            let shown = |p: &ProcessRow| {
+                (kernel_threads || !p.kernel_thread) && (needle.is_empty() || p.name.to_lowercase().contains(&needle))
+            };
+            self.rows.extend((0..list.len() as u32).filter(|&i| shown(&list[i as usize])));
             let key = |i: &u32| &list[*i as usize];
             match sort {
                 SortBy::Cpu => self.rows.sort_by(|a, b| by_cpu(key(a), key(b))),
@@ -150,6 +191,7 @@ impl ProcessOrder {
             }
             self.source = Some(processes.clone());
             self.sort = sort;
+            self.kernel_threads = kernel_threads;
             self.filter.clear();
             self.filter.push_str(filter);
         }
@@ -193,6 +235,36 @@ mod tests {
         assert_eq!(view.process_order(&procs), &[2, 0, 1]);
         view.filter.text = "apa".into();
         assert_eq!(view.process_order(&procs), &[2, 1]);
+    }
+
+    #[test]
+    fn kernel_threads_are_hidden_until_k() {
+        let kthread = ProcessRow { kernel_thread: true, ..row(2, "kworker/0:1", 3.0, 0) };
+        let procs = Arc::new(Processes { list: vec![row(1, "init", 0.0, 10), kthread], ..Processes::default() });
+        let mut view = View::default();
+        assert_eq!(view.process_order(&procs), &[0]);
+        view.toggle_kernel_threads();
+        assert_eq!(view.process_order(&procs), &[1, 0]);
+        view.toggle_kernel_threads();
+        assert_eq!(view.process_order(&procs), &[0]);
+    }
+
+    #[test]
+    fn a_click_focuses_the_table_under_it_and_the_wheel_scrolls_it() {
+        let mut view = View::default();
+        let areas = Areas { processes: Rect::new(0, 10, 50, 20), network: Rect::new(40, 2, 40, 8), ..Areas::default() };
+        view.click(Position::new(45, 5));
+        assert_eq!(view.focus, Focus::Processes, "nothing drawn yet: nothing to click");
+        view.drawn = Some(areas);
+        view.click(Position::new(45, 5));
+        assert_eq!(view.focus, Focus::Network);
+        view.scroll(Focus::Processes).len = 100;
+        view.scroll(Focus::Processes).page = 10;
+        view.wheel(Position::new(3, 20), Motion::Down);
+        assert_eq!(view.scroll(Focus::Processes).offset, 3);
+        assert_eq!(view.focus, Focus::Network, "the wheel does not move the focus");
+        view.wheel(Position::new(79, 0), Motion::Down);
+        assert_eq!(view.scroll(Focus::Processes).offset, 3, "no table there");
     }
 
     #[test]
