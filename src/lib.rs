@@ -8,6 +8,7 @@
 //! before any output path prints it.
 
 pub mod collect;
+pub mod columns;
 pub mod config;
 pub mod format;
 pub mod health;

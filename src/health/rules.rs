@@ -6,7 +6,8 @@
 //! percentage, the share of the room between the threshold and 100 % already used
 //! (a full disk is 1.0); for an unbounded value (load, counts), how far past the
 //! threshold relative to it, capped at 1.0; a broken thing (device gone, no cable) is
-//! 1.0; a hung mount is [`HANGS`], above everything, because it freezes other tools.
+//! 1.0; a hung mount is [`HANGS`], above everything, because it freezes other tools; a
+//! hint about the past is below zero ([`HINT`]), after everything about now.
 
 use super::{Finding, Key, Severity, Thresholds};
 use crate::collect::cpu::Cpu;
@@ -23,9 +24,10 @@ use crate::snapshot::Snapshot;
 const BROKEN: f64 = 1.0;
 /// The excess of a mount that does not answer: the worst thing ctop can see.
 const HANGS: f64 = 2.0;
-/// The most a hint about the past (OOM kills at an unknown time since boot) may weigh,
-/// so what is wrong now is listed before it.
-const HINT: f64 = 0.25;
+/// Where a hint about the past (OOM kills at an unknown time since boot) is ordered: its
+/// excess is shifted below zero, under every finding about now (whose excess is ≥ 0), so
+/// it is listed after every other finding of its severity.
+const HINT: f64 = -1.0;
 
 pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     let mut found = Problems(Vec::new());
@@ -55,8 +57,10 @@ impl Problems {
         self.0.push(Finding { severity, subject: subject.to_string(), message, key, excess });
     }
 
-    /// A percentage judged against a warning and an error level (at or above).
+    /// A percentage judged against a warning and an error level (at or above), as it is
+    /// shown: 84.6 % is shown `85%`, so it is judged 85 (see `format::percent_shown`).
     fn percent(&mut self, value: f64, warning: f64, error: f64, key: Key, subject: &str, message: impl Fn() -> String) {
+        let value = format::percent_shown(value);
         if let Some((severity, threshold)) = grade(value, warning, error) {
             let excess = ((value - threshold) / (100.0 - threshold).max(1.0)).clamp(0.0, 1.0);
             self.add(severity, key, subject, message(), excess);
@@ -169,14 +173,15 @@ fn filesystem(found: &mut Problems, fs: &Filesystem, t: &Thresholds) {
         }
         Usage::Unavailable { .. } => return,
     };
-    if let Some(pct) = usage.use_percent() {
+    // Judged as df shows them: rounded up to a whole percent (`format::percent_df`).
+    if let Some(pct) = usage.use_percent().map(f64::ceil) {
         found.percent(pct, t.fs_space_warning, t.fs_space_error, Key::FsSpace(mp.to_string()), mp, || {
-            format!("{mp} {} full, {} left", format::percent(pct), format::bytes(usage.avail_bytes))
+            format!("{mp} {} full, {} left", format::percent_df(pct), format::bytes(usage.avail_bytes))
         });
     }
-    if let Some(pct) = usage.inode_use_percent() {
+    if let Some(pct) = usage.inode_use_percent().map(f64::ceil) {
         found.percent(pct, t.fs_inodes_warning, t.fs_inodes_error, Key::FsInodes(mp.to_string()), mp, || {
-            format!("{mp} {} of inodes used, {} left", format::percent(pct), usage.inodes_free)
+            format!("{mp} {} of inodes used, {} left", format::percent_df(pct), usage.inodes_free)
         });
     }
 }
@@ -245,7 +250,7 @@ fn oom_kills(found: &mut Problems, oom: &OomKills, t: &Thresholds) {
                 Key::OomKills,
                 "oom",
                 message,
-                HINT * relative_excess(n as f64, t.oom_since_boot_warning as f64),
+                HINT + relative_excess(n as f64, t.oom_since_boot_warning as f64) / 2.0,
             );
         }
         _ => {}

@@ -115,7 +115,8 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     // state, address, rates) and the filesystems the rest.
     let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { (u32::from(w) * 45 / 100) as u16 };
     let (filesystems, network) = split_columns(upper, fs_width);
-    let side_width = (w / 4).clamp(30, 60);
+    // 31 at 80 columns: `0.0.0.0:47015 python3/8123 (8)` fits whole.
+    let side_width = (u32::from(w) * 3 / 10).clamp(31, 60) as u16;
     let (processes, side) = split_columns(lower, w - side_width - 1);
     let repeated_height =
         side_split(side.height, TABLE_CHROME + rows(counts.repeated), TABLE_CHROME + rows(counts.ports));

@@ -4,8 +4,9 @@
 
 use crate::collect::ports::{ListeningSocket, Protocol};
 use crate::health::Severity;
+use crate::sanitize;
 use crate::ui::screen::Screen;
-use crate::ui::table::{Column, Row, Table};
+use crate::ui::table::{Cell, Column, Row, Table};
 use crate::ui::view::{Focus, View};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,10 +14,12 @@ use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
 const COLUMNS: [Column; 3] = [
-    Column::left("PROTO", 5, 0),
+    Column::left("PROTO", 5, 1),
+    // The port is kept whole (`…:5433`); the address before it loses its middle.
     // `[2001:db8:1234::abcd]:65535`; longer IPv6 addresses are rare on a listener.
-    Column::left("ADDRESS", 13, 0).growing().up_to(28),
-    Column::left("PROCESS", 10, 1).growing(),
+    Column::left("ADDRESS", 9, 0).cut_in_middle().wanting_whole(28).growing().up_to(28),
+    // The pid and the pool size are kept whole (`…/8123 (8)`); the name loses its end.
+    Column::left("PROCESS", 8, 0).wanting_whole(40).growing(),
 ];
 
 pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
@@ -40,18 +43,28 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
 
 fn row(socket: &ListeningSocket) -> Row<'_> {
     let protocol = socket.protocol.name();
+    let port = format!(":{}", socket.port);
     let address = match socket.address {
-        IpAddr::V6(v6) => format!("[{v6}]:{}", socket.port),
-        IpAddr::V4(v4) => format!("{v4}:{}", socket.port),
+        IpAddr::V6(v6) => format!("[{v6}]{port}"),
+        IpAddr::V4(v4) => format!("{v4}{port}"),
     };
-    let mut process = match (&socket.process, socket.pid) {
-        (Some(name), Some(pid)) => format!("{name}/{pid}"),
-        (Some(name), None) => name.clone(),
-        (None, Some(pid)) => pid.to_string(),
-        (None, None) => String::new(),
+    let mut owner = match socket.pid {
+        Some(pid) => format!("/{pid}"),
+        None => String::new(),
     };
     if socket.sockets > 1 {
-        process.push_str(&format!(" ({})", socket.sockets));
+        owner.push_str(&format!(" ({})", socket.sockets));
     }
-    Row { severity: Severity::Ok, cells: vec![Span::raw(protocol), Span::raw(address), Span::raw(process)] }
+    let name = socket.process.as_deref().map(sanitize::display).unwrap_or_default();
+    // Without a name the pid needs no slash.
+    let owner = if name.is_empty() { owner.trim_start_matches('/').to_string() } else { owner };
+    let keep = owner.chars().count();
+    Row {
+        severity: Severity::Ok,
+        cells: vec![
+            Span::raw(protocol).into(),
+            Cell::keeping(Span::raw(address), port.len()),
+            Cell::keeping(Span::raw(format!("{name}{owner}")), keep),
+        ],
+    }
 }
