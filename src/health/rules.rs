@@ -44,7 +44,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     if let Some(p) = &s.processes {
         processes(&mut found, p, t);
     }
-    uptime(&mut found, s.time.uptime_seconds, t);
+    uptime(&mut found, s.time.uptime_seconds, s.from_root_tree, t);
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
     found.0
@@ -228,11 +228,15 @@ fn processes(found: &mut Problems, p: &Processes, t: &Thresholds) {
     }
 }
 
-fn uptime(found: &mut Problems, uptime: Option<f64>, t: &Thresholds) {
+/// `from_root_tree`: the uptime is a `--root` tree's, as of when it was captured; "ago"
+/// would measure it against this machine's clock, so the message says what is known.
+fn uptime(found: &mut Problems, uptime: Option<f64>, from_root_tree: bool, t: &Thresholds) {
     let Some(up) = uptime.filter(|u| *u < t.recent_reboot_seconds) else { return };
     // The more recent, the more it matters.
     let excess = (1.0 - up / t.recent_reboot_seconds).clamp(0.0, 1.0);
-    found.add(Severity::Warning, Key::Uptime, "uptime", format!("rebooted {} ago", format::duration(up)), excess);
+    let up = format::duration(up);
+    let message = if from_root_tree { format!("up only {up} when the tree was read") } else { format!("rebooted {up} ago") };
+    found.add(Severity::Warning, Key::Uptime, "uptime", message, excess);
 }
 
 fn oom_kills(found: &mut Problems, oom: &OomKills, t: &Thresholds) {

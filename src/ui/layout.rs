@@ -90,7 +90,9 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let detailed = w >= 100 && h >= 32;
     let mut top = Rows { area };
     let header = top.take(2);
-    let max_problem_lines = ((h - MIN_HEIGHT) / 12 + 1).min(6);
+    // One shared line below 30 rows; from there a line each, one more per 5 rows (5
+    // problems get 5 lines from 45 rows), at most 8.
+    let max_problem_lines = if h < 30 { 1 } else { ((h - 30) / 5 + 2).min(8) };
     let problems = top.take(rows(counts.problems).clamp(1, max_problem_lines));
     let (cpu_rows, memory_rows) = if detailed {
         let per_row = (w / CORE_CELL_WIDTH).max(1);
@@ -220,6 +222,13 @@ mod tests {
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
         assert_eq!(a.ports.bottom(), 40);
+    }
+
+    #[test]
+    fn five_problems_get_a_line_each_on_a_tall_screen() {
+        assert_eq!(areas(120, 50, &BUSY).problems.height, 5);
+        assert_eq!(areas(80, 24, &BUSY).problems.height, 1);
+        assert_eq!(areas(120, 40, &Counts { problems: 1, ..BUSY }).problems.height, 1);
     }
 
     #[test]
