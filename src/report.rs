@@ -3,11 +3,11 @@
 //! warning/error so it survives without colour), and `--json` for scripts.
 
 use crate::collect::disks::Usage;
-use crate::columns::{self, Align, Column, Cut, Demand};
 use crate::collect::procs::ProcessRow;
+use crate::columns::{self, Align, Column, Cut, Demand};
 use crate::format;
-use crate::sanitize;
 use crate::health::{Findings, Key, Severity};
+use crate::sanitize;
 use crate::snapshot::Snapshot;
 use serde::Serialize;
 use std::fmt::Write;
@@ -514,7 +514,10 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         .iter()
         .take(TOP_PROCESSES)
         .map(|r| {
-            (findings.severity(&Key::Repeated(r.name.to_string())), plain(vec![r.count.to_string(), r.name.to_string()]))
+            (
+                findings.severity(&Key::Repeated(r.name.to_string())),
+                plain(vec![r.count.to_string(), r.name.to_string()]),
+            )
         })
         .collect();
     t.table(&[Column::right("COUNT", 7, 0).answer(), Column::left("EXECUTABLE", 10, 0).growing()], &rows);

@@ -605,3 +605,20 @@ fn summarize(list: Vec<ProcessRow>, counts: &mut HashMap<Arc<str>, usize>) -> Pr
     p.list = list;
     p
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_of_a_few_milliseconds_gives_no_cpu_percent() {
+        let start = Instant::now();
+        let context =
+            ScanContext { now: start, previous: Some(start), scan: 1, page_size: 4096, ticks_per_second: 100.0 };
+        // One tick over 3 ms read as "333 %" before.
+        assert_eq!(context.cpu_percent(1, start, start + Duration::from_millis(3)), None);
+        assert_eq!(context.cpu_percent(50, start, start + Duration::from_secs(1)), Some(50.0));
+        let first = ScanContext { previous: None, ..context };
+        assert_eq!(first.cpu_percent(50, start, start + Duration::from_secs(1)), None);
+    }
+}

@@ -235,7 +235,8 @@ fn uptime(found: &mut Problems, uptime: Option<f64>, from_root_tree: bool, t: &T
     // The more recent, the more it matters.
     let excess = (1.0 - up / t.recent_reboot_seconds).clamp(0.0, 1.0);
     let up = format::duration(up);
-    let message = if from_root_tree { format!("up only {up} when the tree was read") } else { format!("rebooted {up} ago") };
+    let message =
+        if from_root_tree { format!("up only {up} when the tree was read") } else { format!("rebooted {up} ago") };
     found.add(Severity::Warning, Key::Uptime, "uptime", message, excess);
 }
 

@@ -113,9 +113,11 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let upper = top.take(upper_height);
     let lower = top.take(left - upper_height);
 
-    // Below 120 columns the network table gets the width its key columns need (name,
-    // state, address, rates) and the filesystems the rest.
-    let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { (u32::from(w) * 45 / 100) as u16 };
+    // On narrow terminals the network table gets the width its key columns need (name,
+    // state, address, rates) and the filesystems the rest
+    // (and never less than that): 45 % for the filesystems otherwise. Both only grow as the
+    // window widens, so no table loses a column when it does.
+    let fs_width = (w - NARROW_NETWORK_WIDTH - 1).min((u32::from(w) * 45 / 100) as u16);
     let (filesystems, network) = split_columns(upper, fs_width);
     // 31 at 80 columns: `0.0.0.0:47015 python3/8123 (8)` fits whole.
     let side_width = (u32::from(w) * 3 / 10).clamp(31, 60) as u16;

@@ -62,9 +62,11 @@ fn title<'a>(
     view: &View,
 ) -> Line<'a> {
     let theme = screen.theme;
+    let filtering = view.filter.editing || !view.filter.text.is_empty();
+    // Filtering: the total moves into the filter's `250 of 253`.
     let name = match processes {
-        Some(p) => format!(" Processes {}", p.total),
-        None => " Processes".to_string(),
+        Some(p) if !filtering => format!(" Processes {}", p.total),
+        _ => " Processes".to_string(),
     };
     let age = match screen.snapshot.processes_scanned_at {
         // `(r)`: the key that rescans now.
@@ -89,14 +91,14 @@ fn title<'a>(
         SortBy::Memory => "by mem",
     };
     segments.push(Segment::new(4, vec![Span::raw(sort)]));
-    if view.filter.editing || !view.filter.text.is_empty() {
+    if filtering {
         let cursor = if view.filter.editing { "_" } else { "" };
         // `sanitize`: the filter is typed, but may be pasted.
         let mut filter = format!("/{}{cursor}", sanitize::display(&view.filter.text));
-        if let Some(matches) = matches.filter(|_| !view.filter.text.is_empty()) {
-            filter.push_str(&format!(" {matches} match{}", if matches == 1 { "" } else { "es" }));
+        if let (Some(matches), Some(p)) = (matches, processes) {
+            filter.push_str(&format!(": {matches} of {}", p.total));
         }
-        segments.push(Segment::new(1, vec![Span::raw(filter)]));
+        segments.push(Segment::new(0, vec![Span::raw(filter)]));
     }
     let mut line = fit_segments(segments, width.saturating_sub(SCROLL_ROOM) as usize, theme);
     line.spans.push(Span::raw(" "));
