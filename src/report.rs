@@ -310,7 +310,9 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("FILESYSTEMS");
     let columns = [
         // The distinguishing end of a mount point stays: `…/project-7/data3`.
-        Column::left("MOUNT", 10, 0).keeping_end().wanting_whole(40),
+        // Up to 28, so a state running across the numbers (`(NOT RESPONDING for 12s)`)
+        // still has room after it.
+        Column::left("MOUNT", 10, 0).keeping_end().wanting_whole(28),
         Column::left("TYPE", 5, 3).wanting_whole(8),
         Column::right("SIZE", 5, 2).answer(),
         Column::right("USED", 5, 2).answer(),
@@ -346,7 +348,7 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                     None
                 }
                 Usage::Unavailable { reason } => {
-                    notes.insert(0, format!("unavailable: {}", sanitize::display(reason)));
+                    notes.insert(0, sanitize::display(reason).into_owned());
                     None
                 }
             };
