@@ -19,8 +19,11 @@
 //! 4. **Wider never shows less.** Columns stop entering at the first that does not fit,
 //!    so a wider table shows every column a narrower one does, and more.
 //!
-//! Panels declare their columns and build their cells; this widget measures the cells
-//! on screen, places the columns and cuts — no panel cuts text itself.
+//! Panels declare their columns and build their cells from machine strings already
+//! passed through `sanitize::display` (so what is measured and cut is what is drawn);
+//! this widget measures the cells on screen, places the columns and cuts — no panel
+//! cuts text itself. A new panel gets the rule by declaring which of its columns are
+//! answers and which cells keep a tail.
 
 use crate::columns::{self, Demand};
 pub use crate::columns::{Align, Column, Cut};
