@@ -448,7 +448,7 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
             let name = l.process.as_deref().map(sanitize::display).unwrap_or_default();
             let owner = match (name.is_empty(), owner.is_empty()) {
                 (true, true) => "-".to_string(),
-                (true, false) => owner.trim_start_matches('/').to_string(),
+                (true, false) => owner.trim_start_matches('/').trim_start().to_string(),
                 (false, _) => owner,
             };
             let keep = owner.chars().count();

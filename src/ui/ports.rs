@@ -57,7 +57,7 @@ fn row(socket: &ListeningSocket) -> Row<'_> {
     }
     let name = socket.process.as_deref().map(sanitize::display).unwrap_or_default();
     // Without a name the pid needs no slash.
-    let owner = if name.is_empty() { owner.trim_start_matches('/').to_string() } else { owner };
+    let owner = if name.is_empty() { owner.trim_start_matches('/').trim_start().to_string() } else { owner };
     let keep = owner.chars().count();
     Row {
         severity: Severity::Ok,
