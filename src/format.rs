@@ -130,8 +130,9 @@ pub fn percent(p: f64) -> String {
 /// 85). Health judges this value, not the raw one, so a value shown at a threshold is
 /// judged at it: what the screen says and its colour always agree.
 pub fn percent_shown(p: f64) -> f64 {
-    let tenths = (p * 10.0).round() / 10.0;
-    if tenths >= 10.0 { p.round() } else { tenths }
+    // Ties to even, as `format!("{:.0}")` rounds: 62.5 stays `62%` as it always read.
+    let tenths = (p * 10.0).round_ties_even() / 10.0;
+    if tenths >= 10.0 { p.round_ties_even() } else { tenths }
 }
 
 /// A filesystem's use as `df` shows it: rounded up to a whole percent (84.2 → `85%`),

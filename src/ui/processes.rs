@@ -73,24 +73,25 @@ fn title<'a>(
         Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
         None => "scanning…".to_string(),
     };
-    // Distinct priorities: the label and the filter stay longest, then the zombies and
-    // the scan age; what a glance at the rows also tells goes first.
-    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(3, vec![Span::raw(age)])];
+    // Distinct priorities (equal ones dropped the label first): the label and the filter
+    // stay longest, then the scan age and the sort; what the problem line or a glance at
+    // the rows also tells goes first.
+    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(1, vec![Span::raw(age)])];
     if let Some(p) = processes {
-        segments.push(Segment::new(6, vec![Span::raw(format!("{} running", p.running))]));
+        segments.push(Segment::new(5, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {
-            segments.push(Segment::new(5, vec![Span::raw(format!("{} blocked", p.blocked))]));
+            segments.push(Segment::new(4, vec![Span::raw(format!("{} blocked", p.blocked))]));
         }
         if p.zombie > 0 {
             let severity = screen.findings.severity(&Key::Zombies);
-            segments.push(Segment::new(2, judged(format!("{} zombie", p.zombie), severity, theme)));
+            segments.push(Segment::new(3, judged(format!("{} zombie", p.zombie), severity, theme)));
         }
     }
     let sort = match view.sort {
         SortBy::Cpu => "by CPU",
         SortBy::Memory => "by mem",
     };
-    segments.push(Segment::new(4, vec![Span::raw(sort)]));
+    segments.push(Segment::new(2, vec![Span::raw(sort)]));
     if filtering {
         let cursor = if view.filter.editing { "_" } else { "" };
         // `sanitize`: the filter is typed, but may be pasted.
