@@ -153,18 +153,14 @@ pub fn place(columns: &[Column], demands: &[Demand], width: u16) -> Vec<(usize, 
             placed[i] = Some(least(i));
             entered.push(i);
         }
-        // Wants, a character at a time round the level, so all grow together.
-        loop {
-            let hungry: Vec<usize> = entered.iter().copied().filter(|&i| placed[i] < Some(wants(i))).collect();
-            if hungry.is_empty() {
-                break;
-            }
-            for i in hungry {
-                if used == width {
-                    break 'levels;
-                }
-                placed[i] = placed[i].map(|w| w + 1);
-                used += 1;
+        // Wants, left to right: an address before its owner, a name before its command.
+        for &i in &entered {
+            let least = placed[i].unwrap_or(0);
+            let more = wants(i).saturating_sub(least).min(width - used);
+            placed[i] = Some(least + more);
+            used += more;
+            if placed[i] < Some(wants(i)) {
+                break 'levels;
             }
         }
         if entered.len() < level.len() {
@@ -244,10 +240,10 @@ mod tests {
         assert_eq!(place(&wanting, &[], 16), vec![(0, 8), (1, 4), (2, 2)]);
         assert_eq!(place(&wanting, &[], 15), vec![(0, 8), (2, 2)]);
         assert_eq!(place(&wanting, &[], 9), vec![(0, 6), (2, 2)]);
-        // Two wanting their whole cell share the room.
+        // Two wanting their whole cell: the one on the left first.
         let whole = [Column::left("A", 4, 0).wanting_whole(20), Column::left("B", 4, 0).wanting_whole(20)];
         let demands = [Demand { whole: 14, need: 0 }, Demand { whole: 16, need: 0 }];
-        assert_eq!(place(&whole, &demands, 21), vec![(0, 10), (1, 10)]);
+        assert_eq!(place(&whole, &demands, 21), vec![(0, 14), (1, 6)]);
         assert_eq!(place(&whole, &demands, 40), vec![(0, 14), (1, 16)]);
     }
 
