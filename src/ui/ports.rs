@@ -17,7 +17,9 @@ const COLUMNS: [Column; 3] = [
     Column::left("PROTO", 5, 1),
     // The port is kept whole (`…:5433`); the address before it loses its middle.
     // `[2001:db8:1234::abcd]:65535`; longer IPv6 addresses are rare on a listener.
-    Column::left("ADDRESS", 9, 0).cut_in_middle().wanting_whole(28).growing().up_to(28),
+    // It wants room for `127.0.0.1:5433` before the owner is cut, not for a long IPv6
+    // address, which gives way in its middle.
+    Column::left("ADDRESS", 9, 0).cut_in_middle().wanting_whole(16).growing().up_to(28),
     // The pid and the pool size are kept whole (`…/8123 (8)`); the name loses its end.
     Column::left("PROCESS", 8, 0).wanting_whole(40).growing(),
 ];
