@@ -1,6 +1,7 @@
 //! Network interfaces: state and speed (a missing cable spelled out), the main
 //! address (or every address, one per line, when they all fit), live receive and
-//! transmit rates, MTU, MAC and kind.
+//! transmit rates with errors and drops a second beside them (where the width allows),
+//! MTU, MAC and kind.
 
 use crate::collect::net::{Address, Interface};
 use crate::format;
@@ -15,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
-const COLUMNS: [Column; 9] = [
+const COLUMNS: [Column; 11] = [
     Column::left("IFACE", 7, 0).wanting_whole(15),
     // State and speed in one: `up 10G`, `no cable`, `down`, `lowerlayerdown`.
     Column::left("LINK", 8, 0).answer(),
@@ -25,6 +26,9 @@ const COLUMNS: [Column; 9] = [
     Column::left("ADDRESS", 9, 0).cut_in_middle().wanting(26).growing().up_to(43),
     Column::right("RX b/s", 6, 0).answer(),
     Column::right("TX b/s", 6, 0).answer(),
+    // Receive plus transmit, per second.
+    Column::right("ERR/s", 5, 2).answer(),
+    Column::right("DROP/s", 6, 2).answer(),
     Column::right("MTU", 5, 4).answer(),
     Column::left("MAC", 17, 5),
     Column::left("KIND", 8, 3),
@@ -110,6 +114,11 @@ fn row<'a>(iface: &'a Interface, address: Option<usize>, screen: &Screen) -> Row
     let rate = |f: fn(&crate::collect::net::NetRates) -> f64| {
         Span::raw(iface.rates.as_ref().map_or(PENDING.to_string(), |r| format::bit_rate_short(f(r))))
     };
+    // Errors and drops are rare: blank when none, so one that is not stands out.
+    let fault = |f: fn(&crate::collect::net::NetRates) -> f64| {
+        let value = iface.rates.as_ref().map_or(0.0, f);
+        Span::styled(if value > 0.0 { format::count(value.ceil() as u64) } else { String::new() }, style)
+    };
     let text = |s: &'a str| Cell::from(Span::raw(sanitize::display(s)));
     Row {
         severity,
@@ -120,6 +129,8 @@ fn row<'a>(iface: &'a Interface, address: Option<usize>, screen: &Screen) -> Row
             address.map_or(Span::raw("").into(), |a| address_cell(&iface.addresses[a])),
             rate(|r| r.rx_bytes_per_s).into(),
             rate(|r| r.tx_bytes_per_s).into(),
+            fault(|r| r.rx_errors_per_s + r.tx_errors_per_s).into(),
+            fault(|r| r.rx_dropped_per_s + r.tx_dropped_per_s).into(),
             Span::raw(iface.mtu.map_or(String::new(), |m| m.to_string())).into(),
             text(iface.mac.as_deref().unwrap_or("")),
             Span::styled(sanitize::display(&iface.kind), theme.dim()).into(),

@@ -73,10 +73,19 @@ fn title<'a>(
         Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
         None => "scanning…".to_string(),
     };
+    let stalled = screen.findings.severity(&Key::ProcessScan);
+    let age = match screen.snapshot.process_scan_started {
+        // The age of the table shown matters less than that no newer one is coming.
+        Some(at) if stalled != Severity::Ok => {
+            let waiting = screen.now.saturating_duration_since(at).as_secs();
+            judged(format!("scan not responding for {waiting}s"), stalled, theme)
+        }
+        _ => vec![Span::raw(age)],
+    };
     // Distinct priorities (equal ones dropped the label first): the label and the filter
     // stay longest, then the scan age and the sort; what the problem line or a glance at
     // the rows also tells goes first.
-    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(1, vec![Span::raw(age)])];
+    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(1, age)];
     if let Some(p) = processes {
         segments.push(Segment::new(5, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {

@@ -28,6 +28,7 @@
 use crate::columns::{self, Demand};
 pub use crate::columns::{Align, Column, Cut};
 use crate::health::Severity;
+use crate::sanitize;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -178,7 +179,11 @@ fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(u
     let mut x = x;
     for &(i, width) in placed {
         if let Some(cell) = cells.get(i) {
-            let text = columns::fit(&cell.span.content, cell.keep, columns[i].cut, width as usize);
+            // Cells hold process names, mount points, interface names: cleaned before
+            // they are cut (panels clean them before they are measured too; replacing
+            // keeps every width), so the `…` falls where the reader counts.
+            let content = sanitize::display(&cell.span.content);
+            let text = columns::fit(&content, cell.keep, columns[i].cut, width as usize);
             let len = text.chars().count() as u16;
             let pad = if columns[i].align == Align::Right { width.saturating_sub(len) } else { 0 };
             buf.set_stringn(x + pad, y, &text, (width - pad) as usize, cell.span.style);
