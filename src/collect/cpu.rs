@@ -522,7 +522,7 @@ mod fuzz {
             use procfs_core::FromReadSI;
             let parse = |b: &[u8]| super::KernelStats::from_read(b, &super::SYSTEM_INFO).ok();
             if let (Some(p), Some(c)) = (parse(&before), parse(&after)) {
-                let _ = super::usage_between(&p.total, &c.total);
+                let _ = super::usage_over_window(&p, &c);
             }
         }
 

@@ -56,7 +56,8 @@ fn interface(name: &str, operstate: &str, addresses: &[(&str, u8)]) -> Interface
         kind: if name == "bond0" { "bond".into() } else { "ether".into() },
         addresses: addresses.iter().map(|(ip, len)| Address { ip: ip.parse().unwrap(), prefix_len: *len }).collect(),
         counters: None,
-        rates: Some(NetRates { rx_bytes_per_s: 1000.0, tx_bytes_per_s: 1000.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: 1000.0, tx_bytes_per_s: 1000.0, ..NetRates::default() }),
+        bond_slave: false,
     }
 }
 
@@ -70,6 +71,10 @@ fn listener(protocol: Protocol, address: &str, port: u16, pid: u32, name: &str, 
         pid: Some(pid),
         process: Some(name.into()),
         sockets,
+        established: None,
+        syn_recv: None,
+        accept_queue: None,
+        accept_queue_limit: None,
     }
 }
 
