@@ -439,7 +439,7 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
         Column::right("ESTAB", 5, 2).answer(),
         Column::right("SYN-R", 5, 3).answer(),
         Column::right("QUEUE", 5, 2).answer(),
-        // The pid and the pool size stay whole: `…/8123 (8 sockets)`.
+        // The pid and the pool size stay whole: `… (8123), 8 sockets`.
         Column::left("PROCESS", 8, 0).wanting_whole(60).growing(),
     ];
     let count = |n: Option<u32>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
@@ -447,14 +447,14 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
         .listening
         .iter()
         .map(|l| {
-            let mut owner = l.pid.map(|pid| format!("/{pid}")).unwrap_or_default();
+            let mut owner = l.pid.map(|pid| format!(" ({pid})")).unwrap_or_default();
             if l.sockets > 1 {
-                let _ = write!(owner, " ({} sockets)", l.sockets);
+                let _ = write!(owner, ", {} sockets", l.sockets);
             }
             let name = l.process.as_deref().map(sanitize::display).unwrap_or_default();
             let owner = match (name.is_empty(), owner.is_empty()) {
                 (true, true) => "-".to_string(),
-                (true, false) => owner.trim_start_matches('/').trim_start().to_string(),
+                (true, false) => owner.trim_start().to_string(),
                 (false, _) => owner,
             };
             let keep = owner.chars().count();

@@ -528,7 +528,8 @@ fn each_finding_says_how_far_past_its_threshold_it_is() {
     // Old OOM kills are a hint: a quarter of their relative excess.
     use ctop::collect::pressure::OomKills;
     let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(0) }, ..Snapshot::default() };
-    close(excess(&s, &Key::OomKills), 0.25 * 1.0, "oom since boot");
+    // A hint about the past sorts below every finding about now (issue 18): -1 + 1/2.
+    close(excess(&s, &Key::OomKills), -1.0 + 1.0 / 2.0, "oom since boot");
     let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(1) }, ..Snapshot::default() };
     close(excess(&s, &Key::OomKills), 1.0, "oom while watching");
 }
