@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 /// One screen that shows what is wrong with this Linux machine.
 #[derive(Debug, Parser)]
-#[command(name = "ctop", version, about, after_help = AFTER_HELP)]
+// term_width = 0: help is never wrapped, the same in every build (a dev-dependency turns
+// on clap's wrap_help in test builds) and exactly what README's Options block shows.
+#[command(name = "ctop", version, about, after_help = AFTER_HELP, term_width = 0)]
 pub struct Args {
     /// Print a plain-text snapshot (80 columns) and exit; made for incident notes.
     #[arg(long, conflicts_with_all = ["json", "openmetrics"])]

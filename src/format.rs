@@ -94,7 +94,7 @@ pub fn link_speed_short(mbps: u32) -> String {
     format!("{number}{unit}")
 }
 
-/// `3d 4h 12m`, `5h 03m`, `12m 40s`.
+/// `3d 4h 12m`, `5h 03m`, `12m 40s`, `12s`.
 pub fn duration(secs: f64) -> String {
     let s = secs.max(0.0) as u64;
     let (d, h, m, s) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
@@ -102,8 +102,10 @@ pub fn duration(secs: f64) -> String {
         format!("{d}d {h}h {m:02}m")
     } else if h > 0 {
         format!("{h}h {m:02}m")
-    } else {
+    } else if m > 0 {
         format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
     }
 }
 
@@ -131,9 +133,25 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// `97%`, `4.5%`, `0.3%`.
+/// `97%`, `4.5%`, `0.3%`: the value [`percent_shown`] gives.
 pub fn percent(p: f64) -> String {
-    if p >= 10.0 || p == 0.0 { format!("{p:.0}%") } else { format!("{p:.1}%") }
+    let shown = percent_shown(p);
+    if shown >= 10.0 || shown == 0.0 { format!("{shown:.0}%") } else { format!("{shown:.1}%") }
+}
+
+/// A percentage as [`percent`] shows it: whole from 10 % up, one decimal below (84.6 →
+/// 85). Health judges this value, not the raw one, so a value shown at a threshold is
+/// judged at it: what the screen says and its colour always agree.
+pub fn percent_shown(p: f64) -> f64 {
+    // Ties to even, as `format!("{:.0}")` rounds: 62.5 stays `62%` as it always read.
+    let tenths = (p * 10.0).round_ties_even() / 10.0;
+    if tenths >= 10.0 { p.round_ties_even() } else { tenths }
+}
+
+/// A filesystem's use as `df` shows it: rounded up to a whole percent (84.2 → `85%`),
+/// so a disk is never shown emptier than it is. Judged as shown, like [`percent`].
+pub fn percent_df(p: f64) -> String {
+    format!("{:.0}%", p.ceil())
 }
 
 #[cfg(test)]
@@ -162,11 +180,19 @@ mod tests {
         assert_eq!(link_speed_short(100), "100M");
         assert_eq!(duration(3.0 * 86_400.0 + 4.0 * 3600.0 + 720.0), "3d 4h 12m");
         assert_eq!(duration(760.0), "12m 40s");
+        assert_eq!(duration(12.9), "12s");
         assert_eq!(count(950), "950");
         assert_eq!(count(12_345), "12.3k");
         assert_eq!(count(4_100_000), "4.1M");
         assert_eq!(count(250_000), "250k");
         assert_eq!(percent(97.2), "97%");
         assert_eq!(percent(4.54), "4.5%");
+        assert_eq!(percent(84.6), "85%");
+        assert_eq!(percent_shown(84.6), 85.0);
+        assert_eq!(percent_shown(84.4), 84.0);
+        assert_eq!(percent(9.96), "10%");
+        assert_eq!(percent_shown(9.96), 10.0);
+        assert_eq!(percent_df(84.2), "85%");
+        assert_eq!(percent_df(85.0), "85%");
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod collect;
+pub mod columns;
 pub mod config;
 pub mod durations;
 pub mod format;

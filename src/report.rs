@@ -9,6 +9,7 @@ pub use openmetrics::openmetrics;
 
 use crate::collect::disks::Usage;
 use crate::collect::procs::ProcessRow;
+use crate::columns::{self, Align, Column, Cut, Demand};
 use crate::format;
 use crate::health::{Findings, Key, Severity};
 use crate::sanitize;
@@ -62,43 +63,72 @@ impl Text {
         self.line(severity, &format!("{:<3}{label:<11}{value}", marker(severity)));
     }
 
-    /// A table: a header row, then rows whose first element is their severity.
-    fn table(&mut self, columns: &[Column], rows: &[(Severity, Vec<String>)]) {
-        let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
-        self.line(Severity::Ok, &format!("   {}", cells(columns, &header)));
+    /// A table laid out by the rule every table follows (see `ui/table.rs`): a header
+    /// row, then each row marked by its severity. A row with fewer cells than columns
+    /// lets its last cell run to the end of the line (a continuation line, a state that
+    /// replaces the numbers).
+    fn table(&mut self, columns: &[Column], rows: &[TextRow]) {
+        let width = (WIDTH - MARKER) as u16;
+        let mut demands = vec![Demand::default(); columns.len()];
+        for (_, cells) in rows {
+            let whole_row = cells.len() == columns.len();
+            let measured = if whole_row { cells.len() } else { cells.len().saturating_sub(1) };
+            for ((demand, column), cell) in demands.iter_mut().zip(columns).zip(&cells[..measured]) {
+                demand.add(column.cut, &cell.text, cell.keep);
+            }
+        }
+        let placed = columns::place(columns, &demands, width);
+        let header: Vec<TextCell> = columns.iter().map(|c| TextCell::new(c.title)).collect();
+        self.line(Severity::Ok, &format!("{:MARKER$}{}", "", cells(columns, &placed, &header, width)));
         for (severity, row) in rows {
-            self.line(*severity, &format!("{:<3}{}", marker(*severity), cells(columns, row)));
+            self.line(*severity, &format!("{:<MARKER$}{}", marker(*severity), cells(columns, &placed, row, width)));
         }
     }
 }
 
-struct Column {
-    title: &'static str,
-    /// 0 = take what is left of the line.
-    width: usize,
-    right: bool,
+/// Width of the marker in front of a line (`!! `).
+const MARKER: usize = 3;
+
+/// One cell of a text table: its text (already sanitized) and how many characters at
+/// its end are never cut (`:5433`, `/8123 (8 sockets)`).
+struct TextCell {
+    text: String,
+    keep: usize,
 }
 
-const fn col(title: &'static str, width: usize, right: bool) -> Column {
-    Column { title, width, right }
+impl TextCell {
+    fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into(), keep: 0 }
+    }
+    fn keeping(text: String, keep: usize) -> Self {
+        Self { text, keep }
+    }
 }
 
-/// Lays out one row. A row with fewer values than columns lets its last value run
-/// to the end of the line (a continuation line, a state that replaces the numbers).
-fn cells(columns: &[Column], values: &[String]) -> String {
+type TextRow = (Severity, Vec<TextCell>);
+
+/// Plain cells from machine strings: sanitized before they are measured or cut.
+fn plain(values: Vec<String>) -> Vec<TextCell> {
+    values.into_iter().map(|v| TextCell::new(sanitize::display(&v))).collect()
+}
+
+/// Lays out one row in the placed columns; a short row's last cell runs to the end.
+fn cells(columns: &[Column], placed: &[(usize, u16)], values: &[TextCell], width: u16) -> String {
     let mut line = String::new();
-    for (i, (c, v)) in columns.iter().zip(values).enumerate() {
-        // Cleaned before it is cut, so the cut falls where the reader counts.
-        let v = sanitize::display(v);
-        if c.width == 0 || (i + 1 == values.len() && values.len() < columns.len()) {
-            line.push_str(&v);
-            continue;
+    let short = values.len() < columns.len();
+    for &(i, w) in placed {
+        if short && i + 1 >= values.len() {
+            let Some(last) = values.last() else { break };
+            let rest = (width as usize).saturating_sub(line.chars().count());
+            line.push_str(&columns::fit(&last.text, last.keep, Cut::End, rest));
+            break;
         }
-        let v = truncate(&v, c.width);
-        if c.right {
-            let _ = write!(line, "{v:>w$} ", w = c.width);
+        let Some(cell) = values.get(i) else { break };
+        let text = columns::fit(&cell.text, cell.keep, columns[i].cut, w as usize);
+        if columns[i].align == Align::Right {
+            let _ = write!(line, "{text:>w$} ", w = w as usize);
         } else {
-            let _ = write!(line, "{v:<w$} ", w = c.width);
+            let _ = write!(line, "{text:<w$} ", w = w as usize);
         }
     }
     line.trim_end().to_string()
@@ -106,12 +136,7 @@ fn cells(columns: &[Column], values: &[String]) -> String {
 
 /// Cuts to `max` characters, marking the cut with `…`.
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-    t.push('…');
-    t
+    columns::fit(s, 0, Cut::End, max).into_owned()
 }
 
 fn or_unknown(v: Option<impl ToString>) -> String {
@@ -158,24 +183,24 @@ fn cgroups_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         b.cpu_percent.unwrap_or(0.0).total_cmp(&a.cpu_percent.unwrap_or(0.0)).then(b.memory_bytes.cmp(&a.memory_bytes))
     });
     let columns = [
-        col("NAME", 24, false),
-        col("KIND", 9, false),
-        col("CPU%", 5, true),
-        col("MEM", 6, true),
-        col("LIM%", 4, true),
-        col("THR%", 4, true),
-        col("IO/s", 6, true),
-        col("PIDS", 0, false),
+        Column::left("NAME", 12, 0).wanting_whole(24).growing(),
+        Column::left("KIND", 9, 2),
+        Column::right("CPU%", 5, 0).answer(),
+        Column::right("MEM", 6, 0).answer(),
+        Column::right("LIM%", 4, 1).answer(),
+        Column::right("THR%", 4, 1).answer(),
+        Column::right("IO/s", 6, 2).answer(),
+        Column::right("PIDS", 4, 2).answer(),
     ];
     let percent = |p: Option<f64>| p.map_or_else(|| "-".to_string(), format::percent);
-    let rows: Vec<(Severity, Vec<String>)> = shown
+    let rows: Vec<TextRow> = shown
         .iter()
         .take(TOP_PROCESSES)
         .map(|c| {
             (
                 findings.severity(&Key::Cgroup(c.path.clone())),
-                vec![
-                    crate::sanitize::display(&c.name).into_owned(),
+                plain(vec![
+                    c.name.clone(),
                     c.kind.as_str().to_string(),
                     c.cpu_percent.map_or_else(|| "-".into(), |p| format!("{p:.1}")),
                     c.memory_bytes.map_or_else(|| "-".into(), format::bytes_short),
@@ -183,7 +208,7 @@ fn cgroups_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                     percent(c.throttled_percent),
                     c.io_bytes_per_s().map_or_else(|| "-".into(), |r| format::bytes_short(r as u64)),
                     c.pids.map_or_else(|| "-".into(), |n| n.to_string()),
-                ],
+                ]),
             )
         })
         .collect();
@@ -206,7 +231,8 @@ fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     let c = &s.time;
     t.field(Severity::Ok, "local time", &format!("{} {} (UTC{})", c.local, c.zone, c.utc_offset));
     t.field(Severity::Ok, "epoch", &c.epoch.to_string());
-    let uptime = c.uptime_seconds.map(format::duration);
+    let captured = if s.from_root_tree { " (the --root tree's, as of its capture)" } else { "" };
+    let uptime = c.uptime_seconds.map(|u| format::duration(u) + captured);
     t.field(findings.severity(&Key::Uptime), "uptime", &or_unknown(uptime));
     if let (Some(local), Some(epoch)) = (&c.boot_local, c.boot_epoch) {
         t.field(Severity::Ok, "booted", &format!("{local} (epoch {epoch})"));
@@ -337,16 +363,19 @@ fn memory_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("FILESYSTEMS");
     let columns = [
-        col("MOUNT", 18, false),
-        col("TYPE", 7, false),
-        col("SIZE", 6, true),
-        col("USED", 6, true),
-        col("AVAIL", 6, true),
-        col("USE%", 4, true),
-        col("INODE%", 6, true),
-        col("DEVICE", 0, false),
+        // The distinguishing end of a mount point stays: `…/project-7/data3`.
+        // Up to 28, so a state running across the numbers (`(NOT RESPONDING for 12s)`)
+        // still has room after it.
+        Column::left("MOUNT", 10, 0).keeping_end().wanting_whole(28),
+        Column::left("TYPE", 5, 3).wanting_whole(8),
+        Column::right("SIZE", 5, 2).answer(),
+        Column::right("USED", 5, 2).answer(),
+        Column::right("AVAIL", 5, 0).answer(),
+        Column::right("USE%", 4, 0).answer(),
+        Column::right("INODE%", 6, 1).answer(),
+        Column::left("DEVICE", 6, 4).keeping_end().growing(),
     ];
-    let rows: Vec<(Severity, Vec<String>)> = s
+    let rows: Vec<TextRow> = s
         .filesystems
         .iter()
         .map(|fs| {
@@ -365,32 +394,33 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             if fs.device_missing {
                 notes.push("DEVICE MISSING".into());
             }
-            let mut row = vec![mp.clone(), fs.fstype.clone()];
+            let mut row = plain(vec![mp.clone(), fs.fstype.clone()]);
             let measured = match &fs.usage {
                 Usage::Measured(u) => Some(u),
                 Usage::NotResponding { waiting_secs } => {
-                    notes.insert(0, format!("NOT RESPONDING for {waiting_secs:.0}s"));
+                    notes.insert(0, format!("NOT RESPONDING for {}", format::duration(*waiting_secs)));
                     None
                 }
                 Usage::Unavailable { reason } => {
-                    notes.insert(0, format!("unavailable: {reason}"));
+                    notes.insert(0, sanitize::display(reason).into_owned());
                     None
                 }
             };
-            let device =
-                if notes.is_empty() { fs.device.clone() } else { format!("{} ({})", fs.device, notes.join(", ")) };
-            match measured {
-                Some(u) => row.extend([
+            // The notes are the answer: the device gives way before them.
+            let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join(", ")) };
+            let device = TextCell::keeping(sanitize::display(&fs.device).into_owned() + &notes, notes.chars().count());
+            let percent = |p: Option<f64>| p.map_or_else(|| "-".into(), format::percent_df);
+            if let Some(u) = measured {
+                row.extend(plain(vec![
                     format::bytes_short(u.size_bytes),
                     format::bytes_short(u.used_bytes),
                     format::bytes_short(u.avail_bytes),
-                    u.use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
-                    u.inode_use_percent().map(|p| format!("{:.0}%", p.ceil())).unwrap_or_else(|| "-".into()),
-                    device,
-                ]),
-                // No numbers: the device and why run across the number columns.
-                None => row.push(device),
+                    percent(u.use_percent()),
+                    percent(u.inode_use_percent()),
+                ]));
             }
+            // Without numbers, the device and why run across the number columns.
+            row.push(device);
             (severity, row)
         })
         .collect();
@@ -400,16 +430,16 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("INTERFACES");
     let columns = [
-        col("NAME", 12, false),
-        col("STATE", 7, false),
-        col("CABLE", 5, false),
-        col("SPEED", 9, true),
-        col("MTU", 5, true),
-        col("RX/s", 10, true),
-        col("TX/s", 10, true),
-        col("KIND", 0, false),
+        Column::left("NAME", 4, 0).answer(),
+        Column::left("STATE", 5, 0).answer(),
+        Column::left("CABLE", 5, 1),
+        Column::right("SPEED", 5, 1).answer(),
+        Column::right("MTU", 5, 2).answer(),
+        Column::right("RX/s", 10, 0).answer(),
+        Column::right("TX/s", 10, 0).answer(),
+        Column::left("KIND", 4, 3).growing(),
     ];
-    let mut rows = Vec::new();
+    let mut rows: Vec<TextRow> = Vec::new();
     for i in &s.interfaces {
         let severity = findings.severity(&Key::Interface(i.name.clone()));
         let cable = match i.carrier {
@@ -422,7 +452,7 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         };
         rows.push((
             severity,
-            vec![
+            plain(vec![
                 i.name.clone(),
                 i.operstate.clone(),
                 cable.into(),
@@ -431,10 +461,10 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                 rate(|r| r.rx_bytes_per_s),
                 rate(|r| r.tx_bytes_per_s),
                 i.kind.clone(),
-            ],
+            ]),
         ));
         for a in &i.addresses {
-            rows.push((Severity::Ok, vec![String::new(), format!("{a}")]));
+            rows.push((Severity::Ok, plain(vec![String::new(), format!("{a}")])));
         }
         if let Some(c) = &i.counters {
             let mac = i.mac.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
@@ -445,7 +475,7 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                 c.rx_errors + c.tx_errors,
                 c.rx_dropped + c.tx_dropped
             );
-            rows.push((Severity::Ok, vec![String::new(), totals]));
+            rows.push((Severity::Ok, plain(vec![String::new(), totals])));
         }
     }
     t.table(&columns, &rows);
@@ -454,34 +484,46 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 fn listening_section(t: &mut Text, s: &Snapshot) {
     t.section("LISTENING");
     let columns = [
-        col("PROTO", 5, false),
-        col("ADDRESS", 24, false),
-        col("PORT", 5, true),
-        col("ESTAB", 6, true),
-        col("SYN-R", 6, true),
-        col("QUEUE", 11, true),
-        col("PROCESS", 0, false),
+        Column::left("PROTO", 5, 1),
+        // Both ends of an address stay: `fe80::…:fe00:1`.
+        Column::left("ADDRESS", 9, 0).cut_in_middle().wanting_whole(39),
+        Column::right("PORT", 5, 0).answer(),
+        Column::right("ESTAB", 5, 2).answer(),
+        Column::right("SYN-R", 5, 3).answer(),
+        Column::right("QUEUE", 5, 2).answer(),
+        // The pid and the pool size stay whole: `… (8123), 8 sockets`.
+        Column::left("PROCESS", 8, 0).wanting_whole(60).growing(),
     ];
     let count = |n: Option<u32>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
-    let rows: Vec<(Severity, Vec<String>)> = s
+    let rows: Vec<TextRow> = s
         .listening
         .iter()
         .map(|l| {
-            let mut owner = match (l.pid, &l.process) {
-                (Some(pid), Some(name)) => format!("{name} ({pid})"),
-                (Some(pid), None) => pid.to_string(),
-                _ => "-".into(),
-            };
+            let mut owner = l.pid.map(|pid| format!(" ({pid})")).unwrap_or_default();
             if l.sockets > 1 {
                 let _ = write!(owner, ", {} sockets", l.sockets);
             }
+            let name = l.process.as_deref().map(sanitize::display).unwrap_or_default();
+            let owner = match (name.is_empty(), owner.is_empty()) {
+                (true, true) => "-".to_string(),
+                (true, false) => owner.trim_start().to_string(),
+                (false, _) => owner,
+            };
+            let keep = owner.chars().count();
             let queue = match (l.accept_queue, l.accept_queue_limit) {
                 (Some(q), Some(limit)) => format!("{q}/{limit}"),
                 (q, _) => count(q),
             };
-            let row = [l.protocol.name().to_string(), l.address.to_string(), l.port.to_string()];
-            let load = [count(l.established), count(l.syn_recv), queue];
-            (Severity::Ok, row.into_iter().chain(load).chain([crate::sanitize::display(&owner).into_owned()]).collect())
+            let mut row = plain(vec![
+                l.protocol.name().to_string(),
+                l.address.to_string(),
+                l.port.to_string(),
+                count(l.established),
+                count(l.syn_recv),
+                queue,
+            ]);
+            row.push(TextCell::keeping(format!("{name}{owner}"), keep));
+            (Severity::Ok, row)
         })
         .collect();
     t.table(&columns, &rows);
@@ -581,24 +623,24 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         ),
     );
     let columns = [
-        col("PID", 7, true),
-        col("USER", 9, false),
-        col("CPU%", 5, true),
-        col("RSS", 6, true),
-        col("NAME", 15, false),
-        col("COMMAND", 0, false),
+        Column::right("PID", 7, 0).answer(),
+        Column::left("USER", 9, 1),
+        Column::right("CPU%", 5, 0).answer(),
+        Column::right("RSS", 6, 0).answer(),
+        Column::left("NAME", 8, 0).wanting_whole(15),
+        Column::left("COMMAND", 8, 2).growing(),
     ];
     let row = |r: &ProcessRow| {
         (
             Severity::Ok,
-            vec![
+            plain(vec![
                 r.pid.to_string(),
                 r.user.to_string(),
                 r.cpu_percent.map(|c| format!("{c:.1}")).unwrap_or_else(|| "-".into()),
                 format::bytes_short(r.rss_bytes),
                 r.name.to_string(),
                 r.cmdline.to_string(),
-            ],
+            ]),
         )
     };
     t.line(Severity::Ok, "   top by CPU");
@@ -606,13 +648,18 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.line(Severity::Ok, "   top by memory");
     t.table(&columns, &p.top_by_memory(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
     t.line(Severity::Ok, "   most repeated");
-    let rows: Vec<(Severity, Vec<String>)> = p
+    let rows: Vec<TextRow> = p
         .repeated
         .iter()
         .take(TOP_PROCESSES)
-        .map(|r| (findings.severity(&Key::Repeated(r.name.to_string())), vec![r.count.to_string(), r.name.to_string()]))
+        .map(|r| {
+            (
+                findings.severity(&Key::Repeated(r.name.to_string())),
+                plain(vec![r.count.to_string(), r.name.to_string()]),
+            )
+        })
         .collect();
-    t.table(&[col("COUNT", 7, true), col("EXECUTABLE", 0, false)], &rows);
+    t.table(&[Column::right("COUNT", 7, 0).answer(), Column::left("EXECUTABLE", 10, 0).growing()], &rows);
 }
 
 // ---- JSON ----------------------------------------------------------------------

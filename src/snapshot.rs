@@ -62,6 +62,11 @@ pub struct Snapshot {
     /// value a flag overrides), one line each, for the problem list.
     #[serde(skip)]
     pub config_warnings: Vec<String>,
+    /// Read from a `--root` tree, not this machine: the tree's uptime and boot time are
+    /// as of whenever it was captured, while the clock is this machine's, so nothing may
+    /// say "N ago" by putting the two together.
+    #[serde(skip)]
+    pub from_root_tree: bool,
 }
 
 /// What one tier has just collected.
@@ -95,7 +100,12 @@ pub struct FastTier {
 impl Snapshot {
     /// What never changes while ctop runs: identity and platform, read once.
     pub fn with_identity(source: &Source) -> Self {
-        Self { host: host::collect(source), platform: platform::collect(source), ..Self::default() }
+        Self {
+            host: host::collect(source),
+            platform: platform::collect(source),
+            from_root_tree: !source.is_live_root(),
+            ..Self::default()
+        }
     }
 
     pub fn apply(&mut self, update: Update) {

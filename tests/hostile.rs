@@ -77,12 +77,13 @@ fn once_prints_every_hostile_name_cleaned_with_and_without_colour() {
             "Intel(R) Xeon(R)?[2J?]0;PWNED? Processor",              // CPU model
             "/srv/?[2J?]0;PWNED?data: device /dev/sdb1?[8m is gone", // a finding naming a mount
             "eth?[31m0 up but no carrier",                           // a finding naming an interface
-            "/mnt/evil?gpj.sh",                                      // bidi override in a mount point
-            "xfs?31m",                                               // fstype
-            "?[2J?]0;PWNED? (4242)",                                 // a port's owner
-            "ev?[31mil",                                             // a user name
-            "tab?here??",                                            // TAB, CR, LF in comm
-            "zw??sp",                                                // zero-width space and isolate
+            // A mount point keeps its end in 80 columns (issue 18): the OSC 52 part shows.
+            "gpj.sh ?]52;c;cm0gLXJmIC8K?", // a mount point's end
+            "xfs?31m",                     // fstype
+            "?[2J?]0;PWNED? (4242)",       // a port's owner
+            "ev?[31mil",                   // a user name
+            "tab?here??",                  // TAB, CR, LF in comm
+            "zw??sp",                      // zero-width space and isolate
         ] {
             assert!(text.contains(expected), "--once lacks {expected:?}:\n{text}");
         }

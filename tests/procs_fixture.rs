@@ -99,7 +99,8 @@ fn names_users_and_command_lines() {
 fn cpu_percent_is_unknown_on_the_first_scan_and_measured_after() {
     let mut scanner = ProcessScanner::new(source(&fixture()));
     assert!(scanner.scan().list.iter().all(|r| r.cpu_percent.is_none()));
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    // Longer than the shortest window a CPU % is computed over (5 ticks, 50 ms).
+    std::thread::sleep(std::time::Duration::from_millis(60));
     // The tree does not change: nothing ran in between.
     assert!(scanner.scan().list.iter().all(|r| r.cpu_percent == Some(0.0)));
 }
@@ -120,6 +121,8 @@ fn an_exec_is_followed_through_a_kept_descriptor() {
     let status = std::fs::read_to_string(proc_dir.join("status")).unwrap().replace("Uid:\t0\t0", "Uid:\t65534\t65534");
     std::fs::write(proc_dir.join("status"), status).unwrap();
 
+    // Longer than the shortest window a CPU % is computed over (5 ticks, 50 ms).
+    std::thread::sleep(std::time::Duration::from_millis(60));
     let after = scanner.scan();
     let cat = row(&after, 13456);
     assert_eq!((&*cat.name, &*cat.user, &*cat.cmdline), ("cat", "nobody", "cat -"));
@@ -145,6 +148,8 @@ fn a_reused_pid_is_a_new_process_when_reading_without_kept_descriptors() {
     let status = std::fs::read_to_string(proc_dir.join("status")).unwrap().replace("Uid:\t0\t0", "Uid:\t65534\t65534");
     std::fs::write(proc_dir.join("status"), status).unwrap();
 
+    // Longer than the shortest window a CPU % is computed over (5 ticks, 50 ms).
+    std::thread::sleep(std::time::Duration::from_millis(60));
     let after = scanner.scan();
     let new = row(&after, 13457);
     assert_eq!((&*new.cmdline, &*new.user), ("sleep 5", "nobody"));

@@ -305,39 +305,48 @@ MEMORY
 !  OOM kills  3 since boot
 
 FILESYSTEMS
-   MOUNT              TYPE      SIZE   USED  AVAIL USE% INODE% DEVICE
-!  /                  ext4       40G    10G    30G  25%    51% /dev/vd1
-!! /mnt/nfs           nfs4    fs:/export (NOT RESPONDING for 42s)
-   /data              xfs       100G    50G    50G  50%     1% /dev/vd5 (ro, fs…
-   /locked            ext4    /dev/vd7 (unavailable: Permission denied)
-   /a/mount/point/lo… fuse.s…   1.0G   1.0G     0B 100%     0% /dev/vd37
+   MOUNT                        TYPE      SIZE  USED AVAIL USE% INODE%
+!  /                            ext4       40G   10G   30G  25%    51%
+!! /mnt/nfs                     nfs4     fs:/export (NOT RESPONDING for 42s)
+   /data                        xfs       100G   50G   50G  50%     1%
+   /locked                      ext4     /dev/vd7 (Permission denied)
+   …oint/longer/than/its/column fuse.ss…  1.0G  1.0G    0B 100%     0%
 
 INTERFACES
-   NAME         STATE   CABLE     SPEED   MTU       RX/s       TX/s KIND
-   eth0         up      yes     10 Gb/s  1500   1.0 Mb/s  10.0 kb/s ether
-                10.0.0.5/24
-                52:54:00:12:34:56 total rx 3.00 GiB tx 1.00 GiB, errs 3, drops 9
-!! eth1-with-a… down    NO            -  1500          -          - ether
+   NAME                  STATE CABLE   SPEED   MTU       RX/s       TX/s KIND
+   eth0                  up    yes   10 Gb/s  1500   1.0 Mb/s  10.0 kb/s ether
+                         10.0.0.5/24
+                         52:54:00:12:34:56 total rx 3.00 GiB tx 1.00 GiB, errs …
+!! eth1-with-a-long-name down  NO          -  1500          -          - ether
 
 LISTENING
-   PROTO ADDRESS                                  PORT PROCESS
-   tcp   0.0.0.0                                  5432 postgres (100), 3 sockets
-   udp6  ::                                         53 7
-   tcp6  ::1                                       631 -
+   PROTO ADDRESS    PORT ESTAB SYN-R QUEUE PROCESS
+   tcp   0.0.0.0    5432     -     -     - postgres (100), 3 sockets
+   udp6  ::           53     -     -     - (7)
+   tcp6  ::1         631     -     -     - -
+
+NETWORK
+   listen     -/s overflows, -/s drops
+   syn queue  -/s full, -/s cookies sent
+   tcp        - retransmitted, -/s resets sent, unknown in use
+   time_wait  -
+   orphans    -
+   tcp memory - pages
+   udp        -/s receive, -/s send buffer errors
 
 PROCESSES
 !  total      3 processes (40 kernel threads), 9 threads, scanned in 7 ms
 !  states     1 running, 1 sleeping, 1 blocked (D), 0 stopped, 2 zombie
    top by CPU
-       PID USER       CPU%    RSS NAME            COMMAND
-       200 postgres   80.2   512M backup          /usr/lib/backup -D /var/lib/b…
-       100 postgres   12.5   2.0G postgres        /usr/lib/postgres -D /var/lib…
-       300 postgres      -   4.0M idle            /usr/lib/idle -D /var/lib/idle
+       PID USER       CPU%    RSS NAME     COMMAND
+       200 postgres   80.2   512M backup   /usr/lib/backup -D /var/lib/backup
+       100 postgres   12.5   2.0G postgres /usr/lib/postgres -D /var/lib/postgr…
+       300 postgres      -   4.0M idle     /usr/lib/idle -D /var/lib/idle
    top by memory
-       PID USER       CPU%    RSS NAME            COMMAND
-       100 postgres   12.5   2.0G postgres        /usr/lib/postgres -D /var/lib…
-       200 postgres   80.2   512M backup          /usr/lib/backup -D /var/lib/b…
-       300 postgres      -   4.0M idle            /usr/lib/idle -D /var/lib/idle
+       PID USER       CPU%    RSS NAME     COMMAND
+       100 postgres   12.5   2.0G postgres /usr/lib/postgres -D /var/lib/postgr…
+       200 postgres   80.2   512M backup   /usr/lib/backup -D /var/lib/backup
+       300 postgres      -   4.0M idle     /usr/lib/idle -D /var/lib/idle
    most repeated
      COUNT EXECUTABLE
 !       30 postgres

@@ -61,7 +61,8 @@ impl ClockSampler {
         }
     }
 
-    /// The clock now; the boot time is `/proc/stat`'s `btime`, or now − uptime without it.
+    /// The clock now; the boot time is `/proc/stat`'s `btime`, or now − uptime without it
+    /// on the live machine.
     pub fn collect(&mut self) -> Clock {
         let zone = &self.zone;
         let now = Timestamp::try_from(self.source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
@@ -69,7 +70,11 @@ impl ClockSampler {
         let uptime_seconds = (self.uptime.read_text())
             .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
             .filter(|u| u.is_finite() && *u >= 0.0);
-        let boot_epoch = self.boot_epoch.or_else(|| uptime_seconds.map(|u| now.as_second() - u as i64));
+        // now − uptime only where both are this machine's: under `--root` the uptime is
+        // the tree's, from another moment, and the difference would be a made-up date.
+        let live = self.source.is_live_root();
+        let boot_epoch =
+            self.boot_epoch.or_else(|| uptime_seconds.filter(|_| live).map(|u| now.as_second() - u as i64));
         let local = |ts: Timestamp| ts.to_zoned_datetime(zone.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string();
         Clock {
             epoch: now.as_second(),

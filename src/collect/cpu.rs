@@ -90,13 +90,12 @@ impl CpuSampler {
     pub fn collect(&mut self) -> Cpu {
         let current = self.stat.read().and_then(|stat| KernelStats::from_read(stat, &SYSTEM_INFO).ok());
         let (total, per_core) = match (&self.previous, &current) {
-            (Some(prev), Some(cur)) => (
-                usage_between(&prev.total, &cur.total),
-                prev.cpu_time.iter().zip(&cur.cpu_time).filter_map(|(p, c)| usage_between(p, c)).collect(),
-            ),
+            (Some(prev), Some(cur)) => usage_over_window(prev, cur),
             _ => (None, Vec::new()),
         };
-        if current.is_some() {
+        // A window too short to measure is not restarted: the next reading measures
+        // from the same start, so even readings in quick succession give a usage soon.
+        if current.is_some() && (total.is_some() || self.previous.is_none()) {
             self.previous = current;
         }
         let mut model = self.model.clone();
@@ -110,7 +109,28 @@ impl CpuSampler {
 const SYSTEM_INFO: ExplicitSystemInfo =
     ExplicitSystemInfo { boot_time_secs: 0, ticks_per_second: 100, page_size: 4096, is_little_endian: true };
 
-fn usage_between(prev: &CpuTime, cur: &CpuTime) -> Option<CpuUsage> {
+/// The fewest ticks (1/100 s, `USER_HZ`) one CPU must have counted between two readings
+/// for its usage to mean anything: over 1 tick a CPU is "100 % busy" or "0 %", and two
+/// readings a millisecond apart (`--sample-ms 0`) gave a false `!! CPU 100% busy`. Half
+/// the shortest interval allowed (0.1 s = 10 ticks), so jitter there never blanks it.
+const MIN_TICKS_PER_CPU: f64 = 5.0;
+
+/// Total and per-core usage between two readings; unknown (`None`, no cores) when too
+/// few ticks passed, and per-core only when every core has a usable window, so there is
+/// never a list with fewer entries than CPUs.
+fn usage_over_window(prev: &KernelStats, cur: &KernelStats) -> (Option<CpuUsage>, Vec<CpuUsage>) {
+    let cpus = cur.cpu_time.len().max(1) as f64;
+    let total = usage_between(&prev.total, &cur.total, MIN_TICKS_PER_CPU * cpus);
+    let per_core: Option<Vec<CpuUsage>> = (prev.cpu_time.len() == cur.cpu_time.len())
+        .then(|| prev.cpu_time.iter().zip(&cur.cpu_time).map(|(p, c)| usage_between(p, c, MIN_TICKS_PER_CPU)).collect())
+        .flatten();
+    match total {
+        Some(total) => (Some(total), per_core.unwrap_or_default()),
+        None => (None, Vec::new()),
+    }
+}
+
+fn usage_between(prev: &CpuTime, cur: &CpuTime, min_ticks: f64) -> Option<CpuUsage> {
     // Counters can step back (iowait is documented to); saturate instead of wrapping.
     let d = |a: u64, b: u64| b.saturating_sub(a) as f64;
     let o = |x: Option<u64>| x.unwrap_or(0);
@@ -120,7 +140,7 @@ fn usage_between(prev: &CpuTime, cur: &CpuTime) -> Option<CpuUsage> {
     let steal = d(o(prev.steal), o(cur.steal));
     let idle = d(prev.idle, cur.idle);
     let total = user + system + iowait + steal + idle;
-    (total > 0.0).then(|| CpuUsage {
+    (total >= min_ticks && total > 0.0).then(|| CpuUsage {
         user: user * 100.0 / total,
         system: system * 100.0 / total,
         iowait: iowait * 100.0 / total,
@@ -445,7 +465,7 @@ mod tests {
         // 100 ticks: user 40 + nice 20, system 10 + irq 3 + softirq 7, iowait 5, steal 5, idle 10.
         let before = ticks([100, 10, 100, 100, 0, 5, 5, 0]);
         let after = ticks([140, 30, 110, 110, 5, 8, 12, 5]);
-        let u = usage_between(&before, &after).unwrap();
+        let u = usage_between(&before, &after, MIN_TICKS_PER_CPU).unwrap();
         let close = |got: f64, want: f64| (got - want).abs() < 1e-9;
         assert!(close(u.user, 60.0), "user + nice: {u:?}");
         assert!(close(u.system, 20.0), "system + irq + softirq: {u:?}");
@@ -455,10 +475,25 @@ mod tests {
 
     #[test]
     fn no_elapsed_ticks_means_no_usage_and_counters_stepping_back_do_not_wrap() {
-        assert_eq!(usage_between(&ticks([1; 8]), &ticks([1; 8])), None);
-        let u = usage_between(&ticks([10, 0, 10, 10, 10, 0, 0, 0]), &ticks([20, 0, 10, 10, 5, 0, 0, 0])).unwrap();
+        assert_eq!(usage_between(&ticks([1; 8]), &ticks([1; 8]), MIN_TICKS_PER_CPU), None);
+        let u =
+            usage_between(&ticks([10, 0, 10, 10, 10, 0, 0, 0]), &ticks([20, 0, 10, 10, 5, 0, 0, 0]), MIN_TICKS_PER_CPU)
+                .unwrap();
         assert_eq!(u.iowait, 0.0);
         assert_eq!(u.user, 100.0);
+    }
+
+    #[test]
+    fn one_tick_is_not_a_window_so_usage_is_unknown_not_100_percent() {
+        // One user tick on one of two CPUs, a millisecond apart: "100 % busy" before.
+        assert_eq!(
+            usage_between(&ticks([10, 0, 0, 0, 0, 0, 0, 0]), &ticks([11, 0, 0, 0, 0, 0, 0, 0]), MIN_TICKS_PER_CPU),
+            None
+        );
+        assert!(
+            usage_between(&ticks([10, 0, 0, 0, 0, 0, 0, 0]), &ticks([11, 0, 0, 4, 0, 0, 0, 0]), MIN_TICKS_PER_CPU)
+                .is_some()
+        );
     }
 }
 
@@ -487,7 +522,7 @@ mod fuzz {
             use procfs_core::FromReadSI;
             let parse = |b: &[u8]| super::KernelStats::from_read(b, &super::SYSTEM_INFO).ok();
             if let (Some(p), Some(c)) = (parse(&before), parse(&after)) {
-                let _ = super::usage_between(&p.total, &c.total);
+                let _ = super::usage_over_window(&p, &c);
             }
         }
 

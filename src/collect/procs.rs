@@ -240,14 +240,20 @@ struct ScanContext {
     ticks_per_second: f64,
 }
 
+/// The shortest window a process's CPU % is computed over, in clock ticks: CPU time is
+/// counted in whole ticks, so one tick over a few milliseconds read as ctop "at 150 %"
+/// (`--sample-ms 0`). Half the shortest interval allowed (0.1 s = 10 ticks).
+const MIN_WINDOW_TICKS: f64 = 5.0;
+
 impl ScanContext {
     /// The share of one CPU that `ticks` are of the time from `since` to `read_at`
     /// (each process's own reading times, so that a long scan does not skew it);
     /// `None` on the first scan.
+    /// `None` too when the window is shorter than [`MIN_WINDOW_TICKS`].
     fn cpu_percent(&self, ticks: u64, since: Instant, read_at: Instant) -> Option<f32> {
         self.previous?;
         let window = read_at.saturating_duration_since(since).as_secs_f64() * self.ticks_per_second;
-        (window > 0.0).then(|| (ticks as f64 / window * 100.0) as f32)
+        (window >= MIN_WINDOW_TICKS).then(|| (ticks as f64 / window * 100.0) as f32)
     }
 }
 
@@ -598,4 +604,21 @@ fn summarize(list: Vec<ProcessRow>, counts: &mut HashMap<Arc<str>, usize>) -> Pr
     p.repeated.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     p.list = list;
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_of_a_few_milliseconds_gives_no_cpu_percent() {
+        let start = Instant::now();
+        let context =
+            ScanContext { now: start, previous: Some(start), scan: 1, page_size: 4096, ticks_per_second: 100.0 };
+        // One tick over 3 ms read as "333 %" before.
+        assert_eq!(context.cpu_percent(1, start, start + Duration::from_millis(3)), None);
+        assert_eq!(context.cpu_percent(50, start, start + Duration::from_secs(1)), Some(50.0));
+        let first = ScanContext { previous: None, ..context };
+        assert_eq!(first.cpu_percent(50, start, start + Duration::from_secs(1)), None);
+    }
 }

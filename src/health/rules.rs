@@ -6,7 +6,8 @@
 //! percentage, the share of the room between the threshold and 100 % already used
 //! (a full disk is 1.0); for an unbounded value (load, counts), how far past the
 //! threshold relative to it, capped at 1.0; a broken thing (device gone, no cable) is
-//! 1.0; a hung mount is [`HANGS`], above everything, because it freezes other tools.
+//! 1.0; a hung mount is [`HANGS`], above everything, because it freezes other tools; a
+//! hint about the past is below zero ([`HINT`]), after everything about now.
 
 use super::{Finding, Key, Severity, Thresholds};
 use crate::collect::cpu::Cpu;
@@ -23,9 +24,10 @@ use crate::snapshot::Snapshot;
 const BROKEN: f64 = 1.0;
 /// The excess of a mount that does not answer: the worst thing ctop can see.
 const HANGS: f64 = 2.0;
-/// The most a hint about the past (OOM kills at an unknown time since boot) may weigh,
-/// so what is wrong now is listed before it.
-const HINT: f64 = 0.25;
+/// Where a hint about the past (OOM kills at an unknown time since boot) is ordered: its
+/// excess is shifted below zero, under every finding about now (whose excess is ≥ 0), so
+/// it is listed after every other finding of its severity.
+const HINT: f64 = -1.0;
 
 pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     let mut found = Problems(Vec::new());
@@ -42,7 +44,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     if let Some(p) = &s.processes {
         processes(&mut found, p, t);
     }
-    uptime(&mut found, s.time.uptime_seconds, t);
+    uptime(&mut found, s.time.uptime_seconds, s.from_root_tree, t);
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
     found.0.extend(super::network::judge(s, t));
@@ -57,7 +59,8 @@ impl Problems {
         self.0.push(Finding { severity, subject: subject.to_string(), message, key, excess });
     }
 
-    /// A percentage judged against a warning and an error level (at or above).
+    /// A percentage judged against a warning and an error level (at or above), as it is
+    /// shown: 84.6 % is shown `85%`, so it is judged 85 (see `format::percent_shown`).
     pub(super) fn percent(
         &mut self,
         value: f64,
@@ -67,6 +70,7 @@ impl Problems {
         subject: &str,
         message: impl Fn() -> String,
     ) {
+        let value = format::percent_shown(value);
         if let Some((severity, threshold)) = grade(value, warning, error) {
             let excess = ((value - threshold) / (100.0 - threshold).max(1.0)).clamp(0.0, 1.0);
             self.add(severity, key, subject, message(), excess);
@@ -179,14 +183,15 @@ fn filesystem(found: &mut Problems, fs: &Filesystem, t: &Thresholds) {
         }
         Usage::Unavailable { .. } => return,
     };
-    if let Some(pct) = usage.use_percent() {
+    // Judged as df shows them: rounded up to a whole percent (`format::percent_df`).
+    if let Some(pct) = usage.use_percent().map(f64::ceil) {
         found.percent(pct, t.fs_space_warning, t.fs_space_error, Key::FsSpace(mp.to_string()), mp, || {
-            format!("{mp} {} full, {} left", format::percent(pct), format::bytes(usage.avail_bytes))
+            format!("{mp} {} full, {} left", format::percent_df(pct), format::bytes(usage.avail_bytes))
         });
     }
-    if let Some(pct) = usage.inode_use_percent() {
+    if let Some(pct) = usage.inode_use_percent().map(f64::ceil) {
         found.percent(pct, t.fs_inodes_warning, t.fs_inodes_error, Key::FsInodes(mp.to_string()), mp, || {
-            format!("{mp} {} of inodes used, {} left", format::percent(pct), usage.inodes_free)
+            format!("{mp} {} of inodes used, {} left", format::percent_df(pct), usage.inodes_free)
         });
     }
 }
@@ -233,11 +238,16 @@ fn processes(found: &mut Problems, p: &Processes, t: &Thresholds) {
     }
 }
 
-fn uptime(found: &mut Problems, uptime: Option<f64>, t: &Thresholds) {
+/// `from_root_tree`: the uptime is a `--root` tree's, as of when it was captured; "ago"
+/// would measure it against this machine's clock, so the message says what is known.
+fn uptime(found: &mut Problems, uptime: Option<f64>, from_root_tree: bool, t: &Thresholds) {
     let Some(up) = uptime.filter(|u| *u < t.recent_reboot_seconds) else { return };
     // The more recent, the more it matters.
     let excess = (1.0 - up / t.recent_reboot_seconds).clamp(0.0, 1.0);
-    found.add(Severity::Warning, Key::Uptime, "uptime", format!("rebooted {} ago", format::duration(up)), excess);
+    let up = format::duration(up);
+    let message =
+        if from_root_tree { format!("up only {up} when the tree was read") } else { format!("rebooted {up} ago") };
+    found.add(Severity::Warning, Key::Uptime, "uptime", message, excess);
 }
 
 fn oom_kills(found: &mut Problems, oom: &OomKills, t: &Thresholds) {
@@ -255,7 +265,7 @@ fn oom_kills(found: &mut Problems, oom: &OomKills, t: &Thresholds) {
                 Key::OomKills,
                 "oom",
                 message,
-                HINT * relative_excess(n as f64, t.oom_since_boot_warning as f64),
+                HINT + relative_excess(n as f64, t.oom_since_boot_warning as f64) / 2.0,
             );
         }
         _ => {}

@@ -63,7 +63,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
         when.push(Segment::new(0, vec![Span::styled("reading the clock…", theme.dim())]));
     }
     if let Some(up) = t.uptime_seconds {
-        let mut spans = vec![label("up ")];
+        // A `--root` tree's uptime is as of its capture, not now: said so.
+        let mut spans = vec![label(if screen.snapshot.from_root_tree { "tree up " } else { "up " })];
         spans.extend(judged(format::duration(up), screen.findings.severity(&Key::Uptime), theme));
         when.push(Segment::new(1, spans));
     }

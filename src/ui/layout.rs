@@ -95,7 +95,9 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let detailed = w >= 100 && h >= 32;
     let mut top = Rows { area };
     let header = top.take(2);
-    let max_problem_lines = ((h - MIN_HEIGHT) / 12 + 1).min(6);
+    // One shared line below 30 rows; from there a line each, one more per 5 rows (5
+    // problems get 5 lines from 45 rows), at most 8.
+    let max_problem_lines = if h < 30 { 1 } else { ((h - 30) / 5 + 2).min(8) };
     let problems = top.take(rows(counts.problems).clamp(1, max_problem_lines));
     let (cpu_rows, memory_rows) = if detailed {
         let per_row = (w / CORE_CELL_WIDTH).max(1);
@@ -118,11 +120,14 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let services = top.take(services_height);
     let lower = top.take(left - upper_height);
 
-    // Below 120 columns the network table gets the width its key columns need (name,
-    // state, address, rates) and the filesystems the rest.
-    let fs_width = if w < 120 { w - NARROW_NETWORK_WIDTH - 1 } else { (u32::from(w) * 45 / 100) as u16 };
+    // On narrow terminals the network table gets the width its key columns need (name,
+    // state, address, rates) and the filesystems the rest
+    // (and never less than that): 45 % for the filesystems otherwise. Both only grow as the
+    // window widens, so no table loses a column when it does.
+    let fs_width = (w - NARROW_NETWORK_WIDTH - 1).min((u32::from(w) * 45 / 100) as u16);
     let (filesystems, network) = split_columns(upper, fs_width);
-    let side_width = (w / 4).clamp(30, 60);
+    // 31 at 80 columns: `0.0.0.0:47015 python3/8123 (8)` fits whole.
+    let side_width = (u32::from(w) * 3 / 10).clamp(31, 60) as u16;
     let (processes, side) = split_columns(lower, w - side_width - 1);
     let repeated_height =
         side_split(side.height, TABLE_CHROME + rows(counts.repeated), TABLE_CHROME + rows(counts.ports));
@@ -288,6 +293,13 @@ mod tests {
         }
         let few = areas(250, 70, &Counts { services: 2, ..WITH_SERVICES });
         assert_eq!(few.services.height, TABLE_CHROME + 2);
+    }
+
+    #[test]
+    fn five_problems_get_a_line_each_on_a_tall_screen() {
+        assert_eq!(areas(120, 50, &BUSY).problems.height, 5);
+        assert_eq!(areas(80, 24, &BUSY).problems.height, 1);
+        assert_eq!(areas(120, 40, &Counts { problems: 1, ..BUSY }).problems.height, 1);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::format;
 use crate::health::Key;
 use crate::sanitize;
 use crate::ui::screen::Screen;
-use crate::ui::table::{Column, Row, Table};
+use crate::ui::table::{Cell, Column, Row, Table};
 use crate::ui::text::PENDING;
 use crate::ui::view::{Focus, View};
 use ratatui::buffer::Buffer;
@@ -17,18 +17,19 @@ use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
 const COLUMNS: [Column; 11] = [
-    Column::left("IFACE", 9, 0),
-    // State and speed in one: `up 10G`, `no cable`, `down`.
-    Column::left("LINK", 8, 0),
+    Column::left("IFACE", 7, 0).wanting_whole(15),
+    // State and speed in one: `up 10G`, `no cable`, `down`, `lowerlayerdown`.
+    Column::left("LINK", 8, 0).answer(),
     Column::left("DUPLEX", 6, 6),
-    // An IPv6 address with its prefix is at most 43 characters.
-    Column::left("ADDRESS", 13, 0).wanting(26).growing().up_to(43),
-    Column::right("RX b/s", 6, 0),
-    Column::right("TX b/s", 6, 0),
+    // An IPv6 address with its prefix is at most 43 characters; the prefix length is
+    // kept whole and the address loses its middle (`fe80::…:fe00:1/64`).
+    Column::left("ADDRESS", 9, 0).cut_in_middle().wanting(26).growing().up_to(43),
+    Column::right("RX b/s", 6, 0).answer(),
+    Column::right("TX b/s", 6, 0).answer(),
     // Receive plus transmit, per second.
-    Column::right("ERR/s", 5, 2),
-    Column::right("DROP/s", 6, 2),
-    Column::right("MTU", 5, 4),
+    Column::right("ERR/s", 5, 2).answer(),
+    Column::right("DROP/s", 6, 2).answer(),
+    Column::right("MTU", 5, 4).answer(),
     Column::left("MAC", 17, 5),
     Column::left("KIND", 8, 3),
 ];
@@ -90,8 +91,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     table.render(area, buf, screen.theme, view.scroll(Focus::Network), |n| match lines[n] {
         NetLine::Interface(i, address) => row(&interfaces[i], address, screen),
         NetLine::ExtraAddress(i, a) => {
-            let mut cells = vec![Span::raw(""); COLUMNS.len()];
-            cells[3] = Span::raw(interfaces[i].addresses[a].to_string());
+            let mut cells: Vec<Cell> = (0..COLUMNS.len()).map(|_| Span::raw("").into()).collect();
+            cells[3] = address_cell(&interfaces[i].addresses[a]);
             Row { severity: crate::health::Severity::Ok, cells }
         }
     });
@@ -102,7 +103,7 @@ fn link(interface: &Interface) -> String {
         (true, Some(false), _) => "no cable".into(),
         (false, _, _) => "down".into(),
         (true, _, Some(speed)) if interface.operstate == "up" => format!("up {}", format::link_speed_short(speed)),
-        _ => interface.operstate.clone(),
+        _ => sanitize::display(&interface.operstate).into_owned(),
     }
 }
 
@@ -118,20 +119,28 @@ fn row<'a>(iface: &'a Interface, address: Option<usize>, screen: &Screen) -> Row
         let value = iface.rates.as_ref().map_or(0.0, f);
         Span::styled(if value > 0.0 { format::count(value.ceil() as u64) } else { String::new() }, style)
     };
+    let text = |s: &'a str| Cell::from(Span::raw(sanitize::display(s)));
     Row {
         severity,
         cells: vec![
-            Span::styled(sanitize::display(&iface.name).into_owned(), style),
-            Span::styled(link(iface), style),
-            Span::raw(iface.duplex.as_deref().unwrap_or("")),
-            Span::raw(address.map_or(String::new(), |a| iface.addresses[a].to_string())),
-            rate(|r| r.rx_bytes_per_s),
-            rate(|r| r.tx_bytes_per_s),
-            fault(|r| r.rx_errors_per_s + r.tx_errors_per_s),
-            fault(|r| r.rx_dropped_per_s + r.tx_dropped_per_s),
-            Span::raw(iface.mtu.map_or(String::new(), |m| m.to_string())),
-            Span::raw(iface.mac.as_deref().unwrap_or("")),
-            Span::styled(iface.kind.as_str(), theme.dim()),
+            Span::styled(sanitize::display(&iface.name), style).into(),
+            Span::styled(link(iface), style).into(),
+            text(iface.duplex.as_deref().unwrap_or("")),
+            address.map_or(Span::raw("").into(), |a| address_cell(&iface.addresses[a])),
+            rate(|r| r.rx_bytes_per_s).into(),
+            rate(|r| r.tx_bytes_per_s).into(),
+            fault(|r| r.rx_errors_per_s + r.tx_errors_per_s).into(),
+            fault(|r| r.rx_dropped_per_s + r.tx_dropped_per_s).into(),
+            Span::raw(iface.mtu.map_or(String::new(), |m| m.to_string())).into(),
+            text(iface.mac.as_deref().unwrap_or("")),
+            Span::styled(sanitize::display(&iface.kind), theme.dim()).into(),
         ],
     }
+}
+
+/// `fe80::fc:ff:fe00:1/64` with its prefix length kept whole.
+fn address_cell(address: &Address) -> Cell<'static> {
+    let text = address.to_string();
+    let keep = text.len() - text.rfind('/').unwrap_or(text.len());
+    Cell::keeping(Span::raw(text), keep)
 }

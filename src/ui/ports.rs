@@ -10,7 +10,7 @@ use crate::health::Severity;
 use crate::sanitize;
 use crate::ui::connections;
 use crate::ui::screen::Screen;
-use crate::ui::table::{Column, Row, Table};
+use crate::ui::table::{Cell, Column, Row, Table};
 use crate::ui::view::{Focus, View};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -18,14 +18,17 @@ use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
 const COLUMNS: [Column; 6] = [
-    Column::left("PROTO", 5, 0),
-    // `[2001:db8:1234::abcd]:65535`; longer IPv6 addresses are rare on a listener.
-    Column::left("ADDRESS", 13, 0).growing().up_to(28),
+    Column::left("PROTO", 5, 1),
+    // The port is kept whole (`…:5433`); the address before it loses its middle. It
+    // wants room for `127.0.0.1:5433` before the owner is cut, not for a long IPv6
+    // address (`[2001:db8:1234::abcd]:65535`), which gives way in its middle.
+    Column::left("ADDRESS", 9, 0).cut_in_middle().wanting_whole(16).growing().up_to(28),
     // Established connections, half-open ones, and the accept queue over its limit.
-    Column::right("ESTAB", 5, 2),
-    Column::right("SYN-R", 5, 3),
-    Column::right("QUEUE", 9, 2),
-    Column::left("PROCESS", 10, 1).growing(),
+    Column::right("ESTAB", 5, 2).answer(),
+    Column::right("SYN-R", 5, 3).answer(),
+    Column::right("QUEUE", 9, 2).answer(),
+    // The pid and the pool size are kept whole (`…/8123 (8)`); the name loses its end.
+    Column::left("PROCESS", 8, 0).wanting_whole(40).growing(),
 ];
 
 /// Without any load to show (a fixture tree, `--root`): the same but the load columns.
@@ -62,19 +65,24 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
 
 fn row(socket: &ListeningSocket, with_load: bool) -> Row<'_> {
     let protocol = socket.protocol.name();
+    let port = format!(":{}", socket.port);
     let address = match socket.address {
-        IpAddr::V6(v6) => format!("[{v6}]:{}", socket.port),
-        IpAddr::V4(v4) => format!("{v4}:{}", socket.port),
+        IpAddr::V6(v6) => format!("[{v6}]{port}"),
+        IpAddr::V4(v4) => format!("{v4}{port}"),
     };
-    let mut process = match (&socket.process, socket.pid) {
-        (Some(name), Some(pid)) => format!("{}/{pid}", sanitize::display(name)),
-        (Some(name), None) => sanitize::display(name).into_owned(),
-        (None, Some(pid)) => pid.to_string(),
-        (None, None) => String::new(),
+    let mut owner = match socket.pid {
+        Some(pid) => format!("/{pid}"),
+        None => String::new(),
     };
     if socket.sockets > 1 {
-        process.push_str(&format!(" ({})", socket.sockets));
+        owner.push_str(&format!(" ({})", socket.sockets));
     }
+    let name = socket.process.as_deref().map(sanitize::display).unwrap_or_default();
+    // Without a name the pid needs no slash.
+    let owner = if name.is_empty() { owner.trim_start_matches('/').trim_start().to_string() } else { owner };
+    let keep = owner.chars().count();
+    let address = Cell::keeping(Span::raw(address), port.len());
+    let process = Cell::keeping(Span::raw(format!("{name}{owner}")), keep);
     let count = |n: Option<u32>| n.map_or(String::new(), |n| format::count(u64::from(n)));
     let queue = match (socket.accept_queue, socket.accept_queue_limit) {
         (Some(q), Some(limit)) => format!("{}/{}", format::count(u64::from(q)), format::count(u64::from(limit))),
@@ -82,15 +90,15 @@ fn row(socket: &ListeningSocket, with_load: bool) -> Row<'_> {
     };
     let cells = if with_load {
         vec![
-            Span::raw(protocol),
-            Span::raw(address),
-            Span::raw(count(socket.established)),
-            Span::raw(count(socket.syn_recv)),
-            Span::raw(queue),
-            Span::raw(process),
+            Span::raw(protocol).into(),
+            address,
+            Span::raw(count(socket.established)).into(),
+            Span::raw(count(socket.syn_recv)).into(),
+            Span::raw(queue).into(),
+            process,
         ]
     } else {
-        vec![Span::raw(protocol), Span::raw(address), Span::raw(process)]
+        vec![Span::raw(protocol).into(), address, process]
     };
     Row { severity: Severity::Ok, cells }
 }

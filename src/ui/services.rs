@@ -82,9 +82,9 @@ pub fn row<'a>(c: &'a Cgroup, name: Cow<'a, str>, screen: &Screen) -> Row<'a> {
         Some(image) => sanitize::display(image),
         None => sanitize::display(&c.path),
     };
-    Row {
+    Row::new(
         severity,
-        cells: vec![
+        vec![
             Span::styled(name, style),
             Span::raw(c.cpu_percent.map_or(String::new(), |p| format!("{p:.1}"))),
             Span::raw(c.memory_bytes.map_or(String::new(), format::bytes_short)),
@@ -96,7 +96,7 @@ pub fn row<'a>(c: &'a Cgroup, name: Cow<'a, str>, screen: &Screen) -> Row<'a> {
             Span::styled(c.kind.as_str(), theme.dim()),
             Span::styled(detail, theme.dim()),
         ],
-    }
+    )
 }
 
 #[cfg(test)]

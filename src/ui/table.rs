@@ -1,9 +1,32 @@
 //! The one table every tabular panel uses: a title rule (highlighted when focused,
 //! with the scroll position at its right), a column header, and only the rows that
 //! are on screen — rows are asked for by index, so nothing off screen is formatted.
-//! Columns that do not fit are dropped, least important first; the spare width goes
-//! to the column that grows (a command line, an address list).
+//!
+//! # The rule every table follows (here and in `--once`, both through [`crate::columns`])
+//!
+//! 1. **The answer is never cut.** A column that carries the answer — a port, a PID, a
+//!    count, a use %, a hung mount's age, an interface state — is an
+//!    [`answer`](Column::answer) column: it is as wide as its widest visible cell.
+//!    A cell may also carry its answer at its end ([`Cell::keeping`]): `127.0.0.1:5433`
+//!    keeps `:5433`, `python3/8123 (8)` keeps `/8123 (8)`; only the part before is
+//!    shortened.
+//! 2. **Shortened the column's way.** Names lose their end (`postgre…`), paths their
+//!    start (`…/data07`, the distinguishing end stays), addresses their middle
+//!    (`fe80::…:fe00:1`).
+//! 3. **Less important columns go first.** Columns enter by priority while they fit;
+//!    a column that wants more room (a mount point, an address) gets it before any
+//!    less important column enters.
+//! 4. **Wider never shows less.** Columns stop entering at the first that does not fit,
+//!    so a wider table shows every column a narrower one does, and more.
+//!
+//! Panels declare their columns and build their cells from machine strings already
+//! passed through `sanitize::display` (so what is measured and cut is what is drawn);
+//! this widget measures the cells on screen, places the columns and cuts — no panel
+//! cuts text itself. A new panel gets the rule by declaring which of its columns are
+//! answers and which cells keep a tail.
 
+use crate::columns::{self, Demand};
+pub use crate::columns::{Align, Column, Cut};
 use crate::health::Severity;
 use crate::sanitize;
 use crate::ui::theme::Theme;
@@ -11,59 +34,37 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
-use std::borrow::Cow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
+/// One cell: its text and style, and how many characters at its end are never cut.
+pub struct Cell<'a> {
+    pub span: Span<'a>,
+    pub keep: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub title: &'static str,
-    /// Width when shown (the minimum for the growing column).
-    pub width: u16,
-    pub align: Align,
-    /// 0 is always shown; higher numbers are dropped first when space runs out.
-    pub priority: u8,
-    /// Takes the width left over once every column that fits is placed, up to `max`
-    /// (what is left after that goes to the next growing column).
-    pub grows: bool,
-    pub max: u16,
-    /// Cut long text at the start (`…/lib/docker`): the end of a path says most.
-    pub keep_end: bool,
-    /// The width it is placed at when that fits before less important columns are
-    /// placed (at least `width`).
-    pub want: u16,
+impl<'a> Cell<'a> {
+    /// A cell whose last `keep` characters are part of the answer (`:5433`).
+    pub fn keeping(span: Span<'a>, keep: usize) -> Self {
+        Self { span, keep }
+    }
 }
 
-impl Column {
-    pub const fn left(title: &'static str, width: u16, priority: u8) -> Self {
-        Self { title, width, align: Align::Left, priority, grows: false, max: u16::MAX, keep_end: false, want: width }
-    }
-    pub const fn right(title: &'static str, width: u16, priority: u8) -> Self {
-        Self { title, width, align: Align::Right, priority, grows: false, max: u16::MAX, keep_end: false, want: width }
-    }
-    pub const fn growing(self) -> Self {
-        Self { grows: true, ..self }
-    }
-    pub const fn wanting(self, want: u16) -> Self {
-        Self { want, ..self }
-    }
-    pub const fn keeping_end(self) -> Self {
-        Self { keep_end: true, ..self }
-    }
-    /// Grows no wider than `max` (spare width beyond stays at the right).
-    pub const fn up_to(self, max: u16) -> Self {
-        Self { max, ..self }
+impl<'a> From<Span<'a>> for Cell<'a> {
+    fn from(span: Span<'a>) -> Self {
+        Self { span, keep: 0 }
     }
 }
 
 /// One row: its severity (the marker in front) and one cell per column, in order.
 pub struct Row<'a> {
     pub severity: Severity,
-    pub cells: Vec<Span<'a>>,
+    pub cells: Vec<Cell<'a>>,
+}
+
+impl<'a> Row<'a> {
+    /// A row of plain cells (nothing kept whole beyond what the columns say).
+    pub fn new(severity: Severity, spans: Vec<Span<'a>>) -> Self {
+        Self { severity, cells: spans.into_iter().map(Cell::from).collect() }
+    }
 }
 
 /// Where a table is scrolled to. The last render records the page height and the
@@ -150,143 +151,77 @@ impl Table<'_> {
         }
 
         let marker_width = if self.judged { MARKER_WIDTH } else { 0 };
-        let placed = place_columns(self.columns, inner.width.saturating_sub(marker_width));
-        let header: Vec<Span> = self.columns.iter().map(|c| Span::styled(c.title, theme.label())).collect();
+        let end = (scroll.offset + page).min(self.len);
+        let rows: Vec<Row> = (scroll.offset..end).map(&mut row).collect();
+        let mut demands = vec![Demand::default(); self.columns.len()];
+        for r in &rows {
+            for ((demand, column), cell) in demands.iter_mut().zip(self.columns).zip(&r.cells) {
+                demand.add(column.cut, &cell.span.content, cell.keep);
+            }
+        }
+        let placed = columns::place(self.columns, &demands, inner.width.saturating_sub(marker_width));
+        let header: Vec<Cell> = self.columns.iter().map(|c| Span::styled(c.title, theme.label()).into()).collect();
         let cells_x = inner.x + marker_width;
         draw_cells(buf, cells_x, inner.y, self.columns, &placed, &header);
 
         if self.len == 0 && inner.height > 1 {
             buf.set_stringn(cells_x, inner.y + 1, self.empty, inner.width as usize, theme.dim());
         }
-        let end = (scroll.offset + page).min(self.len);
-        for (y, index) in (inner.y + 1..).zip(scroll.offset..end) {
-            let Row { severity, cells } = row(index);
-            let marker = Theme::marker(severity);
+        for (y, Row { severity, cells }) in (inner.y + 1..).zip(rows) {
             draw_cells(buf, cells_x, y, self.columns, &placed, &cells);
             if self.judged {
-                buf.set_string(inner.x, y, marker, theme.severity(severity));
+                buf.set_string(inner.x, y, Theme::marker(severity), theme.severity(severity));
             }
         }
     }
 }
 
-/// Which columns fit in `width` (index and width), in their order on screen.
-fn place_columns(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
-    let mut by_priority: Vec<usize> = (0..columns.len()).collect();
-    by_priority.sort_by_key(|&i| columns[i].priority);
-    let mut shown = vec![false; columns.len()];
-    let mut used = 0u16;
-    // Each column is placed at its minimum if it fits beside what more important columns
-    // want; those wants are then met, and what is left grows the growing columns.
-    let mut placed_width = vec![0; columns.len()];
-    for i in by_priority {
-        let c = &columns[i];
-        let wanted: u16 = (0..columns.len())
-            .filter(|&j| shown[j] && columns[j].priority < c.priority)
-            .map(|j| columns[j].want.saturating_sub(columns[j].width))
-            .sum();
-        let need = c.width + u16::from(used > 0);
-        if used + need + wanted <= width {
-            used += need;
-            shown[i] = true;
-            placed_width[i] = c.width;
-        }
-    }
-    for i in (0..columns.len()).filter(|&i| shown[i]) {
-        let more = columns[i].want.saturating_sub(columns[i].width).min(width - used);
-        placed_width[i] += more;
-        used += more;
-    }
-    // Growing columns take the spare width in order, each up to its `max`.
-    let mut spare = width - used;
-    (0..columns.len())
-        .filter(|&i| shown[i])
-        .map(|i| {
-            let c = &columns[i];
-            let extra = if c.grows { spare.min(c.max.saturating_sub(placed_width[i])) } else { 0 };
-            spare -= extra;
-            (i, placed_width[i] + extra)
-        })
-        .collect()
-}
-
-fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(usize, u16)], cells: &[Span]) {
+fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(usize, u16)], cells: &[Cell]) {
     let mut x = x;
     for &(i, width) in placed {
         if let Some(cell) = cells.get(i) {
             // Cells hold process names, mount points, interface names: cleaned before
-            // they are cut, so the `…` falls where the reader counts.
-            let content = sanitize::display(&cell.content);
-            let text =
-                if columns[i].keep_end { fit_end(&content, width as usize) } else { fit(&content, width as usize) };
+            // they are cut (panels clean them before they are measured too; replacing
+            // keeps every width), so the `…` falls where the reader counts.
+            let content = sanitize::display(&cell.span.content);
+            let text = columns::fit(&content, cell.keep, columns[i].cut, width as usize);
             let len = text.chars().count() as u16;
             let pad = if columns[i].align == Align::Right { width.saturating_sub(len) } else { 0 };
-            buf.set_stringn(x + pad, y, &text, (width - pad) as usize, cell.style);
+            buf.set_stringn(x + pad, y, &text, (width - pad) as usize, cell.span.style);
         }
         x += width + 1;
     }
-}
-
-/// `text` cut to `width` characters, ending in `…` when something was cut.
-pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
-    if text.chars().count() <= width {
-        return Cow::Borrowed(text);
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    if width > 0 {
-        cut.push('…');
-    }
-    Cow::Owned(cut)
-}
-
-/// `text` cut to its last `width` characters, starting with `…` when something was cut.
-pub fn fit_end(text: &str, width: usize) -> Cow<'_, str> {
-    let count = text.chars().count();
-    if count <= width {
-        return Cow::Borrowed(text);
-    }
-    let mut cut = String::from(if width > 0 { "…" } else { "" });
-    cut.extend(text.chars().skip(count + 1 - width.max(1)));
-    Cow::Owned(cut)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const COLUMNS: [Column; 4] = [
-        Column::right("PID", 6, 0),
-        Column::left("USER", 8, 2),
-        Column::left("NAME", 10, 0),
-        Column::left("COMMAND", 10, 1).growing(),
+    const COLUMNS: [Column; 3] = [
+        Column::left("ADDRESS", 8, 0).cut_in_middle().growing(),
+        Column::right("COUNT", 5, 0).answer(),
+        Column::left("NOTE", 10, 1).growing(),
     ];
 
-    #[test]
-    fn columns_are_dropped_least_important_first_and_the_rest_grows() {
-        let widths = |w| place_columns(&COLUMNS, w);
-        assert_eq!(widths(17), vec![(0, 6), (2, 10)]);
-        assert_eq!(widths(30), vec![(0, 6), (2, 10), (3, 12)]);
-        assert_eq!(widths(60), vec![(0, 6), (1, 8), (2, 10), (3, 33)]);
-        assert_eq!(widths(3), vec![]);
-        let capped = [Column::left("A", 4, 0).growing().up_to(6), Column::left("B", 4, 0)];
-        assert_eq!(place_columns(&capped, 40), vec![(0, 6), (1, 4)]);
-        let two = [Column::left("A", 4, 0).growing().up_to(6), Column::left("B", 4, 0).growing()];
-        assert_eq!(place_columns(&two, 20), vec![(0, 6), (1, 13)]);
-        // A wanted width comes before less important columns, a minimum when short.
-        let wanting = [Column::left("A", 4, 0).wanting(8), Column::left("B", 4, 1), Column::left("C", 2, 0)];
-        assert_eq!(place_columns(&wanting, 16), vec![(0, 8), (1, 4), (2, 2)]);
-        assert_eq!(place_columns(&wanting, 15), vec![(0, 8), (2, 2)]);
-        assert_eq!(place_columns(&wanting, 7), vec![(0, 4), (2, 2)]);
+    fn text(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
     }
 
     #[test]
-    fn long_text_is_cut_with_an_ellipsis() {
-        assert_eq!(fit("/var/lib/docker", 8), "/var/li…");
-        assert_eq!(fit("/var", 8), "/var");
-        assert_eq!(fit("abc", 0), "");
-        assert_eq!(fit_end("/var/lib/docker", 8), "…/docker");
-        assert_eq!(fit_end("/var", 8), "/var");
-        assert_eq!(fit_end("abc", 0), "");
+    fn answers_and_kept_tails_are_whole_in_a_narrow_table() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 24, 3));
+        let table =
+            Table { title: Line::from("T"), columns: &COLUMNS, len: 1, empty: "none", focused: false, judged: false };
+        table.render(buf.area, &mut buf, Theme::MONO, &mut Scroll::default(), |_| Row {
+            severity: Severity::Ok,
+            cells: vec![
+                Cell::keeping(Span::raw("[fe80::fc:ff:fe00:1]:8080"), 5),
+                Span::raw("123456789").into(),
+                Span::raw("dropped first").into(),
+            ],
+        });
+        assert_eq!(text(&buf, 2), "[fe8…0:1]:8080 123456789");
+        assert!(!text(&buf, 1).contains("NOTE"));
     }
 
     #[test]
@@ -313,7 +248,7 @@ mod tests {
             Table { title: Line::from("T"), columns: &COLUMNS, len: 100, empty: "none", focused: true, judged: true };
         table.render(buf.area, &mut buf, Theme::COLOR, &mut scroll, |i| {
             asked.push(i);
-            Row { severity: Severity::Ok, cells: vec![Span::raw(i.to_string())] }
+            Row::new(Severity::Ok, vec![Span::raw(i.to_string())])
         });
         assert_eq!(asked, vec![7, 8, 9, 10]);
         assert_eq!(scroll, Scroll { offset: 7, page: 4, len: 100 });
