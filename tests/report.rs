@@ -432,3 +432,28 @@ fn the_json_document_carries_the_values_unrounded() {
     assert_eq!(v["findings"][0]["subject"], "/mnt/nfs");
     assert_eq!(v["platform"]["description"], "bare metal");
 }
+
+#[test]
+fn the_per_core_list_fills_the_line_to_80_columns_and_wraps_after() {
+    let per_core_lines = |busy: &[f64]| {
+        let mut s = Snapshot::default();
+        s.cpu.per_core = busy.iter().map(|&b| usage(b, 0.0, 0.0, 0.0)).collect();
+        let text = report::text(&s, &Findings::default(), false);
+        let start = text.lines().position(|l| l.starts_with("   per core")).expect("a per-core line");
+        text.lines()
+            .skip(start)
+            .take_while(|l| l.starts_with("   per core") || l.starts_with("              "))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    // `0:16%` … `10:16%`: exactly 80 columns, one line.
+    let lines = per_core_lines(&[16.0; 11]);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0].chars().count(), 80, "{lines:#?}");
+    // One character more (`10:100%`) no longer fits: it goes on the next line.
+    let mut busy = [16.0; 11];
+    busy[10] = 100.0;
+    let lines = per_core_lines(&busy);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(lines[1], "              10:100%");
+}
