@@ -457,3 +457,29 @@ fn the_per_core_list_fills_the_line_to_80_columns_and_wraps_after() {
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[1], "              10:100%");
 }
+
+#[test]
+fn one_known_part_is_enough_to_show_its_line() {
+    let s = Snapshot {
+        memory: Some(Memory::default()),
+        limits: ContainerLimits { memory_max_bytes: Some(GIB), ..ContainerLimits::default() },
+        pressure: Pressure { memory_some: Some(2.5), ..Pressure::default() },
+        ..Snapshot::default()
+    };
+    let text = report::text(&s, &Findings::default(), false);
+    for line in [
+        "   memory     0 B used of 0 B (0%), 0 B available",
+        "   container  memory limit 1.00 GiB, CPU limit unlimited",
+        "   pressure   cpu -  memory 2.5% (full -)  io - (full -)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+    let s = Snapshot {
+        limits: ContainerLimits { cpu_quota_cpus: Some(0.5), ..ContainerLimits::default() },
+        pressure: Pressure { io_some: Some(1.0), ..Pressure::default() },
+        ..Snapshot::default()
+    };
+    let text = report::text(&s, &Findings::default(), false);
+    assert!(text.contains("   container  memory limit unlimited, CPU limit 0.50 CPUs\n"), "{text}");
+    assert!(text.contains("   pressure   cpu -  memory - (full -)  io 1.0% (full -)\n"), "{text}");
+}
