@@ -101,6 +101,7 @@ fn interface(name: &str, kind: &str, admin_up: bool, carrier: Option<bool>) -> I
         addresses: Vec::new(),
         counters: None,
         rates: None,
+        bond_slave: false,
     }
 }
 

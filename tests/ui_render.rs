@@ -67,7 +67,8 @@ fn interface(name: &str, addresses: &[(&str, u8)], carrier: bool) -> Interface {
         kind: "ether".into(),
         addresses: addresses.iter().map(|(ip, len)| Address { ip: ip.parse().unwrap(), prefix_len: *len }).collect(),
         counters: Some(NetCounters { rx_bytes: 1 << 40, tx_bytes: 1 << 38, ..NetCounters::default() }),
-        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0, ..Default::default() }),
+        bond_slave: false,
     }
 }
 
@@ -139,6 +140,10 @@ fn sick_server() -> Snapshot {
             pid: Some(812),
             process: Some(if port == 22 { "sshd".into() } else { "nginx".into() }),
             sockets: if port == 80 { 8 } else { 1 },
+            established: None,
+            syn_recv: None,
+            accept_queue: None,
+            accept_queue_limit: None,
         })
         .collect();
     Snapshot {
