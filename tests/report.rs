@@ -320,10 +320,19 @@ INTERFACES
 !! eth1-with-a… down    NO            -  1500          -          - ether
 
 LISTENING
-   PROTO ADDRESS                                  PORT PROCESS
-   tcp   0.0.0.0                                  5432 postgres (100), 3 sockets
-   udp6  ::                                         53 7
-   tcp6  ::1                                       631 -
+   PROTO ADDRESS                   PORT  ESTAB  SYN-R       QUEUE PROCESS
+   tcp   0.0.0.0                   5432      -      -           - postgres (100…
+   udp6  ::                          53      -      -           - 7
+   tcp6  ::1                        631      -      -           - -
+
+NETWORK
+   listen     -/s overflows, -/s drops
+   syn queue  -/s full, -/s cookies sent
+   tcp        - retransmitted, -/s resets sent, unknown in use
+   time_wait  -
+   orphans    -
+   tcp memory - pages
+   udp        -/s receive, -/s send buffer errors
 
 PROCESSES
 !  total      3 processes (40 kernel threads), 9 threads, scanned in 7 ms
