@@ -126,6 +126,8 @@ fn intervals_must_be_in_range_and_warnings_not_above_errors() {
     );
     // Sub-second intervals are allowed.
     assert_eq!(parse("interval = 0.25\n").unwrap().interval, 0.25);
+    // Zero is a number ≥ 0 (a warning at any load at all).
+    assert_eq!(parse("[thresholds]\nload_warning = 0\n").unwrap().thresholds.load_warning, 0.0);
 }
 
 #[test]

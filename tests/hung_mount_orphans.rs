@@ -59,7 +59,7 @@ fn ctop_once(mount: &HungMount) {
 }
 
 #[test]
-#[ignore = "run inside a private mount namespace by five_runs_leave_at_most_one_stuck_child"]
+#[ignore = "run by five_runs_leave_at_most_one_stuck_child, inside a private mount namespace"]
 fn orphans_inner() {
     assert!(namespace_support::inside(), "run me through the outer test");
     assert!(ctop_processes().is_empty(), "no ctop here yet: {:?}", ctop_processes());

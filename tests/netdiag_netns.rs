@@ -297,7 +297,7 @@ fn helper_mode() -> bool {
 
 /// Prints every Tcp and TcpExt counter of this namespace as ctop parses them.
 #[test]
-#[ignore = "a helper the other tests run inside a namespace"]
+#[ignore = "run by the other tests of this file, inside a namespace"]
 fn helper_counters() {
     let mut text = String::new();
     for file in ["/proc/net/netstat", "/proc/net/snmp"] {
@@ -330,7 +330,7 @@ fn helper_counters() {
 /// clients that connect when told: `connect N`, `trickle` (one more every 20 ms until
 /// `stop`). Ends at end of input or after HELPER_LIFETIME.
 #[test]
-#[ignore = "a helper the other tests run inside a namespace"]
+#[ignore = "run by the other tests of this file, inside a namespace"]
 fn helper_flood() {
     if !helper_mode() {
         return;

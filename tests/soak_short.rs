@@ -62,7 +62,7 @@ fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
 }
 
 #[test]
-#[ignore = "run inside its own mount and network namespaces by a_short_soak_leaks_nothing"]
+#[ignore = "run by a_short_soak_leaks_nothing, inside its own mount and network namespaces"]
 fn soak_inner() {
     assert!(namespace_support::inside(), "run me through the outer test");
     assert!(sh("ip link set lo up"), "lo up");

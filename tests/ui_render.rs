@@ -543,3 +543,14 @@ fn many_cores_end_with_how_many_more_and_huge_screens_draw() {
     let text = screen_text(&render_with(400, 150, &snapshot, &sick_findings(), Theme::COLOR));
     assert!(text.contains("127 [") && text.contains("worker-070") && text.contains("/srv/data29"), "{text}");
 }
+
+#[test]
+fn a_long_mount_point_keeps_its_end() {
+    // Where mounts differ is at the end: `…/overlay2/<id>/merged`, not the common start.
+    let mut snapshot = sick_server();
+    let long = "/var/lib/docker/overlay2/3f9a1c27e8b4d6a0c5e1f2b3a4d5c6e7f8091a2b3c4d5e6f7a8b9c0d1e2f3a4b/merged";
+    snapshot.filesystems.insert(0, filesystem(long, 10, 50));
+    let text = screen_text(&render_with(80, 24, &snapshot, &sick_findings(), Theme::COLOR));
+    let row = text.lines().find(|l| l.contains("/merged")).unwrap_or_else(|| panic!("no end of {long} in\n{text}"));
+    assert!(row.contains('…') && !row.contains("/var/lib/docker"), "{row}");
+}
