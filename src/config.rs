@@ -19,14 +19,19 @@ pub struct Config {
     pub slow_interval: f64,
     /// Seconds between process scans.
     pub proc_interval: f64,
+    /// Minutes of history kept in memory for the graphs and stepping back.
+    pub history_minutes: u64,
     pub thresholds: Thresholds,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { thresholds: Thresholds::default(), interval: 1.0, slow_interval: 5.0, proc_interval: 30.0 }
+        Self { thresholds: Thresholds::default(), interval: 1.0, slow_interval: 5.0, proc_interval: 30.0, history_minutes: 60 }
     }
 }
+
+/// A day of history: at the 1 s default about 14 MB on a 2-CPU machine (PERFORMANCE.md).
+pub const MAX_HISTORY_MINUTES: u64 = 1440;
 
 /// Why the configuration could not be used. Its `Display` is one line:
 /// `/root/.config/ctop/config.toml:7: unknown key "lod_warning" in [thresholds]`.
@@ -56,6 +61,7 @@ const DOCS: &[(&str, &str)] = &[
     ("interval", "Seconds between refreshes of CPU, memory, network, pressure (fractions allowed)."),
     ("slow_interval", "Seconds between refreshes of filesystems and listening ports."),
     ("proc_interval", "Seconds between scans of the process table."),
+    ("history_minutes", "Minutes of history kept in memory for the graphs and stepping back (1-1440)."),
     ("load_warning", "1-minute load above this many times the CPUs (or the container's CPU quota)."),
     ("load_error", ""),
     ("cpu_warning", "CPU busy %, at or above (everything but idle and iowait)."),
@@ -153,6 +159,9 @@ impl Config {
             [("interval", self.interval), ("slow_interval", self.slow_interval), ("proc_interval", self.proc_interval)];
         if let Some((key, value)) = intervals.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
             return Err((vec![key], format!("must be more than 0 seconds, not {value}")));
+        }
+        if !(1..=MAX_HISTORY_MINUTES).contains(&self.history_minutes) {
+            return Err((vec!["history_minutes"], format!("must be 1 to {MAX_HISTORY_MINUTES}, not {}", self.history_minutes)));
         }
         self.thresholds.validate().map_err(|(key, why)| (vec!["thresholds", key], why))
     }

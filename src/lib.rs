@@ -11,6 +11,7 @@ pub mod collect;
 pub mod config;
 pub mod format;
 pub mod health;
+pub mod history;
 pub mod report;
 pub mod sanitize;
 pub mod snapshot;

@@ -119,7 +119,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         slow: seconds(config.slow_interval),
         processes: seconds(args.proc_interval.unwrap_or(config.proc_interval)),
     };
-    ui::run(source, UiOptions { color: args.color, intervals, thresholds: config.thresholds })?;
+    let history = Duration::from_secs(config.history_minutes * 60);
+    ui::run(source, UiOptions { color: args.color, intervals, thresholds: config.thresholds, history })?;
     Ok(ExitCode::SUCCESS)
 }
 

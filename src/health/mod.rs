@@ -4,6 +4,7 @@
 
 mod rules;
 mod thresholds;
+pub mod timeline;
 
 pub use thresholds::Thresholds;
 

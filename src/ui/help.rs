@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 11] = [
+pub const KEYS: [(&str, &str); 15] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close help or filter, else quit"),
     ("?  F1", "this help"),
@@ -19,6 +19,10 @@ pub const KEYS: [(&str, &str); 11] = [
     ("r", "rescan processes now"),
     ("/", "filter processes by name"),
     ("Enter / Esc", "keep / clear the filter"),
+    ("T / t", "one sample back / forward in time"),
+    ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
+    (".", "back to live"),
+    ("e", "problem timeline (e or Esc closes)"),
 ];
 
 pub fn draw(buf: &mut Buffer, screen: Rect, theme: Theme) {

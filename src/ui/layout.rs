@@ -44,6 +44,10 @@ pub struct Areas {
     pub processes: Rect,
     pub repeated: Rect,
     pub ports: Rect,
+    /// The band of history graphs (empty below [`GRAPH_MIN_WIDTH`]×[`GRAPH_MIN_HEIGHT`]).
+    pub graphs: Rect,
+    /// The problem timeline beside the graphs (empty below [`TIMELINE_MIN_WIDTH`]).
+    pub timeline: Rect,
     /// Room for the detailed CPU and memory panels (model line, per-core bars, bars).
     pub detailed: bool,
 }
@@ -101,6 +105,7 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     };
     let cpu = top.take(cpu_rows);
     let memory = top.take(memory_rows);
+    let (graphs, timeline) = graph_band(&mut top, w, h);
 
     // The tables share what is left; processes take whatever the first band leaves.
     let left = top.area.height;
@@ -123,7 +128,41 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     let repeated = side_rows.take(repeated_height);
     let ports = side_rows.take(side.height - repeated_height);
 
-    Plan::Dashboard(Areas { header, problems, cpu, memory, filesystems, network, processes, repeated, ports, detailed })
+    Plan::Dashboard(Areas {
+        header,
+        problems,
+        cpu,
+        memory,
+        filesystems,
+        network,
+        processes,
+        repeated,
+        ports,
+        graphs,
+        timeline,
+        detailed,
+    })
+}
+
+/// The graphs need this much room; below it the screen keeps what it had without them.
+pub const GRAPH_MIN_WIDTH: u16 = 120;
+pub const GRAPH_MIN_HEIGHT: u16 = 40;
+/// From this width the timeline panel sits beside the graphs.
+pub const TIMELINE_MIN_WIDTH: u16 = 180;
+
+/// The band of history graphs under the memory line, growing with the height (6 rows
+/// at 40, 8 at 50, 13 at 70), with the timeline panel at its right on wide terminals.
+fn graph_band(rows: &mut Rows, w: u16, h: u16) -> (Rect, Rect) {
+    if w < GRAPH_MIN_WIDTH || h < GRAPH_MIN_HEIGHT {
+        return (Rect::default(), Rect::default());
+    }
+    let band = rows.take(((h - 16) / 4).clamp(6, 16));
+    if w < TIMELINE_MIN_WIDTH {
+        return (band, Rect::default());
+    }
+    let timeline_width = (w / 4).clamp(50, 90);
+    let (graphs, timeline) = split_columns(band, w - timeline_width - 1);
+    (graphs, timeline)
 }
 
 /// The height of the upper of two stacked tables: each gets what it wants if both fit,
@@ -214,11 +253,29 @@ mod tests {
         let few = Counts { filesystems: 2, address_lines: 3, ..BUSY };
         let a = areas(120, 40, &few);
         assert_eq!(a.filesystems.height, TABLE_CHROME + 3);
-        assert!(a.processes.height > 20);
+        assert!(a.processes.height + a.graphs.height > 20);
         let quiet = Counts { repeated: 2, ..BUSY };
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
         assert_eq!(a.ports.bottom(), 40);
+    }
+
+    #[test]
+    fn graphs_come_with_room_and_take_nothing_at_80x24() {
+        let small = areas(80, 24, &BUSY);
+        assert_eq!((small.graphs, small.timeline), (Rect::default(), Rect::default()));
+        let medium = areas(120, 40, &BUSY);
+        assert_eq!((medium.graphs.width, medium.graphs.height, medium.timeline.height), (120, 6, 0));
+        assert_eq!(medium.graphs.y, medium.memory.bottom());
+        assert_eq!(medium.filesystems.y, medium.graphs.bottom());
+        for (w, h) in [(200, 50), (250, 70)] {
+            let a = areas(w, h, &BUSY);
+            assert!(a.graphs.height >= 8 && a.timeline.height == a.graphs.height, "{w}x{h} {a:?}");
+            assert!(!a.graphs.intersects(a.timeline) && a.timeline.right() == w);
+            for other in all(&a) {
+                assert!(!a.graphs.intersects(other) && !a.timeline.intersects(other), "{w}x{h} {other:?}");
+            }
+        }
     }
 
     #[test]

@@ -7,10 +7,13 @@ mod app;
 mod cpu;
 pub mod dashboard;
 mod disks;
+mod graph;
+mod graphs;
 mod header;
 mod help;
 pub mod layout;
 mod memory;
+mod moment;
 mod network;
 mod ports;
 mod problems;
@@ -20,6 +23,7 @@ pub mod table;
 mod terminal;
 mod text;
 pub mod theme;
+mod timeline;
 pub mod view;
 
 pub use theme::{ColorMode, Theme};
@@ -30,6 +34,8 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// How far back history reaches (`history_minutes`).
+    pub history: std::time::Duration,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given
