@@ -69,6 +69,7 @@ pub struct Timeline {
     tracked: Vec<u64>,
     oom_while_watching: Option<u64>,
     links: Vec<(String, String)>,
+    noted_a_scan: bool,
 }
 
 impl Timeline {
@@ -129,6 +130,22 @@ impl Timeline {
         });
         self.oom_kills(at_ms, snapshot);
         self.link_changes(at_ms, snapshot);
+        self.note_first_scan(snapshot);
+    }
+
+    /// Events that began before the first process scan (ctop just started) take the
+    /// processes of that scan, the nearest to their start there is.
+    fn note_first_scan(&mut self, snapshot: &Snapshot) {
+        let Some(p) = snapshot.processes.as_deref() else { return };
+        if self.noted_a_scan {
+            return;
+        }
+        self.noted_a_scan = true;
+        let (top_cpu, top_memory) = top_processes(p);
+        for e in self.events.iter_mut().filter(|e| e.top_cpu.is_empty()) {
+            e.top_cpu.clone_from(&top_cpu);
+            e.top_memory.clone_from(&top_memory);
+        }
     }
 
     fn push(&mut self, event: Event) -> u64 {

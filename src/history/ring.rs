@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_ring_keeps_the_newest_and_a_spill_follows_it() {
-        let mut ring = Ring::new(3);
+        let mut ring: Ring<(u16, Span)> = Ring::new(3);
         let mut spill = Spill::default();
         for i in 0..10u16 {
             if let Some(old) = ring.make_room() {

@@ -91,7 +91,7 @@ impl History {
     }
 
     /// The `n` interfaces (loopback aside) with the highest receive + transmit rate in
-    /// `from_ms..=to_ms`, busiest first.
+    /// `from_ms..=to_ms`, busiest first; none that carried nothing.
     pub fn busiest_interfaces(&self, from_ms: i64, to_ms: i64, n: usize) -> Vec<String> {
         let mut peaks: Vec<(NameId, f32)> = Vec::new();
         for r in self.fast.iter().filter(|r| (from_ms..=to_ms).contains(&r.at_ms)) {
@@ -103,6 +103,7 @@ impl History {
                 }
             }
         }
+        peaks.retain(|p| p.1 > 0.0);
         peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.names.name(a.0).cmp(self.names.name(b.0))));
         peaks.into_iter().take(n).map(|(id, _)| self.names.name(id).to_string()).collect()
     }

@@ -22,8 +22,9 @@ const MARK_ROOM: i64 = 9;
 
 pub struct Graph<'a> {
     pub title: &'a str,
-    /// What the values are now (`37% · max 97%`), after the title.
-    pub summary: String,
+    /// What the values are now and at most (`37%`, `max 97%`), after the title; the
+    /// last ones are left out where the width is short.
+    pub summary: Vec<String>,
     /// One per column of the chart, oldest first.
     pub columns: &'a [Column],
     /// The value at the top of the chart, and how it reads (`100%`, `4.0`, `1.2 MB/s`).
@@ -57,10 +58,15 @@ impl Graph<'_> {
     fn title_line(&self, buf: &mut Buffer, area: Rect, theme: Theme) {
         let scale = format!(" ▲{}", self.scale_label);
         let room = area.width.saturating_sub(scale.chars().count() as u16);
+        let mut summary = self.summary.clone();
+        let width = |s: &[String]| self.title.chars().count() + s.iter().map(|p| p.chars().count() + 3).sum::<usize>();
+        while summary.len() > 1 && width(&summary) > room as usize {
+            summary.pop();
+        }
         let line = Line::from(vec![
             Span::styled(self.title, theme.strong()),
             Span::raw(" "),
-            Span::raw(self.summary.as_str()),
+            Span::raw(summary.join(" · ")),
         ]);
         buf.set_line(area.x, area.y, &line, room);
         buf.set_string(area.x + room, area.y, scale, theme.dim());

@@ -59,11 +59,11 @@ fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], s
     let steal = if theme.color { Style::new().fg(Color::Cyan) } else { Style::new() };
     let none = Style::new();
 
-    let (title, summary, scale, scale_label, parts, judge, levels): (String, String, f64, String, [Style; 4], &dyn Fn(f64) -> Severity, Vec<(f64, Severity)>) =
+    let (title, summary, scale, scale_label, parts, judge, levels): (String, Vec<String>, f64, String, [Style; 4], &dyn Fn(f64) -> Severity, Vec<(f64, Severity)>) =
         match metric {
             Metric::Cpu => (
                 "CPU".into(),
-                format!("{} busy · max {}", now(s.cpu.total.map(|u| u.busy()), format::percent), format::percent(peak)),
+                vec![format!("{} busy", now(s.cpu.total.map(|u| u.busy()), format::percent)), format!("max {}", format::percent(peak))],
                 100.0,
                 "100%".into(),
                 [cpu(BarPart::User), cpu(BarPart::System), cpu(BarPart::Other), steal],
@@ -74,7 +74,11 @@ fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], s
                 let scale = nice_ceiling(peak.max(le * 1.25));
                 (
                     "load".into(),
-                    format!("{} · max {:.2} · {} CPUs", now(s.cpu.load.map(|l| l.one), |v| format!("{v:.2}")), peak, trim(capacity)),
+                    vec![
+                        now(s.cpu.load.map(|l| l.one), |v| format!("{v:.2}")),
+                        format!("max {peak:.2}"),
+                        format!("{} CPUs", trim(capacity)),
+                    ],
                     scale,
                     trim(scale),
                     [theme.bar(BarPart::User), none, none, none],
@@ -84,7 +88,7 @@ fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], s
             }
             Metric::Memory => (
                 "memory".into(),
-                format!("{} used · max {}", now(memory_percent(screen), format::percent), format::percent(peak)),
+                vec![format!("{} used", now(memory_percent(screen), format::percent)), format!("max {}", format::percent(peak))],
                 100.0,
                 "100%".into(),
                 [theme.bar(BarPart::User), none, none, none],
@@ -94,8 +98,8 @@ fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], s
             Metric::Interface(name) => {
                 let rates = s.interfaces.iter().find(|i| i.name == *name).and_then(|i| i.rates);
                 let summary = match rates {
-                    Some(r) => format!("rx {} tx {}", format::bit_rate(r.rx_bytes_per_s), format::bit_rate(r.tx_bytes_per_s)),
-                    None => "rx/tx".into(),
+                    Some(r) => vec![format!("rx {}", format::bit_rate(r.rx_bytes_per_s)), format!("tx {}", format::bit_rate(r.tx_bytes_per_s))],
+                    None => vec!["rx/tx".into()],
                 };
                 let scale = nice_ceiling(peak.max(1.0));
                 (
