@@ -92,7 +92,8 @@ impl Timeline {
         for f in &findings.problems {
             let found = self.tracked.iter().position(|&seq| {
                 let e = &self.events[(seq - self.first_seq) as usize];
-                e.key.as_ref() == Some(&f.key) && e.subject == f.subject
+                let recent = e.ended_ms.is_none_or(|end| at_ms - end <= FLAP_WINDOW_MS);
+                recent && e.key.as_ref() == Some(&f.key) && e.subject == f.subject
             });
             match found {
                 Some(t) => {
