@@ -26,7 +26,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { thresholds: Thresholds::default(), interval: 1.0, slow_interval: 5.0, proc_interval: 30.0, history_minutes: 60 }
+        Self {
+            thresholds: Thresholds::default(),
+            interval: 1.0,
+            slow_interval: 5.0,
+            proc_interval: 30.0,
+            history_minutes: 60,
+        }
     }
 }
 
@@ -161,7 +167,10 @@ impl Config {
             return Err((vec![key], format!("must be more than 0 seconds, not {value}")));
         }
         if !(1..=MAX_HISTORY_MINUTES).contains(&self.history_minutes) {
-            return Err((vec!["history_minutes"], format!("must be 1 to {MAX_HISTORY_MINUTES}, not {}", self.history_minutes)));
+            return Err((
+                vec!["history_minutes"],
+                format!("must be 1 to {MAX_HISTORY_MINUTES}, not {}", self.history_minutes),
+            ));
         }
         self.thresholds.validate().map_err(|(key, why)| (vec!["thresholds", key], why))
     }

@@ -72,7 +72,9 @@ fn graph_columns(buf: &Buffer, axis: u16) -> Vec<(u16, u16)> {
 
 fn red_columns(buf: &Buffer, rows: std::ops::Range<u16>, columns: (u16, u16)) -> Vec<u16> {
     let bar = |s: &str| "▁▂▃▄▅▆▇█".contains(s) && s != " ";
-    (columns.0..columns.1).filter(|&x| rows.clone().any(|y| buf[(x, y)].fg == Color::Red && bar(buf[(x, y)].symbol()))).collect()
+    (columns.0..columns.1)
+        .filter(|&x| rows.clone().any(|y| buf[(x, y)].fg == Color::Red && bar(buf[(x, y)].symbol())))
+        .collect()
 }
 
 #[test]
@@ -84,14 +86,21 @@ fn the_spike_is_red_in_its_columns_with_axis_and_scale_labelled() {
         let graphs = graph_columns(&buf, axis);
         assert!(graphs.len() >= 4, "{w}x{h}: CPU, load, memory and an interface: {graphs:?}");
         assert!(line(&buf, title).contains("▲100%"), "{w}x{h}: the CPU scale's maximum");
-        assert!(line(&buf, axis).contains("-15m") || line(&buf, axis).contains("-30m"), "{w}x{h}: {}", line(&buf, axis));
+        assert!(
+            line(&buf, axis).contains("-15m") || line(&buf, axis).contains("-30m"),
+            "{w}x{h}: {}",
+            line(&buf, axis)
+        );
         for (name, graph) in [("CPU", graphs[0]), ("load", graphs[1])] {
             let width = f64::from(graph.1 - graph.0);
             let red = red_columns(&buf, title + 1..axis, graph);
             let first = graph.0 + (40.0 / 60.0 * width) as u16;
             let last = graph.0 + (41.0 / 60.0 * width).ceil() as u16;
             assert!(!red.is_empty(), "{w}x{h} {name}: no red column");
-            assert!(red.iter().all(|&x| x + 1 >= first && x <= last), "{w}x{h} {name}: red at {red:?}, spike at {first}..={last}");
+            assert!(
+                red.iter().all(|&x| x + 1 >= first && x <= last),
+                "{w}x{h} {name}: red at {red:?}, spike at {first}..={last}"
+            );
         }
         // The quiet rest of the CPU graph is drawn, and not in a warning colour.
         let quiet = graphs[0].0 + 2;

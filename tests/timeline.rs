@@ -16,7 +16,13 @@ const T0: i64 = END_MS;
 
 fn load(value: f64) -> Finding {
     let severity = if value > 4.0 { Severity::Error } else { Severity::Warning };
-    Finding { severity, subject: "load".into(), message: format!("load {value:.1} on 2 CPUs"), key: Key::Load, excess: value / 10.0 }
+    Finding {
+        severity,
+        subject: "load".into(),
+        message: format!("load {value:.1} on 2 CPUs"),
+        key: Key::Load,
+        excess: value / 10.0,
+    }
 }
 
 fn with_processes(busiest: &str) -> Snapshot {

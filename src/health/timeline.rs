@@ -196,7 +196,14 @@ impl Timeline {
     }
 }
 
-fn new_event(at_ms: i64, snapshot: &Snapshot, key: Option<Key>, subject: &str, severity: Severity, message: &str) -> Event {
+fn new_event(
+    at_ms: i64,
+    snapshot: &Snapshot,
+    key: Option<Key>,
+    subject: &str,
+    severity: Severity,
+    message: &str,
+) -> Event {
     let (top_cpu, top_memory) = snapshot.processes.as_deref().map(top_processes).unwrap_or_default();
     Event {
         subject: subject.to_string(),
@@ -216,7 +223,12 @@ fn new_event(at_ms: i64, snapshot: &Snapshot, key: Option<Key>, subject: &str, s
 fn top_processes(p: &Processes) -> (Vec<TopProcess>, Vec<TopProcess>) {
     let note = |rows: Vec<&crate::collect::procs::ProcessRow>| {
         rows.into_iter()
-            .map(|r| TopProcess { pid: r.pid, name: r.name.clone(), cpu_percent: r.cpu_percent, rss_bytes: r.rss_bytes })
+            .map(|r| TopProcess {
+                pid: r.pid,
+                name: r.name.clone(),
+                cpu_percent: r.cpu_percent,
+                rss_bytes: r.rss_bytes,
+            })
             .collect()
     };
     (note(p.top_by_cpu(TOP_PROCESSES)), note(p.top_by_memory(TOP_PROCESSES)))

@@ -273,7 +273,9 @@ pub fn decode<'a>(
         cpu: Cpu { model: now.cpu.model.clone(), total: r.cpu_total(), per_core, load: r.load() },
         memory: r.memory(),
         swap: match swap {
-            [Some(total_bytes), Some(used_bytes), Some(free_bytes)] => Some(Swap { total_bytes, used_bytes, free_bytes }),
+            [Some(total_bytes), Some(used_bytes), Some(free_bytes)] => {
+                Some(Swap { total_bytes, used_bytes, free_bytes })
+            }
             _ => None,
         },
         limits: ContainerLimits {

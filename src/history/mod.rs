@@ -115,6 +115,8 @@ impl History {
     }
 
     fn record_fast(&mut self, f: &FastTier, at_ms: i64) {
+        // Times only go forward, so a clock stepped back cannot unorder the ring.
+        let at_ms = self.fast.last().map_or(at_ms, |last| at_ms.max(last.at_ms + 1));
         if self.fast.is_empty() {
             let capacity = self.fast.capacity();
             self.cores.reserve(capacity * f.cpu.per_core.len().max(f.cpu.model.logical_cpus));

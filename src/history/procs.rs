@@ -47,7 +47,8 @@ pub fn bytes<'a>(summaries: impl Iterator<Item = &'a Processes>) -> usize {
     for p in summaries {
         total += size_of::<Processes>() + p.list.capacity() * size_of::<ProcessRow>();
         total += p.repeated.capacity() * size_of::<Repeated>();
-        let names = p.list.iter().flat_map(|r| [&r.cmdline, &r.name, &r.user]).chain(p.repeated.iter().map(|r| &r.name));
+        let names =
+            p.list.iter().flat_map(|r| [&r.cmdline, &r.name, &r.user]).chain(p.repeated.iter().map(|r| &r.name));
         for s in names {
             if strings.insert(Arc::as_ptr(s) as *const u8) {
                 total += s.len() + 2 * size_of::<usize>();

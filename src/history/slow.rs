@@ -35,7 +35,8 @@ pub fn encode_mount(fs: &Filesystem, names: &mut Names) -> Option<MountRecord> {
         Usage::NotResponding { waiting_secs } => (1, *waiting_secs as f32, FsUsage::default()),
         Usage::Unavailable { .. } => (2, 0.0, FsUsage::default()),
     };
-    let flags = u8::from(fs.read_only) | u8::from(fs.remounted_read_only) << 1 | u8::from(fs.device_missing) << 2 | state << 4;
+    let flags =
+        u8::from(fs.read_only) | u8::from(fs.remounted_read_only) << 1 | u8::from(fs.device_missing) << 2 | state << 4;
     let sizes =
         [u.size_bytes, u.used_bytes, u.avail_bytes, u.inodes_total, u.inodes_used, u.inodes_free].map(|v| v as f32);
     Some(MountRecord { name, flags, waiting_s, sizes })

@@ -155,7 +155,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 dirty = true;
                 last_fast_update = Instant::now();
             }
-            history.record(&update, epoch_ms());
+            history.record(&update, taken_at(&update));
             snapshot.apply(update);
             changed = true;
         }
@@ -240,6 +240,15 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
 
 fn epoch_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// When an update was taken: now, but for the fast tier no later than the second its
+/// clock read, so a past moment shows the epoch the live header showed for it.
+fn taken_at(update: &Update) -> i64 {
+    match update {
+        Update::Fast(f) if f.time.epoch > 0 => epoch_ms().min(f.time.epoch * 1000 + 999),
+        _ => epoch_ms(),
+    }
 }
 
 /// The frame of a past moment, kept while that moment is shown (history only grows at

@@ -63,11 +63,8 @@ impl Graph<'_> {
         while summary.len() > 1 && width(&summary) > room as usize {
             summary.pop();
         }
-        let line = Line::from(vec![
-            Span::styled(self.title, theme.strong()),
-            Span::raw(" "),
-            Span::raw(summary.join(" · ")),
-        ]);
+        let line =
+            Line::from(vec![Span::styled(self.title, theme.strong()), Span::raw(" "), Span::raw(summary.join(" · "))]);
         buf.set_line(area.x, area.y, &line, room);
         buf.set_string(area.x + room, area.y, scale, theme.dim());
     }

@@ -41,7 +41,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, times: &Times) {
     }
 }
 
-fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], screen: &Screen, times: &Times, from_ms: i64) {
+fn draw_one(
+    buf: &mut Buffer,
+    area: Rect,
+    metric: &Metric,
+    columns: &[Column],
+    screen: &Screen,
+    times: &Times,
+    from_ms: i64,
+) {
     let theme = screen.theme;
     let t = times.thresholds;
     let s = screen.snapshot;
@@ -59,60 +67,76 @@ fn draw_one(buf: &mut Buffer, area: Rect, metric: &Metric, columns: &[Column], s
     let steal = if theme.color { Style::new().fg(Color::Cyan) } else { Style::new() };
     let none = Style::new();
 
-    let (title, summary, scale, scale_label, parts, judge, levels): (String, Vec<String>, f64, String, [Style; 4], &dyn Fn(f64) -> Severity, Vec<(f64, Severity)>) =
-        match metric {
-            Metric::Cpu => (
-                "CPU".into(),
-                vec![format!("{} busy", now(s.cpu.total.map(|u| u.busy()), format::percent)), format!("max {}", format::percent(peak))],
-                100.0,
-                "100%".into(),
-                [cpu(BarPart::User), cpu(BarPart::System), cpu(BarPart::Other), steal],
-                &cpu_judge,
-                percent_levels(t.cpu_warning, t.cpu_error),
-            ),
-            Metric::Load => {
-                let scale = nice_ceiling(peak.max(le * 1.25));
-                (
-                    "load".into(),
-                    vec![
-                        now(s.cpu.load.map(|l| l.one), |v| format!("{v:.2}")),
-                        format!("max {peak:.2}"),
-                        format!("{} CPUs", trim(capacity)),
-                    ],
-                    scale,
-                    trim(scale),
-                    [theme.bar(BarPart::User), none, none, none],
-                    &load_judge,
-                    vec![(lw, Severity::Warning), (le, Severity::Error)],
-                )
-            }
-            Metric::Memory => (
-                "memory".into(),
-                vec![format!("{} used", now(memory_percent(screen), format::percent)), format!("max {}", format::percent(peak))],
-                100.0,
-                "100%".into(),
+    let (title, summary, scale, scale_label, parts, judge, levels): (
+        String,
+        Vec<String>,
+        f64,
+        String,
+        [Style; 4],
+        &dyn Fn(f64) -> Severity,
+        Vec<(f64, Severity)>,
+    ) = match metric {
+        Metric::Cpu => (
+            "CPU".into(),
+            vec![
+                format!("{} busy", now(s.cpu.total.map(|u| u.busy()), format::percent)),
+                format!("max {}", format::percent(peak)),
+            ],
+            100.0,
+            "100%".into(),
+            [cpu(BarPart::User), cpu(BarPart::System), cpu(BarPart::Other), steal],
+            &cpu_judge,
+            percent_levels(t.cpu_warning, t.cpu_error),
+        ),
+        Metric::Load => {
+            let scale = nice_ceiling(peak.max(le * 1.25));
+            (
+                "load".into(),
+                vec![
+                    now(s.cpu.load.map(|l| l.one), |v| format!("{v:.2}")),
+                    format!("max {peak:.2}"),
+                    format!("{} CPUs", trim(capacity)),
+                ],
+                scale,
+                trim(scale),
                 [theme.bar(BarPart::User), none, none, none],
-                &memory_judge,
-                percent_levels(t.memory_warning, t.memory_error),
-            ),
-            Metric::Interface(name) => {
-                let rates = s.interfaces.iter().find(|i| i.name == *name).and_then(|i| i.rates);
-                let summary = match rates {
-                    Some(r) => vec![format!("rx {}", format::bit_rate(r.rx_bytes_per_s)), format!("tx {}", format::bit_rate(r.tx_bytes_per_s))],
-                    None => vec!["rx/tx".into()],
-                };
-                let scale = nice_ceiling(peak.max(1.0));
-                (
-                    crate::sanitize::display(name).into_owned(),
-                    summary,
-                    scale,
-                    format::bit_rate(scale),
-                    [theme.bar(BarPart::User), theme.bar(BarPart::System), none, none],
-                    &plain,
-                    Vec::new(),
-                )
-            }
-        };
+                &load_judge,
+                vec![(lw, Severity::Warning), (le, Severity::Error)],
+            )
+        }
+        Metric::Memory => (
+            "memory".into(),
+            vec![
+                format!("{} used", now(memory_percent(screen), format::percent)),
+                format!("max {}", format::percent(peak)),
+            ],
+            100.0,
+            "100%".into(),
+            [theme.bar(BarPart::User), none, none, none],
+            &memory_judge,
+            percent_levels(t.memory_warning, t.memory_error),
+        ),
+        Metric::Interface(name) => {
+            let rates = s.interfaces.iter().find(|i| i.name == *name).and_then(|i| i.rates);
+            let summary = match rates {
+                Some(r) => vec![
+                    format!("rx {}", format::bit_rate(r.rx_bytes_per_s)),
+                    format!("tx {}", format::bit_rate(r.tx_bytes_per_s)),
+                ],
+                None => vec!["rx/tx".into()],
+            };
+            let scale = nice_ceiling(peak.max(1.0));
+            (
+                crate::sanitize::display(name).into_owned(),
+                summary,
+                scale,
+                format::bit_rate(scale),
+                [theme.bar(BarPart::User), theme.bar(BarPart::System), none, none],
+                &plain,
+                Vec::new(),
+            )
+        }
+    };
     let graph = Graph {
         title: &title,
         summary,

@@ -11,7 +11,8 @@ use ratatui::style::{Modifier, Style};
 
 pub fn draw(buf: &mut Buffer, header: Rect, times: &Times, view: &View) {
     let Some(row) = header.rows().nth(1) else { return };
-    let banner = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    // Reset colours too: the header's own spans are underneath.
+    let banner = Style::reset().add_modifier(Modifier::REVERSED | Modifier::BOLD);
     let text = if let Some(typed) = &view.jump {
         format!(" jump to (HH:MM, HH:MM:SS, epoch, -10m; Enter, Esc): {typed}▏")
     } else if let Some(why) = &view.jump_error {

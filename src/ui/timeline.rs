@@ -117,7 +117,8 @@ fn detail_line<'a>(event: &'a Event, screen: &Screen) -> Line<'a> {
         spans.push(Span::styled("no process scan yet at its start", theme.dim()));
     } else {
         spans.push(Span::styled("top CPU ", theme.label()));
-        spans.push(Span::raw(list(&event.top_cpu, |p| p.cpu_percent.map_or("?".into(), |c| format::percent(c.into())))));
+        spans
+            .push(Span::raw(list(&event.top_cpu, |p| p.cpu_percent.map_or("?".into(), |c| format::percent(c.into())))));
         spans.push(Span::styled(" · top memory ", theme.label()));
         spans.push(Span::raw(list(&event.top_memory, |p| format::bytes(p.rss_bytes))));
     }

@@ -135,7 +135,8 @@ pub fn process(pid: u32, name: &str, cpu: f32, rss: u64) -> ProcessRow {
 /// 70 processes; during the spike `burner` (pid 4242) takes 99 % CPU.
 pub fn processes(at_ms: i64) -> Processes {
     let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
-    let mut list: Vec<ProcessRow> = (0..69).map(|i| process(100 + i, &format!("daemon{i}"), 0.1, (10 + u64::from(i)) << 20)).collect();
+    let mut list: Vec<ProcessRow> =
+        (0..69).map(|i| process(100 + i, &format!("daemon{i}"), 0.1, (10 + u64::from(i)) << 20)).collect();
     list.push(process(4242, "burner", if spike { 99.0 } else { 0.0 }, 4 << 20));
     Processes {
         total: list.len(),
