@@ -37,7 +37,11 @@ fn render(width: u16, height: u16, history: &History, shown_ms: i64, with_times:
     };
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut view = View::default();
-    terminal.draw(|frame| draw_with(frame, &screen, with_times.then_some(&times), &mut view)).unwrap();
+    if with_times {
+        terminal.draw(|frame| draw_with(frame, &screen, Some(&times), &mut view)).unwrap();
+    } else {
+        terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
+    }
     terminal.backend().buffer().clone()
 }
 
@@ -49,23 +53,23 @@ fn line(buf: &Buffer, y: u16) -> String {
 fn band(buf: &Buffer) -> (u16, u16) {
     let title = (0..buf.area.height).find(|&y| line(buf, y).starts_with("CPU ") && line(buf, y).contains('▲'));
     let title = title.expect("a graph band");
-    let axis = (title..buf.area.height).find(|&y| line(buf, y).starts_with("11:00")).expect("a time axis");
+    let is_axis = |l: &str| l.chars().nth(2) == Some(':') && l.chars().nth(5) == Some('─');
+    let axis = (title..buf.area.height).find(|&y| is_axis(&line(buf, y))).expect("a time axis");
     (title, axis)
 }
 
-/// The columns of the first graph (CPU) and of the second (load), from the axis labels.
+/// Each graph's columns, from its axis: `HH:MM──-45m──…──HH:MM`, one space between graphs.
 fn graph_columns(buf: &Buffer, axis: u16) -> Vec<(u16, u16)> {
     let text: Vec<char> = line(buf, axis).chars().collect();
     let mut graphs = Vec::new();
     let mut x = 0;
-    while x + 5 <= text.len() {
-        if text[x..x + 5].iter().collect::<String>() == "11:00" {
-            let end = (x..text.len() - 4).find(|&e| text[e..e + 5].iter().collect::<String>() == "12:00").unwrap();
-            graphs.push((x as u16, (end + 5) as u16));
-            x = end + 5;
-        } else {
-            x += 1;
+    while x < text.len() {
+        let end = (x..text.len()).find(|&e| text[e] == ' ').unwrap_or(text.len());
+        let run: String = text[x..end].iter().collect();
+        if run.contains('─') && run.len() > 20 {
+            graphs.push((x as u16, end as u16));
         }
+        x = end + 1;
     }
     graphs
 }

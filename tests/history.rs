@@ -82,7 +82,7 @@ fn columns_put_the_spike_where_it_happened_at_any_width() {
     let history = hour();
     for width in [29usize, 60, 117, 250] {
         let mut columns: Vec<Column> = Vec::new();
-        history.columns(&Metric::Cpu, END_MS - HOUR_MS, END_MS, width, &mut columns);
+        history.columns(&Metric::Cpu, END_MS, HOUR_MS, width, &mut columns);
         assert_eq!(columns.len(), width);
         let hot: Vec<usize> = (0..width).filter(|&i| columns[i].max > 90.0).collect();
         // The spike is minute 40 of 60: those columns, give or take the one each side.
@@ -96,7 +96,7 @@ fn columns_put_the_spike_where_it_happened_at_any_width() {
         assert!((c.parts.iter().sum::<f32>() - c.max).abs() < 0.01);
     }
     let mut load = Vec::new();
-    history.columns(&Metric::Load, END_MS - HOUR_MS, END_MS, 60, &mut load);
+    history.columns(&Metric::Load, END_MS, HOUR_MS, 60, &mut load);
     assert_eq!(load.iter().map(|c| c.max).fold(0.0, f32::max), 5.0);
     assert_eq!(history.busiest_interfaces(END_MS - HOUR_MS, END_MS, 2), ["eth1", "eth0"]);
 }
@@ -123,4 +123,26 @@ fn interfaces_that_come_and_go_are_forgotten() {
     assert_eq!(newest.interfaces.last().unwrap().name, "veth1199");
     let minute_ago = history.snapshot_at(END_MS + 1140 * 1000, &Snapshot::default()).unwrap();
     assert_eq!(minute_ago.interfaces.last().unwrap().name, "veth1140");
+}
+
+#[test]
+fn kept_columns_equal_columns_aggregated_afresh() {
+    // One history drawn every second while it grows, one only at the end: the columns
+    // kept between frames must be what a fresh aggregation gives.
+    let mut drawn = History::new(cadence(60));
+    let mut fresh = History::new(cadence(60));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    feed(&mut drawn, END_MS - 300_000, 3600, 2, 3);
+    feed(&mut fresh, END_MS - 300_000, 3600, 2, 3);
+    for s in 1..=300 {
+        let at = END_MS - 300_000 + s * 1000;
+        let sample = Update::Fast(Box::new(fast(at, 2, 3)));
+        drawn.record(&sample, at);
+        fresh.record(&sample, at);
+        drawn.columns(&Metric::Cpu, at, HOUR_MS, 117, &mut a);
+    }
+    let covered = fresh.columns(&Metric::Cpu, END_MS, HOUR_MS, 117, &mut b);
+    assert_eq!(drawn.columns(&Metric::Cpu, END_MS, HOUR_MS, 117, &mut a), covered);
+    // The oldest column may still hold samples the ring has since let go.
+    assert_eq!(a[1..], b[1..]);
 }

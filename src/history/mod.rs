@@ -32,6 +32,7 @@ use names::Names;
 use procs::ProcRecord;
 use ring::{Ring, Spill};
 use slow::{MountRecord, SlowRecord};
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -61,8 +62,8 @@ pub struct History {
     latest: Option<Box<FastTier>>,
     /// Fast samples since unused names were last forgotten.
     since_compact: usize,
-    /// Counts every record, so a cache of what was drawn from history knows it is stale.
-    generation: u64,
+    /// The graphs' columns, aggregated once (drawing happens on this thread only).
+    series: RefCell<series::SeriesCache>,
 }
 
 /// Records a ring holds to cover `window` at one every `every`.
@@ -83,14 +84,13 @@ impl History {
             names: Names::default(),
             latest: None,
             since_compact: 0,
-            generation: 0,
+            series: RefCell::default(),
         }
     }
 
     /// Keeps what `update` carries, taken at `at_ms` (epoch milliseconds; later updates
     /// of one tier come with later times).
     pub fn record(&mut self, update: &Update, at_ms: i64) {
-        self.generation += 1;
         match update {
             Update::Fast(f) => self.record_fast(f, at_ms),
             Update::Slow { filesystems, listening } => {
@@ -173,11 +173,6 @@ impl History {
         self.procs.len()
     }
 
-    /// Changes with every record.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
     /// Bytes history holds now (rings as allocated, names, process summaries).
     pub fn bytes(&self) -> usize {
         let procs = procs::bytes(self.procs.iter().map(|p| &*p.processes));
@@ -198,6 +193,7 @@ impl History {
             + self.procs.bytes()
             + procs
             + self.names.bytes()
+            + self.series.borrow().bytes()
     }
 
     /// The times (epoch ms) of the oldest and newest fast samples.

@@ -106,7 +106,7 @@ impl Graph<'_> {
     /// How many eighths of the chart's height `value` fills (a value above zero at
     /// least one, so a short blip still shows).
     fn eighths(&self, value: f64, rows: usize) -> usize {
-        if !(value > 0.0) || self.scale <= 0.0 {
+        if value.is_nan() || value <= 0.0 || self.scale <= 0.0 {
             return 0;
         }
         let total = rows * 8;

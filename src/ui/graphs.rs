@@ -36,9 +36,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, times: &Times) {
         let x = area.x + i as u16 * (width + 1);
         let w = if i as u16 == n - 1 { area.right() - x } else { width };
         let rect = Rect { x, width: w, ..area };
-        times.history.columns(metric, from_ms, times.newest_ms, w as usize, &mut columns);
-        draw_one(buf, rect, metric, &columns, screen, times, from_ms);
+        let covered = times.history.columns(metric, times.newest_ms, times.window_ms, w as usize, &mut columns);
+        draw_one(buf, rect, metric, &columns, screen, times, covered);
     }
+}
+
+/// How one metric is drawn: its words, scale, colours and judgement.
+struct Spec {
+    title: String,
+    summary: Vec<String>,
+    scale: f64,
+    scale_label: String,
+    parts: [Style; 4],
+    judge: Box<dyn Fn(f64) -> Severity>,
+    levels: Vec<(f64, Severity)>,
 }
 
 fn draw_one(
@@ -48,110 +59,105 @@ fn draw_one(
     columns: &[Column],
     screen: &Screen,
     times: &Times,
-    from_ms: i64,
+    (from_ms, to_ms): (i64, i64),
 ) {
+    let peak = columns.iter().filter(|c| c.samples > 0).map(|c| f64::from(c.max)).fold(0.0, f64::max);
+    let spec = spec(metric, peak, screen, times);
+    let graph = Graph {
+        title: &spec.title,
+        summary: spec.summary,
+        columns,
+        scale: spec.scale,
+        scale_label: spec.scale_label,
+        parts: spec.parts,
+        judge: &*spec.judge,
+        levels: &spec.levels,
+        from_ms,
+        to_ms,
+        utc_offset_s: times.history.utc_offset_s(),
+        cursor_ms: times.in_past().then_some(times.shown_ms),
+    };
+    graph.draw(buf, area, screen.theme);
+}
+
+fn spec(metric: &Metric, peak: f64, screen: &Screen, times: &Times) -> Spec {
     let theme = screen.theme;
     let t = times.thresholds;
     let s = screen.snapshot;
-    let peak = columns.iter().filter(|c| c.samples > 0).map(|c| f64::from(c.max)).fold(0.0, f64::max);
-    let plain = |_: f64| Severity::Ok;
-    let percent_judge = |warning: f64, error: f64| move |v: f64| grade(v >= error, v >= warning);
-    let cpu_judge = percent_judge(t.cpu_warning, t.cpu_error);
-    let memory_judge = percent_judge(t.memory_warning, t.memory_error);
-    let capacity = load_capacity(screen);
-    let (lw, le) = (t.load_warning * capacity, t.load_error * capacity);
-    // "Exceeds", as the load rule says: a load equal to the CPUs has no queue.
-    let load_judge = move |v: f64| grade(v > le, v > lw);
-    let percent_levels = |w: f64, e: f64| vec![(w, Severity::Warning), (e, Severity::Error)];
-    let cpu = |part| theme.bar(part);
-    let steal = if theme.color { Style::new().fg(Color::Cyan) } else { Style::new() };
     let none = Style::new();
-
-    let (title, summary, scale, scale_label, parts, judge, levels): (
-        String,
-        Vec<String>,
-        f64,
-        String,
-        [Style; 4],
-        &dyn Fn(f64) -> Severity,
-        Vec<(f64, Severity)>,
-    ) = match metric {
-        Metric::Cpu => (
-            "CPU".into(),
-            vec![
+    let percent = |warning: f64, error: f64| -> Box<dyn Fn(f64) -> Severity> {
+        Box::new(move |v| grade(v >= error, v >= warning))
+    };
+    let levels = |warning: f64, error: f64| vec![(warning, Severity::Warning), (error, Severity::Error)];
+    match metric {
+        Metric::Cpu => Spec {
+            title: "CPU".into(),
+            summary: vec![
                 format!("{} busy", now(s.cpu.total.map(|u| u.busy()), format::percent)),
                 format!("max {}", format::percent(peak)),
             ],
-            100.0,
-            "100%".into(),
-            [cpu(BarPart::User), cpu(BarPart::System), cpu(BarPart::Other), steal],
-            &cpu_judge,
-            percent_levels(t.cpu_warning, t.cpu_error),
-        ),
+            scale: 100.0,
+            scale_label: "100%".into(),
+            parts: [
+                theme.bar(BarPart::User),
+                theme.bar(BarPart::System),
+                theme.bar(BarPart::Other),
+                if theme.color { Style::new().fg(Color::Cyan) } else { none },
+            ],
+            judge: percent(t.cpu_warning, t.cpu_error),
+            levels: levels(t.cpu_warning, t.cpu_error),
+        },
         Metric::Load => {
-            let scale = nice_ceiling(peak.max(le * 1.25));
-            (
-                "load".into(),
-                vec![
+            let capacity = load_capacity(screen);
+            let (warning, error) = (t.load_warning * capacity, t.load_error * capacity);
+            let scale = nice_ceiling(peak.max(error * 1.25));
+            Spec {
+                title: "load".into(),
+                summary: vec![
                     now(s.cpu.load.map(|l| l.one), |v| format!("{v:.2}")),
                     format!("max {peak:.2}"),
                     format!("{} CPUs", trim(capacity)),
                 ],
                 scale,
-                trim(scale),
-                [theme.bar(BarPart::User), none, none, none],
-                &load_judge,
-                vec![(lw, Severity::Warning), (le, Severity::Error)],
-            )
+                scale_label: trim(scale),
+                parts: [theme.bar(BarPart::User), none, none, none],
+                // "Exceeds", as the load rule says: a load equal to the CPUs has no queue.
+                judge: Box::new(move |v| grade(v > error, v > warning)),
+                levels: levels(warning, error),
+            }
         }
-        Metric::Memory => (
-            "memory".into(),
-            vec![
+        Metric::Memory => Spec {
+            title: "memory".into(),
+            summary: vec![
                 format!("{} used", now(memory_percent(screen), format::percent)),
                 format!("max {}", format::percent(peak)),
             ],
-            100.0,
-            "100%".into(),
-            [theme.bar(BarPart::User), none, none, none],
-            &memory_judge,
-            percent_levels(t.memory_warning, t.memory_error),
-        ),
+            scale: 100.0,
+            scale_label: "100%".into(),
+            parts: [theme.bar(BarPart::User), none, none, none],
+            judge: percent(t.memory_warning, t.memory_error),
+            levels: levels(t.memory_warning, t.memory_error),
+        },
         Metric::Interface(name) => {
             let rates = s.interfaces.iter().find(|i| i.name == *name).and_then(|i| i.rates);
-            let summary = match rates {
-                Some(r) => vec![
-                    format!("rx {}", format::bit_rate(r.rx_bytes_per_s)),
-                    format!("tx {}", format::bit_rate(r.tx_bytes_per_s)),
-                ],
-                None => vec!["rx/tx".into()],
-            };
             let scale = nice_ceiling(peak.max(1.0));
-            (
-                crate::sanitize::display(name).into_owned(),
-                summary,
+            Spec {
+                title: crate::sanitize::display(name).into_owned(),
+                summary: match rates {
+                    Some(r) => vec![
+                        format!("rx {}", format::bit_rate(r.rx_bytes_per_s)),
+                        format!("tx {}", format::bit_rate(r.tx_bytes_per_s)),
+                    ],
+                    None => vec!["rx/tx".into()],
+                },
                 scale,
-                format::bit_rate(scale),
-                [theme.bar(BarPart::User), theme.bar(BarPart::System), none, none],
-                &plain,
-                Vec::new(),
-            )
+                scale_label: format::bit_rate(scale),
+                parts: [theme.bar(BarPart::User), theme.bar(BarPart::System), none, none],
+                judge: Box::new(|_| Severity::Ok),
+                levels: Vec::new(),
+            }
         }
-    };
-    let graph = Graph {
-        title: &title,
-        summary,
-        columns,
-        scale,
-        scale_label,
-        parts,
-        judge,
-        levels: &levels,
-        from_ms,
-        to_ms: times.newest_ms,
-        utc_offset_s: times.history.utc_offset_s(),
-        cursor_ms: times.in_past().then_some(times.shown_ms),
-    };
-    graph.draw(buf, area, theme);
+    }
 }
 
 fn grade(error: bool, warning: bool) -> Severity {
@@ -188,7 +194,7 @@ fn trim(v: f64) -> String {
 
 /// The smallest of 1, 2, 2.5, 5 times a power of ten at or above `v`: a scale that reads.
 fn nice_ceiling(v: f64) -> f64 {
-    if !(v > 0.0) || !v.is_finite() {
+    if !v.is_finite() || v <= 0.0 {
         return 1.0;
     }
     let power = 10f64.powf(v.log10().floor());
