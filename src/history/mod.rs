@@ -6,7 +6,7 @@
 //! rates and link state) every `interval`; the slow tier (per-filesystem sizes and
 //! state, listening sockets) every `slow_interval`; a summary of the process table
 //! (totals, top by CPU and memory, repeated binaries) every scan. Records are compact
-//! ([`fast`], [`slow`], [`procs`]): about 160 bytes a second on a 2-CPU machine with
+//! ([`fast`], [`slow`], [`procs`]): about 180 bytes a second on a 2-CPU machine with
 //! three interfaces. [`History::bytes`] says what it holds.
 //!
 //! One path for live and past: history is fed [`Update`]s — the same values the

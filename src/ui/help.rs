@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 /// Every key and what it does; the README's key table says the same.
 pub const KEYS: [(&str, &str); 15] = [
     ("q  F10  Ctrl-C", "quit"),
-    ("Esc", "close help or filter, else quit"),
+    ("Esc", "close help, timeline, prompt or filter, else quit"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
     ("Tab  Shift-Tab", "focus next / previous table"),
