@@ -146,3 +146,16 @@ fn kept_columns_equal_columns_aggregated_afresh() {
     // The oldest column may still hold samples the ring has since let go.
     assert_eq!(a[1..], b[1..]);
 }
+
+#[test]
+fn history_minutes_is_a_config_key_from_one_minute_to_a_day() {
+    use ctop::config::Config;
+    let path = std::path::Path::new("/etc/ctop.toml");
+    assert_eq!(Config::default().history_minutes, 60);
+    assert_eq!(Config::from_toml("history_minutes = 1440\n", path).unwrap().history_minutes, 1440);
+    for bad in ["history_minutes = 0\n", "history_minutes = 1441\n"] {
+        let e = Config::from_toml(bad, path).unwrap_err().to_string();
+        assert!(e.starts_with("/etc/ctop.toml:1: \"history_minutes\" must be 1 to 1440"), "{e}");
+    }
+    assert!(Config::default_toml().contains("history_minutes = 60"));
+}
