@@ -105,12 +105,16 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     };
     let cpu = top.take(cpu_rows);
     let memory = top.take(memory_rows);
-    let (graphs, timeline) = graph_band(&mut top, w, h);
+    // Where the processes keep 20 rows anyway, the graphs' rows come out of their
+    // share, not the first band's (which then lists every address as before).
+    let before_graphs = top.area.height;
+    let (graphs, timeline) = graph_band(&mut top, w, h, counts);
 
     // The tables share what is left; processes take whatever the first band leaves.
     let left = top.area.height;
     // The lower band keeps room for its side column's two tables.
-    let upper_cap = (left / 2).clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
+    let half = if left.saturating_sub(before_graphs / 2) >= 20 { before_graphs / 2 } else { left / 2 };
+    let upper_cap = half.clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
     let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
     let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
     let upper = top.take(upper_height);
@@ -150,13 +154,19 @@ pub const GRAPH_MIN_HEIGHT: u16 = 40;
 /// From this width the timeline panel sits beside the graphs.
 pub const TIMELINE_MIN_WIDTH: u16 = 180;
 
-/// The band of history graphs under the memory line, growing with the height (6 rows
-/// at 40, 8 at 50, 13 at 70), with the timeline panel at its right on wide terminals.
-fn graph_band(rows: &mut Rows, w: u16, h: u16) -> (Rect, Rect) {
+/// The band of history graphs under the memory line: 6 rows, and the rows the tables
+/// below would leave empty (up to 16), with the timeline panel at its right on wide
+/// terminals. (More rows by height alone would cost the network table its addresses.)
+fn graph_band(top: &mut Rows, w: u16, h: u16, counts: &Counts) -> (Rect, Rect) {
     if w < GRAPH_MIN_WIDTH || h < GRAPH_MIN_HEIGHT {
         return (Rect::default(), Rect::default());
     }
-    let band = rows.take(((h - 16) / 4).clamp(6, 16));
+    let base = 6;
+    let upper = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
+    let side = 2 * TABLE_CHROME + rows(counts.repeated) + rows(counts.ports);
+    let lower = (TABLE_CHROME + rows(counts.processes)).max(side);
+    let slack = top.area.height.saturating_sub(base + upper + lower);
+    let band = top.take((base + slack).min(16));
     if w < TIMELINE_MIN_WIDTH {
         return (band, Rect::default());
     }
@@ -270,12 +280,21 @@ mod tests {
         assert_eq!(medium.filesystems.y, medium.graphs.bottom());
         for (w, h) in [(200, 50), (250, 70)] {
             let a = areas(w, h, &BUSY);
-            assert!(a.graphs.height >= 8 && a.timeline.height == a.graphs.height, "{w}x{h} {a:?}");
+            assert!(a.graphs.height >= 6 && a.timeline.height == a.graphs.height, "{w}x{h} {a:?}");
             assert!(!a.graphs.intersects(a.timeline) && a.timeline.right() == w);
             for other in all(&a) {
                 assert!(!a.graphs.intersects(other) && !a.timeline.intersects(other), "{w}x{h} {other:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_graphs_take_the_rows_the_tables_leave_empty() {
+        let quiet =
+            Counts { problems: 1, cores: 2, filesystems: 3, address_lines: 5, ports: 4, processes: 12, repeated: 3 };
+        let a = areas(250, 70, &quiet);
+        assert_eq!(a.graphs.height, 16);
+        assert_eq!(areas(250, 70, &BUSY).graphs.height, 6);
     }
 
     #[test]
