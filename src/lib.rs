@@ -9,6 +9,7 @@
 
 pub mod collect;
 pub mod config;
+pub mod durations;
 pub mod format;
 pub mod health;
 pub mod history;

@@ -3,6 +3,10 @@
 //! facts that only a syscall gives (filesystem sizes, interface addresses, the clock,
 //! uname, CPUID) behind the [`Syscalls`] trait, so tests can stand in for them.
 
+mod tree;
+
+pub use tree::TreeSystem;
+
 use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! and a missing or garbled file makes only that value unknown (`None`), never an error.
 
 pub mod clock;
+pub mod conntrack;
 pub mod cpu;
 mod descriptors;
 pub mod disks;
@@ -12,7 +13,11 @@ mod kept;
 pub mod limits;
 pub mod memory;
 pub mod net;
+pub mod netstat;
+pub mod network;
 pub mod platform;
 pub mod ports;
 pub mod pressure;
 pub mod procs;
+pub mod sockstat;
+pub mod softnet;

@@ -2,6 +2,8 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod network;
+mod own;
 mod rules;
 mod thresholds;
 pub mod timeline;
@@ -44,6 +46,13 @@ pub enum Key {
     OomKills,
     /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
+    /// The process scan has stopped answering.
+    ProcessScan,
+    /// ctop's configuration could not be used as written.
+    Config,
+    /// The network stack: `listen_queue`, `syn_queue`, `retransmits`, `tcp_orphans`,
+    /// `tcp_memory`, `time_wait`, `udp_buffers`, `conntrack`, `softnet`.
+    Network(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,5 +106,7 @@ impl Findings {
 
 /// Judges every value of the snapshot: the severities and the problems, worst first.
 pub fn judge(snapshot: &Snapshot, thresholds: &Thresholds) -> Findings {
-    Findings::new(rules::judge_all(snapshot, thresholds))
+    let mut problems = rules::judge_all(snapshot, thresholds);
+    problems.extend(own::judge(snapshot, thresholds));
+    Findings::new(problems)
 }

@@ -45,6 +45,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     uptime(&mut found, s.time.uptime_seconds, t);
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
+    found.0.extend(super::network::judge(s, t));
     found.0
 }
 

@@ -257,12 +257,18 @@ pub fn decode<'a>(
                 addresses: Vec::new(),
                 counters: None,
                 rates: None,
+                bond_slave: false,
             });
             iface.operstate = OPERSTATES.get(usize::from(i.flags >> 4)).unwrap_or(&"unknown").to_string();
             iface.admin_up = i.flags & 1 != 0;
             iface.carrier = (i.flags & 2 != 0).then_some(i.flags & 4 != 0);
             iface.rates = (i.flags & 8 != 0)
-                .then_some(NetRates { rx_bytes_per_s: f64::from(i.rx), tx_bytes_per_s: f64::from(i.tx) });
+                // Error and drop rates are not kept yet: zero in a past frame.
+                .then_some(NetRates {
+                    rx_bytes_per_s: f64::from(i.rx),
+                    tx_bytes_per_s: f64::from(i.tx),
+                    ..NetRates::default()
+                });
             iface
         })
         .collect();

@@ -93,7 +93,8 @@ impl History {
     pub fn record(&mut self, update: &Update, at_ms: i64) {
         match update {
             Update::Fast(f) => self.record_fast(f, at_ms),
-            Update::Slow { filesystems, listening } => {
+            // The network stack's health (`network`) is not kept yet: a past frame has none.
+            Update::Slow { filesystems, listening, .. } => {
                 if self.slow.is_empty() {
                     self.mounts.reserve(self.slow.capacity() * filesystems.len());
                 }
@@ -111,6 +112,8 @@ impl History {
             Update::Processes(p) => {
                 self.procs.push(ProcRecord { at_ms, processes: Arc::new(procs::summarize(p)) });
             }
+            // Only a notice that a scan began: nothing measured to keep.
+            Update::ProcessScanStarted(_) => {}
         }
     }
 

@@ -130,6 +130,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
 
 pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
     let mut snapshot = Snapshot::with_identity(&source);
+    snapshot.config_warnings = options.config_warnings.clone();
     let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();

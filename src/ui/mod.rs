@@ -4,6 +4,7 @@
 
 mod ansi16;
 mod app;
+mod connections;
 mod cpu;
 pub mod dashboard;
 mod disks;
@@ -34,6 +35,8 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// What was wrong with the configuration that ctop ran past, for the problem list.
+    pub config_warnings: Vec<String>,
     /// How far back history reaches (`history_minutes`).
     pub history: std::time::Duration,
 }

@@ -51,7 +51,8 @@ pub fn interface(name: &str, rx: f64, carrier: bool) -> Interface {
         kind: if name == "lo" { "loopback".into() } else { "ether".into() },
         addresses: Vec::new(),
         counters: None,
-        rates: Some(NetRates { rx_bytes_per_s: rx, tx_bytes_per_s: rx / 10.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: rx, tx_bytes_per_s: rx / 10.0, ..NetRates::default() }),
+        bond_slave: false,
     }
 }
 
@@ -155,7 +156,8 @@ pub fn feed(history: &mut History, end_ms: i64, seconds: i64, cores: usize, inte
         history.record(&Update::Fast(Box::new(fast(at, cores, interfaces))), at);
         if s % 5 == 0 {
             let filesystems = vec![filesystem("/", 40), filesystem("/var", 60 + (s % 7) as u64)];
-            history.record(&Update::Slow { filesystems, listening: Vec::new() }, at);
+            let network = Box::default();
+            history.record(&Update::Slow { filesystems, listening: Vec::new(), network }, at);
         }
         if s % 30 == 0 {
             history.record(&Update::Processes(Arc::new(processes(at))), at);

@@ -76,4 +76,13 @@ mod tests {
         assert_eq!(get(&pairs, "9X"), None);
         assert_eq!(get(&pairs, "E"), Some("x"));
     }
+
+    #[test]
+    fn a_later_assignment_wins_as_when_sourced() {
+        let pairs = parse("ID=first\nNAME=a\nID=second\nID=third\n");
+        assert_eq!(get(&pairs, "ID"), Some("third"));
+        assert_eq!(get(&pairs, "NAME"), Some("a"));
+        // An empty last assignment empties it, as in the shell.
+        assert_eq!(get(&parse("ID=x\nID=\n"), "ID"), None);
+    }
 }
