@@ -52,6 +52,10 @@ struct Args {
     /// Print the default configuration as a commented TOML file and exit.
     #[arg(long)]
     print_config: bool,
+    /// Run without the seccomp sandbox (on by default: once set up, ctop can neither
+    /// write files, run programs nor open network sockets).
+    #[arg(long)]
+    no_sandbox: bool,
 }
 
 const AFTER_HELP: &str = "\
@@ -125,6 +129,11 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
 
     if args.once || args.json {
+        if !args.no_sandbox
+            && let Err(e) = ctop::sandbox::install()
+        {
+            eprintln!("ctop: {e}; running without it");
+        }
         let mut snapshot = snapshot::collect_once(&source, sample_window);
         snapshot.config_warnings = config_warnings;
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
@@ -156,7 +165,14 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         processes: proc_interval.unwrap_or(seconds(config.proc_interval)),
     };
     let history = Duration::from_secs(config.history_minutes * 60);
-    let options = UiOptions { color: args.color, intervals, thresholds: config.thresholds, config_warnings, history };
+    let options = UiOptions {
+        color: args.color,
+        intervals,
+        thresholds: config.thresholds,
+        config_warnings,
+        sandbox: !args.no_sandbox,
+        history,
+    };
     ui::run(source, options)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -570,6 +570,8 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     ctop_version: &'static str,
+    /// `"seccomp"` or `"off"`: whether this process runs under ctop's sandbox.
+    sandbox: &'static str,
     host: &'a crate::collect::host::Host,
     platform: JsonPlatform<'a>,
     time: &'a crate::collect::clock::Clock,
@@ -668,6 +670,7 @@ struct JsonProcesses<'a> {
 pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
     let report = JsonReport {
         ctop_version: env!("CARGO_PKG_VERSION"),
+        sandbox: crate::sandbox::state(),
         host: &s.host,
         platform: JsonPlatform { platform: &s.platform, description: s.platform.describe() },
         time: &s.time,

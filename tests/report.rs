@@ -95,6 +95,7 @@ fn snapshot() -> Snapshot {
         addresses: Vec::new(),
         counters: None,
         rates: None,
+        bond_slave: false,
     };
     let eth0 = Interface {
         name: "eth0".into(),
@@ -112,7 +113,7 @@ fn snapshot() -> Snapshot {
             tx_dropped: 4,
             ..NetCounters::default()
         }),
-        rates: Some(NetRates { rx_bytes_per_s: 125_000.0, tx_bytes_per_s: 1_250.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: 125_000.0, tx_bytes_per_s: 1_250.0, ..NetRates::default() }),
         ..eth1.clone()
     };
     eth1.name = "eth1-with-a-long-name".into();
@@ -197,6 +198,10 @@ fn snapshot() -> Snapshot {
                 pid: Some(100),
                 process: Some("postgres".into()),
                 sockets: 3,
+                established: None,
+                syn_recv: None,
+                accept_queue: None,
+                accept_queue_limit: None,
             },
             ListeningSocket {
                 protocol: Protocol::Udp6,
@@ -207,6 +212,10 @@ fn snapshot() -> Snapshot {
                 pid: Some(7),
                 process: None,
                 sockets: 1,
+                established: None,
+                syn_recv: None,
+                accept_queue: None,
+                accept_queue_limit: None,
             },
             ListeningSocket {
                 protocol: Protocol::Tcp6,
@@ -217,6 +226,10 @@ fn snapshot() -> Snapshot {
                 pid: None,
                 process: None,
                 sockets: 1,
+                established: None,
+                syn_recv: None,
+                accept_queue: None,
+                accept_queue_limit: None,
             },
         ],
         processes: Some(Arc::new(processes)),

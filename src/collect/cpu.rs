@@ -461,3 +461,40 @@ mod tests {
         assert_eq!(u.user, 100.0);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{bytes_from, config, fixture, text_from};
+
+    const CPUINFO: &[&str] = &[
+        fixture!("machines/debian12-vm/proc/cpuinfo"),
+        fixture!("machines/arm64-graviton/proc/cpuinfo"),
+        fixture!("machines/centos6-2socket/proc/cpuinfo"),
+    ];
+    const SMALL: &[&str] = &[fixture!("machines/debian12-vm/proc/loadavg"), "0-3,5,7-8\n", "0\n"];
+    const STAT: &[&str] = &[fixture!("machines/debian12-vm/proc/stat"), fixture!("machines/centos6-2socket/proc/stat")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn cpuinfo_never_panics(text in text_from(CPUINFO)) {
+            let _ = super::cpuinfo_blocks(&text);
+            let _ = super::mhz_from_cpuinfo(&text);
+        }
+
+        #[test]
+        fn proc_stat_never_panics(before in bytes_from(STAT), after in bytes_from(STAT)) {
+            use procfs_core::FromReadSI;
+            let parse = |b: &[u8]| super::KernelStats::from_read(b, &super::SYSTEM_INFO).ok();
+            if let (Some(p), Some(c)) = (parse(&before), parse(&after)) {
+                let _ = super::usage_between(&p.total, &c.total);
+            }
+        }
+
+        #[test]
+        fn loadavg_and_cpu_lists_never_panic(bytes in bytes_from(SMALL)) {
+            let _ = super::parse_load(&bytes);
+            let _ = super::count_cpu_list(&String::from_utf8_lossy(&bytes));
+        }
+    }
+}

@@ -455,3 +455,27 @@ mod tests {
         assert_eq!(parse_hex("0x82").map(|f| f & IFF_UP), Some(0));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, text_from};
+
+    const SEEDS: &[&str] = &["1\n", "0x1\n", "10000\n", "full\n", "52:54:00:12:34:56\n", "eth10", "veth2a"];
+    const NET_DEV: &[&str] = &[crate::fuzz_input::fixture!("net/basic/proc/net/dev")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn net_dev_never_panics(bytes in crate::fuzz_input::bytes_from(NET_DEV)) {
+            use procfs_core::FromRead;
+            let _ = procfs_core::net::InterfaceDeviceStatus::from_read(&bytes[..]);
+        }
+
+        #[test]
+        fn sysfs_values_and_names_never_panic(a in text_from(SEEDS), b in text_from(SEEDS)) {
+            let _ = (super::parse_hex(&a), super::parse_carrier(&a), super::parse_speed(&a));
+            let _ = (super::parse_duplex(&a), super::parse_mac(&a));
+            let _ = super::natural_cmp(&a, &b);
+        }
+    }
+}

@@ -357,3 +357,21 @@ mod tests {
         assert!(netlink.iter().any(|s| s.0 == Protocol::Udp), "{netlink:?}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz_input::{bytes_from, config, fixture};
+
+    const TCP: &[&str] = &[fixture!("net/basic/proc/net/tcp"), fixture!("net/basic/proc/net/tcp6")];
+    const UDP: &[&str] = &[fixture!("net/basic/proc/net/udp"), fixture!("net/basic/proc/net/udp6")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn proc_net_tables_never_panic(tcp in bytes_from(TCP), udp in bytes_from(UDP)) {
+            let _ = TcpNetEntries::from_read(&tcp[..], &TABLE_FORMAT);
+            let _ = UdpNetEntries::from_read(&udp[..], &TABLE_FORMAT);
+        }
+    }
+}

@@ -36,7 +36,7 @@ impl TreeSystem {
 }
 
 impl Syscalls for TreeSystem {
-    fn statvfs(&self, path: &Path, may_hang: bool) -> io::Result<FsStats> {
+    fn statvfs(&self, path: &Path, may_hang: Option<&str>) -> io::Result<FsStats> {
         LiveSystem.statvfs(path, may_hang)
     }
 

@@ -135,6 +135,12 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
     let mut taken = terminal::take()?;
+    if options.sandbox {
+        // Should the sandbox fail, ctop runs without it and the help screen says "off".
+        // (crossterm's input needs nothing it refuses: it reads stdin, a terminal here,
+        // and makes a socket pair for SIGWINCH.)
+        let _ = crate::sandbox::install();
+    }
     let i = options.intervals;
     let cadence = Cadence { window: options.history, fast: i.fast, slow: i.slow, processes: i.processes };
     let mut history = History::new(cadence);
@@ -207,6 +213,17 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             Wake::Stop => return Ok(()),
             Wake::Resized => {
                 taken.follow_resize()?;
+                // crossterm saw the SIGWINCH too: take its resize event now. Left pending,
+                // it would come out of crossterm's edge-triggered epoll in one batch with
+                // the next key and hide that key's readiness: stdin would stay readable
+                // with crossterm reporting nothing, and this loop would spin.
+                while let Ok(true) = event::poll(Duration::ZERO) {
+                    if let Ok(Event::Key(key)) = event::read()
+                        && take_key(&mut view, &collectors, &history, key) == Action::Quit
+                    {
+                        return Ok(());
+                    }
+                }
                 dirty = true;
                 continue;
             }
@@ -223,14 +240,8 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             }
             let Ok(event) = event::read() else { return Ok(()) };
             match event {
-                Event::Key(key) => match on_key(&mut view, key) {
-                    Action::Quit => return Ok(()),
-                    Action::Rescan => collectors.rescan_processes(),
-                    Action::Step(by) => step(&mut view, &history, by),
-                    Action::Live => view.moment = None,
-                    Action::Jump(text) => jump(&mut view, &history, &text),
-                    Action::None => {}
-                },
+                Event::Key(key) if take_key(&mut view, &collectors, &history, key) == Action::Quit => return Ok(()),
+                Event::Key(_) => {}
                 Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
             }
@@ -298,6 +309,20 @@ fn jump(view: &mut View, history: &History, text: &str) {
         }
         Err(why) => view.jump_error = Some(why),
     }
+}
+
+/// A key's effect on the view, a rescan asked of the collectors, a moment looked up
+/// in history; what it asked.
+fn take_key(view: &mut View, collectors: &Collectors, history: &History, key: KeyEvent) -> Action {
+    let action = on_key(view, key);
+    match &action {
+        Action::Rescan => collectors.rescan_processes(),
+        Action::Step(by) => step(view, history, *by),
+        Action::Live => view.moment = None,
+        Action::Jump(text) => jump(view, history, text),
+        Action::Quit | Action::None => {}
+    }
+    action
 }
 
 /// How long the loop may sleep when nothing else wakes it: until the first turn of a

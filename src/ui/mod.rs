@@ -37,6 +37,8 @@ pub struct UiOptions {
     pub thresholds: crate::health::Thresholds,
     /// What was wrong with the configuration that ctop ran past, for the problem list.
     pub config_warnings: Vec<String>,
+    /// Install the seccomp sandbox once the terminal is set up (off with `--no-sandbox`).
+    pub sandbox: bool,
     /// How far back history reaches (`history_minutes`).
     pub history: std::time::Duration,
 }

@@ -86,3 +86,19 @@ mod tests {
         assert_eq!(get(&parse("ID=x\nID=\n"), "ID"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] = &[fixture!("distros/alpine/etc/os-release"), fixture!("distros/centos7/etc/os-release")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn os_release_never_panics(text in text_from(SEEDS)) {
+            let pairs = super::parse(&text);
+            let _ = super::get(&pairs, "VERSION_ID");
+        }
+    }
+}

@@ -130,30 +130,38 @@ fn receive_dump(fd: &OwnedFd, buf: &mut [u8], mut each: impl FnMut(&[u8])) -> io
         if len == 0 {
             return Err(io::Error::from(io::ErrorKind::UnexpectedEof));
         }
-        let mut rest = &buf[..len];
-        while rest.len() >= NLMSG_HEADER_LEN {
-            let msg_len = u32::from_ne_bytes(rest[0..4].try_into().unwrap_or_default()) as usize;
-            let msg_type = u16::from_ne_bytes(rest[4..6].try_into().unwrap_or_default());
-            if msg_len < NLMSG_HEADER_LEN || msg_len > rest.len() {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, "truncated sock_diag reply"));
-            }
-            let payload = &rest[NLMSG_HEADER_LEN..msg_len];
-            match i32::from(msg_type) {
-                libc::NLMSG_DONE => return Ok(()),
-                libc::NLMSG_ERROR => {
-                    let errno = payload.get(..4).map_or(0, |b| i32::from_ne_bytes(b.try_into().unwrap_or_default()));
-                    // An acknowledgement carries error 0; a dump ends with DONE instead.
-                    if errno != 0 {
-                        return Err(io::Error::from_raw_os_error(-errno));
-                    }
-                }
-                _ if msg_type == SOCK_DIAG_BY_FAMILY => each(payload),
-                _ => {}
-            }
-            // Messages are padded to 4 bytes (NLMSG_ALIGN).
-            rest = rest.get(msg_len.next_multiple_of(4)..).unwrap_or_default();
+        if split_messages(&buf[..len], &mut each)? {
+            return Ok(());
         }
     }
+}
+
+/// Splits one datagram of a dump's reply into its netlink messages, handing each
+/// sock_diag payload to `each`; whether the dump's `NLMSG_DONE` was in it.
+fn split_messages(mut rest: &[u8], each: &mut impl FnMut(&[u8])) -> io::Result<bool> {
+    while rest.len() >= NLMSG_HEADER_LEN {
+        let msg_len = u32::from_ne_bytes(rest[0..4].try_into().unwrap_or_default()) as usize;
+        let msg_type = u16::from_ne_bytes(rest[4..6].try_into().unwrap_or_default());
+        if msg_len < NLMSG_HEADER_LEN || msg_len > rest.len() {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "truncated sock_diag reply"));
+        }
+        let payload = &rest[NLMSG_HEADER_LEN..msg_len];
+        match i32::from(msg_type) {
+            libc::NLMSG_DONE => return Ok(true),
+            libc::NLMSG_ERROR => {
+                let errno = payload.get(..4).map_or(0, |b| i32::from_ne_bytes(b.try_into().unwrap_or_default()));
+                // An acknowledgement carries error 0; a dump ends with DONE instead.
+                if errno != 0 {
+                    return Err(io::Error::from_raw_os_error(errno.saturating_neg()));
+                }
+            }
+            _ if msg_type == SOCK_DIAG_BY_FAMILY => each(payload),
+            _ => {}
+        }
+        // Messages are padded to 4 bytes (NLMSG_ALIGN).
+        rest = rest.get(msg_len.next_multiple_of(4)..).unwrap_or_default();
+    }
+    Ok(false)
 }
 
 fn parse_diag_msg(protocol: Protocol, msg: &[u8]) -> Option<RawSocket> {
@@ -222,6 +230,57 @@ mod tests {
             assert_eq!(EVERY_STATE_BUT_LISTEN & (1 << state) != 0, state != TCP_LISTEN, "state {state}");
         }
         assert_eq!(EVERY_STATE_BUT_LISTEN & 1, 0);
+    }
+
+    /// A reply datagram: a header for each payload, then DONE.
+    fn reply(payloads: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (msg_type, payload) in
+            payloads.iter().map(|p| (SOCK_DIAG_BY_FAMILY, p)).chain([(libc::NLMSG_DONE as u16, &vec![0; 4])])
+        {
+            out.extend_from_slice(&((NLMSG_HEADER_LEN + payload.len()) as u32).to_ne_bytes());
+            out.extend_from_slice(&msg_type.to_ne_bytes());
+            out.extend_from_slice(&[0; 10]);
+            out.extend_from_slice(payload);
+            out.resize(out.len().next_multiple_of(4), 0);
+        }
+        out
+    }
+
+    #[test]
+    fn a_reply_is_split_into_its_messages_up_to_done() {
+        let msg = vec![7u8; DIAG_MSG_LEN];
+        let mut seen = Vec::new();
+        assert!(split_messages(&reply(&[msg.clone(), msg.clone()]), &mut |p| seen.push(p.to_vec())).unwrap());
+        assert_eq!(seen, [msg.clone(), msg]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzz_input::config())]
+
+        /// Whatever the kernel (or anything impersonating it) sends: an answer or an
+        /// error, never a panic.
+        #[test]
+        fn arbitrary_replies_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = split_messages(&bytes, &mut |p| { let _ = parse_diag_msg(Protocol::Udp6, p); });
+        }
+
+        /// Real-shaped replies with bytes flipped and cut short.
+        #[test]
+        fn mutated_replies_never_panic(
+            payloads in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96), 0..4),
+            flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 0..8),
+            cut in proptest::prelude::any::<usize>(),
+        ) {
+            let mut bytes = reply(&payloads);
+            for (at, xor) in flips {
+                let len = bytes.len();
+                bytes[at % len] ^= xor;
+            }
+            let len = bytes.len();
+            bytes.truncate(cut % (len + 1));
+            let _ = split_messages(&bytes, &mut |p| { let _ = parse_diag_msg(Protocol::Tcp, p); });
+        }
     }
 
     #[test]
