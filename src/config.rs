@@ -23,6 +23,8 @@ pub struct Config {
     /// List kernel threads among the processes (the `K` key toggles it; the totals
     /// always count them).
     pub show_kernel_threads: bool,
+    /// Minutes of history kept in memory for the graphs and stepping back.
+    pub history_minutes: u64,
     pub thresholds: Thresholds,
 }
 
@@ -34,9 +36,13 @@ impl Default for Config {
             slow_interval: 5.0,
             proc_interval: 30.0,
             show_kernel_threads: false,
+            history_minutes: 60,
         }
     }
 }
+
+/// A day of history: at the 1 s default about 14 MB on a 2-CPU machine (PERFORMANCE.md).
+pub const MAX_HISTORY_MINUTES: u64 = 1440;
 
 /// Why the configuration could not be used. Its `Display` is one line:
 /// `/root/.config/ctop/config.toml:7: unknown key "lod_warning" in [thresholds]`.
@@ -70,6 +76,7 @@ const DOCS: &[(&str, &str)] = &[
         "show_kernel_threads",
         "List kernel threads among the processes, as htop's K key does (the totals count them anyway).",
     ),
+    ("history_minutes", "Minutes of history kept in memory for the graphs and stepping back (1-1440)."),
     ("load_warning", "1-minute load above this many times the CPUs (or the container's CPU quota)."),
     ("load_error", ""),
     ("cpu_warning", "CPU busy %, at or above (everything but idle and iowait)."),
@@ -174,6 +181,10 @@ impl Config {
             }
             warnings.push(at(&[key], format!("{why} (not used: a flag overrides it)")));
             config.reset_interval(key);
+        }
+        if !(1..=MAX_HISTORY_MINUTES).contains(&config.history_minutes) {
+            let why = format!("must be 1 to {MAX_HISTORY_MINUTES}, not {}", config.history_minutes);
+            return Err(at(&["history_minutes"], why));
         }
         config.thresholds.validate().map_err(|(key, why)| at(&["thresholds", key], why))?;
         Ok(Loaded { config, warnings })

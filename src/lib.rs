@@ -16,6 +16,7 @@ pub mod format;
 #[cfg(test)]
 mod fuzz_input;
 pub mod health;
+pub mod history;
 pub mod report;
 pub mod sandbox;
 pub mod sanitize;

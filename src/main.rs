@@ -121,6 +121,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         slow: seconds(config.slow_interval),
         processes: proc_interval.unwrap_or(seconds(config.proc_interval)),
     };
+    let history = Duration::from_secs(config.history_minutes * 60);
     let options = UiOptions {
         color: args.color,
         intervals,
@@ -128,6 +129,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         config_warnings,
         sandbox: !args.no_sandbox,
         show_kernel_threads: config.show_kernel_threads,
+        history,
     };
     ui::run(source, options)?;
     Ok(ExitCode::SUCCESS)

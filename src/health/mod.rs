@@ -7,6 +7,7 @@ mod network;
 mod own;
 mod rules;
 mod thresholds;
+pub mod timeline;
 
 pub use thresholds::Thresholds;
 

@@ -6,11 +6,13 @@
 //! only the cells that differ, so an idle screen costs a few bytes a second.
 
 use crate::health;
+use crate::health::timeline::Timeline;
+use crate::history::{Cadence, History, when};
 use crate::snapshot::{Collectors, Snapshot, Update};
 use crate::ui::UiOptions;
 use crate::ui::cgroup_order::CgroupSort;
 use crate::ui::dashboard;
-use crate::ui::screen::Screen;
+use crate::ui::screen::{Screen, Times};
 use crate::ui::table::Motion;
 use crate::ui::terminal::{self, Wake};
 use crate::ui::theme::Theme;
@@ -27,11 +29,17 @@ const AGES_REFRESH: Duration = Duration::from_millis(950);
 const UPDATE_GRACE: Duration = Duration::from_millis(100);
 
 /// What a key asks of the loop beyond changing the view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     None,
     Quit,
     Rescan,
+    /// Show the sample this many samples away (`T` −1, `t` +1).
+    Step(isize),
+    /// Back to the newest moment (`.`).
+    Live,
+    /// Show the moment typed after `b`.
+    Jump(String),
 }
 
 /// Applies one key to the view.
@@ -42,6 +50,35 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Action::Quit;
+    }
+    if let Some(text) = &mut view.jump {
+        match key.code {
+            KeyCode::Enter => return Action::Jump(view.jump.take().unwrap_or_default()),
+            KeyCode::Esc => view.jump = None,
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char(c) if !ctrl => text.push(c),
+            _ => {}
+        }
+        return Action::None;
+    }
+    view.jump_error = None;
+    if view.timeline_open {
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('e') => view.timeline_open = false,
+            KeyCode::Up => view.timeline_offset = view.timeline_offset.saturating_sub(1),
+            KeyCode::Down => view.timeline_offset += 1,
+            KeyCode::PageUp => view.timeline_offset = view.timeline_offset.saturating_sub(10),
+            KeyCode::PageDown => view.timeline_offset += 10,
+            KeyCode::Home => view.timeline_offset = 0,
+            KeyCode::Char('q') | KeyCode::F(10) => return Action::Quit,
+            KeyCode::Char('T') => return Action::Step(-1),
+            KeyCode::Char('t') => return Action::Step(1),
+            KeyCode::Char('.') => return Action::Live,
+            _ => {}
+        }
+        return Action::None;
     }
     if view.filter.editing {
         match key.code {
@@ -74,6 +111,14 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('r') => return Action::Rescan,
         KeyCode::Char('K') => view.toggle_kernel_threads(),
+        KeyCode::Char('T') => return Action::Step(-1),
+        KeyCode::Char('t') => return Action::Step(1),
+        KeyCode::Char('.') => return Action::Live,
+        KeyCode::Char('b') => view.jump = Some(String::new()),
+        KeyCode::Char('e') => {
+            view.timeline_open = true;
+            view.timeline_offset = 0;
+        }
         KeyCode::Char('/') => view.filter.editing = true,
         KeyCode::Tab => view.move_focus(1),
         KeyCode::BackTab => view.move_focus(-1),
@@ -115,6 +160,11 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
         // and makes a socket pair for SIGWINCH.)
         let _ = crate::sandbox::install();
     }
+    let i = options.intervals;
+    let cadence = Cadence { window: options.history, fast: i.fast, slow: i.slow, processes: i.processes };
+    let mut history = History::new(cadence);
+    let mut timeline = Timeline::default();
+    let mut past: Option<Past> = None;
 
     let mut dirty = true;
     let mut shown_second = 0;
@@ -131,11 +181,13 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 dirty = true;
                 last_fast_update = Instant::now();
             }
+            history.record(&update, taken_at(&update));
             snapshot.apply(update);
             changed = true;
         }
         if changed {
             findings = health::judge(&snapshot, &options.thresholds);
+            timeline.observe(epoch_ms(), &snapshot, &findings);
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         if now.as_secs() != shown_second {
@@ -150,8 +202,24 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
         }
         dirty |= ages_due.is_some_and(|due| Instant::now() >= due);
         if dirty {
-            let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
-            taken.terminal.draw(|frame| dashboard::draw(frame, &screen, &mut view))?;
+            let newest_ms = history.span().map_or_else(epoch_ms, |(_, newest)| newest);
+            // One path for live and past: a past moment is a snapshot history gives back,
+            // judged by the same rules, drawn by the same panels.
+            let past = match view.moment {
+                Some(at) => Some(Past::at(&mut past, at, &history, &snapshot, &options.thresholds)),
+                None => None,
+            };
+            let (shown, shown_findings) = past.map_or((&snapshot, &findings), |p| (&p.snapshot, &p.findings));
+            let screen = Screen { snapshot: shown, findings: shown_findings, theme, now: Instant::now() };
+            let times = Times {
+                history: &history,
+                timeline: &timeline,
+                thresholds: &options.thresholds,
+                shown_ms: view.moment.unwrap_or(newest_ms),
+                newest_ms,
+                window_ms: options.history.as_millis() as i64,
+            };
+            taken.terminal.draw(|frame| dashboard::draw_with(frame, &screen, Some(&times), &mut view))?;
             dirty = false;
             ages_due = None;
         }
@@ -170,7 +238,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 // with crossterm reporting nothing, and this loop would spin.
                 while let Ok(true) = event::poll(Duration::ZERO) {
                     if let Ok(Event::Key(key)) = event::read()
-                        && take_key(&mut view, &collectors, key) == Action::Quit
+                        && take_key(&mut view, &collectors, &history, key) == Action::Quit
                     {
                         return Ok(());
                     }
@@ -191,7 +259,7 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             }
             let Ok(event) = event::read() else { return Ok(()) };
             match event {
-                Event::Key(key) if take_key(&mut view, &collectors, key) == Action::Quit => return Ok(()),
+                Event::Key(key) if take_key(&mut view, &collectors, &history, key) == Action::Quit => return Ok(()),
                 Event::Key(_) => {}
                 Event::Mouse(mouse) if on_mouse(&mut view, mouse) => {}
                 Event::Resize(..) => taken.follow_resize()?,
@@ -202,11 +270,77 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     }
 }
 
-/// A key's effect on the view, and a rescan asked of the collectors; what it asked.
-fn take_key(view: &mut View, collectors: &Collectors, key: KeyEvent) -> Action {
+fn epoch_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// When an update was taken: now, but for the fast tier no later than the second its
+/// clock read, so a past moment shows the epoch the live header showed for it.
+fn taken_at(update: &Update) -> i64 {
+    match update {
+        Update::Fast(f) if f.time.epoch > 0 => epoch_ms().min(f.time.epoch * 1000 + 999),
+        _ => epoch_ms(),
+    }
+}
+
+/// The frame of a past moment, kept while that moment is shown (history only grows at
+/// its newest end, so the frame does not change).
+struct Past {
+    at_ms: i64,
+    snapshot: Snapshot,
+    findings: health::Findings,
+}
+
+impl Past {
+    fn at<'a>(
+        cache: &'a mut Option<Past>,
+        at_ms: i64,
+        history: &History,
+        live: &Snapshot,
+        thresholds: &health::Thresholds,
+    ) -> &'a Past {
+        if cache.as_ref().is_none_or(|p| p.at_ms != at_ms) {
+            let snapshot = history.snapshot_at(at_ms, live).unwrap_or_else(|| live.clone());
+            let findings = health::judge(&snapshot, thresholds);
+            *cache = Some(Past { at_ms, snapshot, findings });
+        }
+        cache.as_ref().expect("just filled")
+    }
+}
+
+/// `T`/`t`: the sample `by` away from the one shown; stepping past the newest is live.
+fn step(view: &mut View, history: &History, by: isize) {
+    let Some((_, newest)) = history.span() else { return };
+    let from = view.moment.unwrap_or(newest);
+    view.moment = history.step(from, by).filter(|&at| at < newest);
+}
+
+/// `b`: the moment typed, as the sample shown at it; the newest or later is live.
+fn jump(view: &mut View, history: &History, text: &str) {
+    let Some((oldest, newest)) = history.span() else { return };
+    match when::parse(text, newest.div_euclid(1000), history.utc_offset_s()) {
+        Ok(at) => {
+            let at_ms = at.saturating_mul(1000).max(oldest);
+            if at.saturating_mul(1000) < oldest {
+                let start = when::local(oldest.div_euclid(1000), history.utc_offset_s(), "%H:%M:%S");
+                view.jump_error = Some(format!("history starts at {start}: showing that"));
+            }
+            view.moment = history.sample_time(at_ms).filter(|&s| s < newest);
+        }
+        Err(why) => view.jump_error = Some(why),
+    }
+}
+
+/// A key's effect on the view, a rescan asked of the collectors, a moment looked up
+/// in history; what it asked.
+fn take_key(view: &mut View, collectors: &Collectors, history: &History, key: KeyEvent) -> Action {
     let action = on_key(view, key);
-    if action == Action::Rescan {
-        collectors.rescan_processes();
+    match &action {
+        Action::Rescan => collectors.rescan_processes(),
+        Action::Step(by) => step(view, history, *by),
+        Action::Live => view.moment = None,
+        Action::Jump(text) => jump(view, history, text),
+        Action::Quit | Action::None => {}
     }
     action
 }

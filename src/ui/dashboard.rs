@@ -1,18 +1,28 @@
 //! One frame of the dashboard: asks the layout where each panel goes at this size and
 //! has every panel draw itself there (or the one-line "too small" notice), then the
-//! help overlay on top when it is open.
+//! history graphs, the timeline panel and the moment shown where there is time to
+//! show, then the full-screen timeline or the help overlay on top when open.
 
 use crate::collect::cgroups::CgroupKind;
 use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
-use crate::ui::screen::Screen;
+use crate::ui::screen::{Screen, Times};
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
-use crate::ui::{cgroup_tree, cpu, disks, header, help, memory, network, ports, problems, processes, services};
+use crate::ui::{
+    cgroup_tree, cpu, disks, graphs, header, help, memory, moment, network, ports, problems, processes, services,
+    timeline,
+};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+/// A frame without history (no graphs, no timeline).
 pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
+    draw_with(frame, screen, None, view);
+}
+
+/// A frame; with `times`, the graphs, the timeline and the moment shown too.
+pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view: &mut View) {
     let area = frame.area();
     let buf = frame.buffer_mut();
     let s = screen.snapshot;
@@ -47,6 +57,15 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
             services::draw(buf, a.services, screen, &mut view.services_scroll);
             processes::draw_repeated(buf, a.repeated, screen, view);
             ports::draw(buf, a.ports, screen, view);
+            if let Some(times) = times {
+                graphs::draw(buf, a.graphs, screen, times);
+                timeline::draw_panel(buf, a.timeline, screen, times);
+                moment::draw(buf, a.header, times, view);
+                if view.timeline_open {
+                    let below_header = Rect { y: a.header.bottom(), height: area.height - a.header.height, ..area };
+                    timeline::draw_full(buf, below_header, screen, times, &mut view.timeline_offset);
+                }
+            }
             if view.help {
                 help::draw(buf, area, screen.theme);
             }

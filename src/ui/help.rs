@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 14] = [
+pub const KEYS: [(&str, &str); 18] = [
     ("q  F10  Ctrl-C", "quit"),
-    ("Esc", "close help, filter or tree (never quits)"),
+    ("Esc", "close help, timeline, prompt, filter or tree (never quits)"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
     ("S", "cgroup tree in place of processes"),
@@ -23,6 +23,10 @@ pub const KEYS: [(&str, &str); 14] = [
     ("K", "show / hide kernel threads"),
     ("/", "filter processes by name"),
     ("Enter / Esc", "keep / clear the filter"),
+    ("T / t", "one sample back / forward in time"),
+    ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
+    (".", "back to live"),
+    ("e", "problem timeline (e or Esc closes)"),
 ];
 
 /// What the sandbox line says: the kernel's word on this thread (see `crate::sandbox`).

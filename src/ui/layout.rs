@@ -49,6 +49,10 @@ pub struct Areas {
     /// Services and containers, a band above the processes where the screen is tall
     /// enough; empty (height 0) where it is not.
     pub services: Rect,
+    /// The band of history graphs (empty below [`GRAPH_MIN_WIDTH`]×[`GRAPH_MIN_HEIGHT`]).
+    pub graphs: Rect,
+    /// The problem timeline beside the graphs (empty below [`TIMELINE_MIN_WIDTH`]).
+    pub timeline: Rect,
     /// Room for the detailed CPU and memory panels (model line, per-core bars, bars).
     pub detailed: bool,
 }
@@ -108,12 +112,17 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     };
     let cpu = top.take(cpu_rows);
     let memory = top.take(memory_rows);
+    // Where the processes keep 20 rows anyway, the graphs' rows come out of their
+    // share, not the first band's (which then lists every address as before).
+    let before_graphs = top.area.height;
+    let (graphs, timeline) = graph_band(&mut top, w, h, counts);
 
     // The tables share what is left; processes take whatever the first band leaves.
     let services_height = services_height(h, top.area.height, counts.services);
     let left = top.area.height - services_height;
     // The lower band keeps room for its side column's two tables.
-    let upper_cap = (left / 2).clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
+    let half = if left.saturating_sub(before_graphs / 2) >= 20 { before_graphs / 2 } else { left / 2 };
+    let upper_cap = half.clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
     let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
     let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
     let upper = top.take(upper_height);
@@ -146,6 +155,8 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
         repeated,
         ports,
         services,
+        graphs,
+        timeline,
         detailed,
     })
 }
@@ -161,6 +172,33 @@ fn services_height(h: u16, left: u16, services: usize) -> u16 {
     }
     let room = left.saturating_sub(4 * MIN_TABLE);
     (TABLE_CHROME + rows(services)).clamp(MIN_TABLE, (h / 6).max(MIN_TABLE)).min(room)
+}
+
+/// The graphs need this much room; below it the screen keeps what it had without them.
+pub const GRAPH_MIN_WIDTH: u16 = 120;
+pub const GRAPH_MIN_HEIGHT: u16 = 40;
+/// From this width the timeline panel sits beside the graphs.
+pub const TIMELINE_MIN_WIDTH: u16 = 180;
+
+/// The band of history graphs under the memory line: 6 rows, and the rows the tables
+/// below would leave empty (up to 16), with the timeline panel at its right on wide
+/// terminals. (More rows by height alone would cost the network table its addresses.)
+fn graph_band(top: &mut Rows, w: u16, h: u16, counts: &Counts) -> (Rect, Rect) {
+    if w < GRAPH_MIN_WIDTH || h < GRAPH_MIN_HEIGHT {
+        return (Rect::default(), Rect::default());
+    }
+    let base = 6;
+    let upper = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
+    let side = 2 * TABLE_CHROME + rows(counts.repeated) + rows(counts.ports);
+    let lower = (TABLE_CHROME + rows(counts.processes)).max(side);
+    let slack = top.area.height.saturating_sub(base + upper + lower);
+    let band = top.take((base + slack).min(16));
+    if w < TIMELINE_MIN_WIDTH {
+        return (band, Rect::default());
+    }
+    let timeline_width = (w / 4).clamp(50, 90);
+    let (graphs, timeline) = split_columns(band, w - timeline_width - 1);
+    (graphs, timeline)
 }
 
 /// The height of the upper of two stacked tables: each gets what it wants if both fit,
@@ -260,7 +298,7 @@ mod tests {
         let few = Counts { filesystems: 2, address_lines: 3, ..BUSY };
         let a = areas(120, 40, &few);
         assert_eq!(a.filesystems.height, TABLE_CHROME + 3);
-        assert!(a.processes.height > 20);
+        assert!(a.processes.height + a.graphs.height > 20);
         let quiet = Counts { repeated: 2, ..BUSY };
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
@@ -300,6 +338,41 @@ mod tests {
         assert_eq!(areas(120, 50, &BUSY).problems.height, 5);
         assert_eq!(areas(80, 24, &BUSY).problems.height, 1);
         assert_eq!(areas(120, 40, &Counts { problems: 1, ..BUSY }).problems.height, 1);
+    }
+
+    #[test]
+    fn graphs_come_with_room_and_take_nothing_at_80x24() {
+        let small = areas(80, 24, &BUSY);
+        assert_eq!((small.graphs, small.timeline), (Rect::default(), Rect::default()));
+        let medium = areas(120, 40, &BUSY);
+        assert_eq!((medium.graphs.width, medium.graphs.height, medium.timeline.height), (120, 6, 0));
+        assert_eq!(medium.graphs.y, medium.memory.bottom());
+        assert_eq!(medium.filesystems.y, medium.graphs.bottom());
+        for (w, h) in [(200, 50), (250, 70)] {
+            let a = areas(w, h, &BUSY);
+            assert!(a.graphs.height >= 6 && a.timeline.height == a.graphs.height, "{w}x{h} {a:?}");
+            assert!(!a.graphs.intersects(a.timeline) && a.timeline.right() == w);
+            for other in all(&a) {
+                assert!(!a.graphs.intersects(other) && !a.timeline.intersects(other), "{w}x{h} {other:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_graphs_take_the_rows_the_tables_leave_empty() {
+        let quiet = Counts {
+            problems: 1,
+            cores: 2,
+            filesystems: 3,
+            address_lines: 5,
+            ports: 4,
+            processes: 12,
+            repeated: 3,
+            ..Counts::default()
+        };
+        let a = areas(250, 70, &quiet);
+        assert_eq!(a.graphs.height, 16);
+        assert_eq!(areas(250, 70, &BUSY).graphs.height, 6);
     }
 
     #[test]

@@ -10,10 +10,13 @@ mod connections;
 mod cpu;
 pub mod dashboard;
 mod disks;
+mod graph;
+mod graphs;
 mod header;
 pub mod help;
 pub mod layout;
 mod memory;
+mod moment;
 mod network;
 mod ports;
 mod problems;
@@ -24,6 +27,7 @@ pub mod table;
 mod terminal;
 mod text;
 pub mod theme;
+mod timeline;
 pub mod view;
 
 pub use theme::{ColorMode, Theme};
@@ -40,6 +44,8 @@ pub struct UiOptions {
     pub sandbox: bool,
     /// Kernel threads listed at start (the `K` key toggles them).
     pub show_kernel_threads: bool,
+    /// How far back history reaches (`history_minutes`).
+    pub history: std::time::Duration,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given

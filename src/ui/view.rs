@@ -1,7 +1,8 @@
 //! What the user has chosen to see: which table has focus, how processes are sorted
 //! and filtered, where each table is scrolled, whether help is open. Keys change it;
-//! the panels read it. The sorted, filtered process order is cached until the process
-//! table, the sort or the filter changes.
+//! the panels read it. So is the moment shown: live, or one of history's samples.
+//! The sorted, filtered process order is cached until the process table, the sort or
+//! the filter changes.
 
 use crate::collect::procs::{ProcessRow, Processes};
 use crate::ui::cgroup_order::CgroupView;
@@ -55,6 +56,14 @@ pub struct View {
     pub help: bool,
     /// Kernel threads listed among the processes (`K`); hidden by default, as in htop.
     pub kernel_threads: bool,
+    /// The moment shown (epoch ms of a history sample); `None` follows the newest.
+    pub moment: Option<i64>,
+    /// The time being typed after `b`, and why the last one could not be used.
+    pub jump: Option<String>,
+    pub jump_error: Option<String>,
+    /// The full-screen timeline (`e`) and how far it is scrolled, in events.
+    pub timeline_open: bool,
+    pub timeline_offset: usize,
     scrolls: [Scroll; 4],
     /// Where the last frame drew each table, for the mouse.
     pub drawn: Option<Areas>,

@@ -1,0 +1,267 @@
+//! History: every sample of the last `history_minutes`, in memory, bounded and known in
+//! advance, so the screen can draw graphs of the window and any past moment of it.
+//!
+//! Each tier has its own [`ring`] at its own cadence: the fast tier (CPU split, per
+//! core, load, memory, swap, pressure, container limits, OOM counts, per-interface
+//! rates and link state) every `interval`; the slow tier (per-filesystem sizes and
+//! state, listening sockets) every `slow_interval`; a summary of the process table
+//! (totals, top by CPU and memory, repeated binaries) every scan. Records are compact
+//! ([`fast`], [`slow`], [`procs`]): about 180 bytes a second on a 2-CPU machine with
+//! three interfaces. [`History::bytes`] says what it holds.
+//!
+//! One path for live and past: history is fed [`Update`]s — the same values the
+//! collector threads send — with the time they were taken ([`History::record`]), and
+//! gives back a whole [`Snapshot`] for any moment it holds ([`History::snapshot_at`]),
+//! which the screen draws and health judges exactly as a live one. A recording read
+//! back (the flight recorder) is one more producer of timed updates, fed to a
+//! `History` the same way: the screen never knows where a frame came from.
+
+mod fast;
+mod names;
+mod procs;
+mod ring;
+mod series;
+mod slow;
+pub mod when;
+
+pub use series::{Column, Metric};
+
+use crate::snapshot::{FastTier, Snapshot, Update};
+use fast::{CoreRecord, FastRecord, IfaceRecord};
+use names::Names;
+use procs::ProcRecord;
+use ring::{Ring, Spill};
+use slow::{MountRecord, SlowRecord};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Process summaries kept at most, whatever the scan interval (a scan every second
+/// would otherwise keep 3,600 tables an hour).
+pub const MAX_PROCESS_SUMMARIES: usize = 720;
+
+/// How often each tier is sampled, to size the rings.
+#[derive(Debug, Clone, Copy)]
+pub struct Cadence {
+    pub window: Duration,
+    pub fast: Duration,
+    pub slow: Duration,
+    pub processes: Duration,
+}
+
+pub struct History {
+    fast: Ring<FastRecord>,
+    cores: Spill<CoreRecord>,
+    interfaces: Spill<IfaceRecord>,
+    slow: Ring<SlowRecord>,
+    mounts: Spill<MountRecord>,
+    procs: Ring<ProcRecord>,
+    names: Names,
+    /// The latest fast tier in full: what history does not keep per sample (the CPU
+    /// model, addresses, link details) is taken from it for past frames.
+    latest: Option<Box<FastTier>>,
+    /// Fast samples since unused names were last forgotten.
+    since_compact: usize,
+    /// The graphs' columns, aggregated once (drawing happens on this thread only).
+    series: RefCell<series::SeriesCache>,
+}
+
+/// Records a ring holds to cover `window` at one every `every`.
+fn slots(window: Duration, every: Duration) -> usize {
+    let every = every.max(Duration::from_millis(1)).as_secs_f64();
+    (window.as_secs_f64() / every).ceil().min(10_000_000.0) as usize + 1
+}
+
+impl History {
+    pub fn new(cadence: Cadence) -> Self {
+        Self {
+            fast: Ring::new(slots(cadence.window, cadence.fast)),
+            cores: Spill::default(),
+            interfaces: Spill::default(),
+            slow: Ring::new(slots(cadence.window, cadence.slow)),
+            mounts: Spill::default(),
+            procs: Ring::new(slots(cadence.window, cadence.processes).min(MAX_PROCESS_SUMMARIES)),
+            names: Names::default(),
+            latest: None,
+            since_compact: 0,
+            series: RefCell::default(),
+        }
+    }
+
+    /// Keeps what `update` carries, taken at `at_ms` (epoch milliseconds; later updates
+    /// of one tier come with later times).
+    pub fn record(&mut self, update: &Update, at_ms: i64) {
+        match update {
+            Update::Fast(f) => self.record_fast(f, at_ms),
+            // The network stack's health (`network`) is not kept yet: a past frame has none.
+            Update::Slow { filesystems, listening, .. } => {
+                if self.slow.is_empty() {
+                    self.mounts.reserve(self.slow.capacity() * filesystems.len());
+                }
+                let listening = match self.slow.last() {
+                    Some(last) if *last.listening == listening[..] => last.listening.clone(),
+                    _ => Arc::from(listening.as_slice()),
+                };
+                if let Some(old) = self.slow.make_room() {
+                    self.mounts.drop_front(old.mounts);
+                }
+                let names = &mut self.names;
+                let mounts = self.mounts.push(filesystems.iter().filter_map(|fs| slow::encode_mount(fs, names)));
+                self.slow.push(SlowRecord { at_ms, mounts, listening });
+            }
+            Update::Processes(p) => {
+                self.procs.push(ProcRecord { at_ms, processes: Arc::new(procs::summarize(p)) });
+            }
+            // Only a notice that a scan began: nothing measured to keep.
+            Update::ProcessScanStarted(_) => {}
+            // Services and containers are not kept yet: a past frame has none.
+            Update::Cgroups(_) => {}
+        }
+    }
+
+    fn record_fast(&mut self, f: &FastTier, at_ms: i64) {
+        // Times only go forward, so a clock stepped back cannot unorder the ring.
+        let at_ms = self.fast.last().map_or(at_ms, |last| at_ms.max(last.at_ms + 1));
+        if self.fast.is_empty() {
+            let capacity = self.fast.capacity();
+            self.cores.reserve(capacity * f.cpu.per_core.len().max(f.cpu.model.logical_cpus));
+            self.interfaces.reserve(capacity * f.interfaces.len());
+        }
+        if let Some(old) = self.fast.make_room() {
+            self.cores.drop_front(old.cores);
+            self.interfaces.drop_front(old.interfaces);
+        }
+        let (cores, interfaces) = (&mut self.cores, &mut self.interfaces);
+        let record = fast::encode(f, at_ms, &mut self.names, |c| cores.push(c), |i| interfaces.push(i));
+        self.fast.push(record);
+        match &mut self.latest {
+            Some(latest) => latest.as_mut().clone_from(f),
+            None => self.latest = Some(Box::new(f.clone())),
+        }
+        self.since_compact += 1;
+        if self.since_compact >= self.fast.capacity() {
+            self.forget_unused_names();
+        }
+    }
+
+    /// Renumbers the names records still use and forgets the others: once per window,
+    /// so interfaces and mounts that come and go (containers) do not pile up.
+    fn forget_unused_names(&mut self) {
+        self.since_compact = 0;
+        let mut in_use = vec![false; self.names.len()];
+        for i in self.interfaces.iter_mut() {
+            in_use[usize::from(i.name)] = true;
+        }
+        for m in self.mounts.iter_mut() {
+            in_use[usize::from(m.name)] = true;
+        }
+        let remap = self.names.compact(&in_use);
+        for i in self.interfaces.iter_mut() {
+            i.name = remap[usize::from(i.name)];
+        }
+        for m in self.mounts.iter_mut() {
+            m.name = remap[usize::from(m.name)];
+        }
+    }
+
+    /// Fast-tier samples held.
+    pub fn len(&self) -> usize {
+        self.fast.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fast.is_empty()
+    }
+
+    /// Process summaries held.
+    pub fn process_summaries(&self) -> usize {
+        self.procs.len()
+    }
+
+    /// Bytes history holds now (rings as allocated, names, process summaries).
+    pub fn bytes(&self) -> usize {
+        let procs = procs::bytes(self.procs.iter().map(|p| &*p.processes));
+        let mut shared_listening = 0;
+        let mut last: Option<&Arc<[crate::collect::ports::ListeningSocket]>> = None;
+        for s in self.slow.iter() {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, &s.listening)) {
+                shared_listening += size_of_val(&*s.listening);
+            }
+            last = Some(&s.listening);
+        }
+        self.fast.bytes()
+            + self.cores.bytes()
+            + self.interfaces.bytes()
+            + self.slow.bytes()
+            + self.mounts.bytes()
+            + shared_listening
+            + self.procs.bytes()
+            + procs
+            + self.names.bytes()
+            + self.series.borrow().bytes()
+    }
+
+    /// The times (epoch ms) of the oldest and newest fast samples.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        Some((self.fast.get(0)?.at_ms, self.fast.last()?.at_ms))
+    }
+
+    /// The local zone's offset from UTC as of the newest sample.
+    pub fn utc_offset_s(&self) -> i32 {
+        self.fast.last().map_or(0, |r| r.utc_offset_s)
+    }
+
+    /// The time of the sample `by` samples away from the one shown at `from` (the last
+    /// at or before it), kept within what history holds.
+    pub fn step(&self, from: i64, by: isize) -> Option<i64> {
+        if self.fast.is_empty() {
+            return None;
+        }
+        let here = self.fast.last_at_or_before(from, |r| r.at_ms).unwrap_or(0) as isize;
+        let to = (here + by).clamp(0, self.fast.len() as isize - 1);
+        self.fast.get(to as usize).map(|r| r.at_ms)
+    }
+
+    /// Everything seen at `at_ms` (the last sample of each tier at or before it; the
+    /// oldest one before history starts), as a snapshot; identity and what history does
+    /// not keep come from `live`. `None` when history is empty.
+    pub fn snapshot_at(&self, at_ms: i64, live: &Snapshot) -> Option<Snapshot> {
+        let latest = self.latest.as_deref()?;
+        let i = self.fast.last_at_or_before(at_ms, |r| r.at_ms).unwrap_or(0);
+        let r = self.fast.get(i)?;
+        let f = fast::decode(r, self.cores.get(r.cores), self.interfaces.get(r.interfaces), &self.names, latest);
+        let mut s = Snapshot { host: live.host.clone(), platform: live.platform.clone(), ..Snapshot::default() };
+        s.apply(Update::Fast(Box::new(f)));
+        if let Some(slow) = self.slow.last_at_or_before(r.at_ms, |s| s.at_ms).and_then(|i| self.slow.get(i)) {
+            s.filesystems =
+                self.mounts.get(slow.mounts).map(|m| slow::decode_mount(m, &self.names, &live.filesystems)).collect();
+            s.listening = slow.listening.to_vec();
+        }
+        if let Some(p) = self.procs.last_at_or_before(r.at_ms, |p| p.at_ms).and_then(|i| self.procs.get(i)) {
+            s.processes = Some(p.processes.clone());
+            let age = Duration::from_millis(u64::try_from(r.at_ms - p.at_ms).unwrap_or(0));
+            // Ages on screen are taken against now: place the scan as far before now as
+            // it was before the moment shown.
+            s.processes_scanned_at = Instant::now().checked_sub(age);
+        }
+        Some(s)
+    }
+
+    /// The time (epoch ms) of the sample a snapshot at `at_ms` shows.
+    pub fn sample_time(&self, at_ms: i64) -> Option<i64> {
+        let i = self.fast.last_at_or_before(at_ms, |r| r.at_ms).unwrap_or(0);
+        self.fast.get(i).map(|r| r.at_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rings_cover_the_window_at_each_cadence() {
+        assert_eq!(slots(Duration::from_secs(3600), Duration::from_secs(1)), 3601);
+        assert_eq!(slots(Duration::from_secs(3600), Duration::from_millis(1500)), 2401);
+        assert_eq!(slots(Duration::from_secs(60), Duration::ZERO), 60_001);
+    }
+}

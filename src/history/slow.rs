@@ -1,0 +1,63 @@
+//! The slow tier's sample: per filesystem its state and sizes (6 × `f32`), and the
+//! listening sockets, shared with the previous sample while they have not changed
+//! (they rarely do). [`decode`] gives the filesystems back, with device and type taken
+//! from the latest list where the mount point is still mounted.
+
+use super::names::{NameId, Names};
+use super::ring::Span;
+use crate::collect::disks::{Filesystem, FsUsage, Usage};
+use crate::collect::ports::ListeningSocket;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct SlowRecord {
+    pub at_ms: i64,
+    pub mounts: Span,
+    pub listening: Arc<[ListeningSocket]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct MountRecord {
+    pub name: NameId,
+    /// Bit 0 read-only, 1 remounted read-only, 2 device missing; bits 4–5 the usage's
+    /// state: 0 measured, 1 not responding, 2 unavailable.
+    pub flags: u8,
+    /// Seconds waited on a mount that does not respond.
+    pub waiting_s: f32,
+    /// size, used, avail bytes; inodes total, used, free.
+    pub sizes: [f32; 6],
+}
+
+pub fn encode_mount(fs: &Filesystem, names: &mut Names) -> Option<MountRecord> {
+    let name = names.id(&fs.mountpoint)?;
+    let (state, waiting_s, u) = match &fs.usage {
+        Usage::Measured(u) => (0u8, 0.0, *u),
+        Usage::NotResponding { waiting_secs } => (1, *waiting_secs as f32, FsUsage::default()),
+        Usage::Unavailable { .. } => (2, 0.0, FsUsage::default()),
+    };
+    let flags =
+        u8::from(fs.read_only) | u8::from(fs.remounted_read_only) << 1 | u8::from(fs.device_missing) << 2 | state << 4;
+    let sizes =
+        [u.size_bytes, u.used_bytes, u.avail_bytes, u.inodes_total, u.inodes_used, u.inodes_free].map(|v| v as f32);
+    Some(MountRecord { name, flags, waiting_s, sizes })
+}
+
+pub fn decode_mount(m: &MountRecord, names: &Names, now: &[Filesystem]) -> Filesystem {
+    let mountpoint = names.name(m.name);
+    let live = now.iter().find(|f| f.mountpoint == mountpoint);
+    let [size_bytes, used_bytes, avail_bytes, inodes_total, inodes_used, inodes_free] = m.sizes.map(|v| v as u64);
+    let usage = match m.flags >> 4 {
+        0 => Usage::Measured(FsUsage { size_bytes, used_bytes, avail_bytes, inodes_total, inodes_used, inodes_free }),
+        1 => Usage::NotResponding { waiting_secs: f64::from(m.waiting_s) },
+        _ => Usage::Unavailable { reason: "unavailable".into() },
+    };
+    Filesystem {
+        device: live.map_or_else(|| "?".into(), |f| f.device.clone()),
+        mountpoint: mountpoint.to_string(),
+        fstype: live.map_or_else(|| "?".into(), |f| f.fstype.clone()),
+        read_only: m.flags & 1 != 0,
+        remounted_read_only: m.flags & 2 != 0,
+        device_missing: m.flags & 4 != 0,
+        usage,
+    }
+}

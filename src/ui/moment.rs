@@ -1,0 +1,36 @@
+//! Which moment the screen shows, said on the header's second line where it cannot be
+//! missed: in reverse video `PAST 03:12:07 · epoch … · 14m ago · . for live` while
+//! looking back, the time being typed after `b`, or why a typed time was refused.
+
+use crate::history::when;
+use crate::ui::screen::Times;
+use crate::ui::view::View;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+pub fn draw(buf: &mut Buffer, header: Rect, times: &Times, view: &View) {
+    let Some(row) = header.rows().nth(1) else { return };
+    // Reset colours too: the header's own spans are underneath.
+    let banner = Style::reset().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    let text = if let Some(typed) = &view.jump {
+        format!(" jump to (HH:MM, HH:MM:SS, epoch, -10m; Enter, Esc): {typed}▏")
+    } else if let Some(why) = &view.jump_error {
+        format!(" {why}")
+    } else if times.in_past() {
+        let at = times.shown_ms.div_euclid(1000);
+        let offset = times.history.utc_offset_s();
+        let ago = when::ago(times.newest_ms.div_euclid(1000), at);
+        let day = when::local(at, offset, "%Y-%m-%d ");
+        // The date only when it is not today's.
+        let today = when::local(times.newest_ms.div_euclid(1000), offset, "%Y-%m-%d ");
+        let day = if day == today { String::new() } else { day };
+        let clock = when::local(at, offset, "%H:%M:%S");
+        format!(" PAST {day}{clock} · epoch {at} · {ago} · . for live · T/t step · b jump")
+    } else {
+        return;
+    };
+    let width = row.width as usize;
+    let padded: String = format!("{text:<width$}").chars().take(width).collect();
+    buf.set_string(row.x, row.y, padded, banner);
+}

@@ -1,0 +1,151 @@
+//! The history graphs, timeline panel and past header on a ratatui TestBackend, over a
+//! synthetic hour with a one-minute CPU and load spike 20 minutes before its end: the
+//! spike is drawn in the right columns and red (past the error thresholds), the time
+//! axis and scale are labelled, the past is announced, and 80×24 is unchanged.
+
+mod history_support;
+
+use ctop::health::timeline::Timeline;
+use ctop::health::{self, Thresholds};
+use ctop::history::History;
+use ctop::snapshot::Snapshot;
+use ctop::ui::dashboard::{draw, draw_with};
+use ctop::ui::screen::{Screen, Times};
+use ctop::ui::theme::Theme;
+use ctop::ui::view::View;
+use history_support::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use std::time::Instant;
+
+fn render(width: u16, height: u16, history: &History, shown_ms: i64, with_times: bool) -> Buffer {
+    let snapshot = history.snapshot_at(shown_ms, &Snapshot::default()).unwrap();
+    let thresholds = Thresholds::default();
+    let findings = health::judge(&snapshot, &thresholds);
+    let mut timeline = Timeline::default();
+    timeline.observe(END_MS, &snapshot, &findings);
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+    let times = Times {
+        history,
+        timeline: &timeline,
+        thresholds: &thresholds,
+        shown_ms,
+        newest_ms: END_MS,
+        window_ms: HOUR_MS,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut view = View::default();
+    if with_times {
+        terminal.draw(|frame| draw_with(frame, &screen, Some(&times), &mut view)).unwrap();
+    } else {
+        terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
+    }
+    terminal.backend().buffer().clone()
+}
+
+fn line(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+/// The rows of the graph band: its title row and its axis row.
+fn band(buf: &Buffer) -> (u16, u16) {
+    let title = (0..buf.area.height).find(|&y| line(buf, y).starts_with("CPU ") && line(buf, y).contains('▲'));
+    let title = title.expect("a graph band");
+    let is_axis = |l: &str| l.chars().nth(2) == Some(':') && l.chars().nth(5) == Some('─');
+    let axis = (title..buf.area.height).find(|&y| is_axis(&line(buf, y))).expect("a time axis");
+    (title, axis)
+}
+
+/// Each graph's columns, from its axis: `HH:MM──-45m──…──HH:MM`, one space between graphs.
+fn graph_columns(buf: &Buffer, axis: u16) -> Vec<(u16, u16)> {
+    let text: Vec<char> = line(buf, axis).chars().collect();
+    let mut graphs = Vec::new();
+    let mut x = 0;
+    while x < text.len() {
+        let end = (x..text.len()).find(|&e| text[e] == ' ').unwrap_or(text.len());
+        let run: String = text[x..end].iter().collect();
+        if run.contains('─') && run.len() > 20 {
+            graphs.push((x as u16, end as u16));
+        }
+        x = end + 1;
+    }
+    graphs
+}
+
+fn red_columns(buf: &Buffer, rows: std::ops::Range<u16>, columns: (u16, u16)) -> Vec<u16> {
+    let bar = |s: &str| "▁▂▃▄▅▆▇█".contains(s) && s != " ";
+    (columns.0..columns.1)
+        .filter(|&x| rows.clone().any(|y| buf[(x, y)].fg == Color::Red && bar(buf[(x, y)].symbol())))
+        .collect()
+}
+
+#[test]
+fn the_spike_is_red_in_its_columns_with_axis_and_scale_labelled() {
+    let history = hour();
+    for (w, h) in [(120, 40), (250, 70)] {
+        let buf = render(w, h, &history, END_MS, true);
+        let (title, axis) = band(&buf);
+        let graphs = graph_columns(&buf, axis);
+        assert!(graphs.len() >= 4, "{w}x{h}: CPU, load, memory and an interface: {graphs:?}");
+        assert!(line(&buf, title).contains("▲100%"), "{w}x{h}: the CPU scale's maximum");
+        assert!(
+            line(&buf, axis).contains("-15m") || line(&buf, axis).contains("-30m"),
+            "{w}x{h}: {}",
+            line(&buf, axis)
+        );
+        for (name, graph) in [("CPU", graphs[0]), ("load", graphs[1])] {
+            let width = f64::from(graph.1 - graph.0);
+            let red = red_columns(&buf, title + 1..axis, graph);
+            let first = graph.0 + (40.0 / 60.0 * width) as u16;
+            let last = graph.0 + (41.0 / 60.0 * width).ceil() as u16;
+            assert!(!red.is_empty(), "{w}x{h} {name}: no red column");
+            assert!(
+                red.iter().all(|&x| x + 1 >= first && x <= last),
+                "{w}x{h} {name}: red at {red:?}, spike at {first}..={last}"
+            );
+        }
+        // The quiet rest of the CPU graph is drawn, and not in a warning colour.
+        let quiet = graphs[0].0 + 2;
+        let bottom = &buf[(quiet, axis - 1)];
+        assert_ne!(bottom.symbol(), " ", "{w}x{h}: 5 % busy still shows");
+        assert!(![Color::Red, Color::Yellow].contains(&bottom.fg), "{w}x{h}");
+    }
+}
+
+#[test]
+fn big_terminals_fill_with_graphs_and_the_timeline() {
+    let history = hour();
+    let buf = render(250, 70, &history, END_MS, true);
+    let (title, axis) = band(&buf);
+    assert!(axis - title >= 5);
+    assert!(line(&buf, title).contains("Timeline"), "{}", line(&buf, title));
+    let buf = render(200, 50, &history, END_MS, true);
+    let (title, axis) = band(&buf);
+    assert!(axis - title >= 5 && line(&buf, title).contains("Timeline"));
+}
+
+#[test]
+fn at_80x24_nothing_changes() {
+    let history = hour();
+    assert_eq!(render(80, 24, &history, END_MS, true), render(80, 24, &history, END_MS, false));
+}
+
+#[test]
+fn a_past_moment_says_so_and_marks_the_graphs() {
+    let history = hour();
+    let at = SPIKE_FROM_MS + 30_000;
+    let buf = render(120, 40, &history, at, true);
+    let header = line(&buf, 1);
+    assert!(header.starts_with(" PAST 11:40:30 · epoch 1795952430 · 19m ago · . for live"), "{header}");
+    assert!(buf[(1, 1)].modifier.contains(Modifier::REVERSED));
+    // The figures are the past ones: 97 % busy and load 5, judged as errors then.
+    let text: String = (0..40).map(|y| line(&buf, y)).collect::<Vec<_>>().join("\n");
+    assert!(text.contains("!! CPU 97% busy") && text.contains("!! load 5.0 on 2 CPUs"), "{text}");
+    let (title, axis) = band(&buf);
+    let graphs = graph_columns(&buf, axis);
+    let cursor = (graphs[2].0..graphs[2].1).filter(|&x| buf[(x, title + 1)].modifier.contains(Modifier::REVERSED));
+    let expected = graphs[2].0 + (40.5 / 60.0 * f64::from(graphs[2].1 - graphs[2].0)) as u16;
+    assert_eq!(cursor.collect::<Vec<_>>(), [expected], "the memory graph's cursor at the moment shown");
+}
