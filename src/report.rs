@@ -127,6 +127,7 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     cpu_section(&mut t, s, findings);
     memory_section(&mut t, s, findings);
     filesystems_section(&mut t, s, findings);
+    disk_io_section(&mut t, s, findings);
     interfaces_section(&mut t, s, findings);
     listening_section(&mut t, s);
     processes_section(&mut t, s, findings);
@@ -340,6 +341,53 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.table(&columns, &rows);
 }
 
+fn disk_io_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("DISK I/O");
+    let columns = [
+        col("DEVICE", 14, false),
+        col("R/S", 7, true),
+        col("W/S", 7, true),
+        col("READ/S", 7, true),
+        col("WRITE/S", 7, true),
+        col("R_AWAIT", 7, true),
+        col("W_AWAIT", 7, true),
+        col("AQU-SZ", 6, true),
+        col("UTIL%", 6, true),
+        col("FILESYSTEMS", 0, false),
+    ];
+    let rows: Vec<(Severity, Vec<String>)> = s
+        .disks
+        .iter()
+        .map(|d| {
+            let severity = findings.severity(&Key::Disk(d.name.to_string()));
+            let mut row = vec![crate::sanitize::display(d.display_name()).into_owned()];
+            let numbers = match &d.rates {
+                Some(r) => [
+                    format!("{:.1}", r.reads_per_s),
+                    format!("{:.1}", r.writes_per_s),
+                    format::bytes_short(r.read_bytes_per_s as u64),
+                    format::bytes_short(r.write_bytes_per_s as u64),
+                    format!("{:.1}", r.read_await_ms),
+                    format!("{:.1}", r.write_await_ms),
+                    format!("{:.2}", r.queue_size),
+                    format!("{:.1}%", r.util_percent),
+                ],
+                None => std::array::from_fn(|_| "?".to_string()),
+            };
+            row.extend(numbers);
+            let mounts: Vec<_> = s
+                .filesystems
+                .iter()
+                .filter(|f| d.holds(&f.device))
+                .map(|f| crate::sanitize::display(&f.mountpoint))
+                .collect();
+            row.push(mounts.join(" "));
+            (severity, row)
+        })
+        .collect();
+    t.table(&columns, &rows);
+}
+
 fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("INTERFACES");
     let columns = [
@@ -495,6 +543,7 @@ struct JsonReport<'a> {
     interfaces: Vec<JsonInterface<'a>>,
     listening: &'a [crate::collect::ports::ListeningSocket],
     processes: Option<JsonProcesses<'a>>,
+    disks: Vec<JsonDisk<'a>>,
     findings: &'a [crate::health::Finding],
 }
 
@@ -554,6 +603,40 @@ struct JsonInterface<'a> {
     rx_bytes_per_s: Option<f64>,
     tx_bytes_per_s: Option<f64>,
     counters: &'a Option<crate::collect::net::NetCounters>,
+}
+
+/// One disk's I/O over the last interval, named as `iostat -x` columns are; the rates
+/// are null until a second reading.
+#[derive(Serialize)]
+struct JsonDisk<'a> {
+    name: &'a str,
+    label: Option<&'a str>,
+    rotational: Option<bool>,
+    reads_per_s: Option<f64>,
+    writes_per_s: Option<f64>,
+    read_bytes_per_s: Option<f64>,
+    write_bytes_per_s: Option<f64>,
+    read_await_ms: Option<f64>,
+    write_await_ms: Option<f64>,
+    queue_size: Option<f64>,
+    util_percent: Option<f64>,
+}
+
+fn json_disk(d: &crate::collect::diskio::DiskIo) -> JsonDisk<'_> {
+    let r = d.rates.as_ref();
+    JsonDisk {
+        name: &d.name,
+        label: d.label.as_deref(),
+        rotational: d.rotational,
+        reads_per_s: r.map(|r| r.reads_per_s),
+        writes_per_s: r.map(|r| r.writes_per_s),
+        read_bytes_per_s: r.map(|r| r.read_bytes_per_s),
+        write_bytes_per_s: r.map(|r| r.write_bytes_per_s),
+        read_await_ms: r.map(|r| r.read_await_ms),
+        write_await_ms: r.map(|r| r.write_await_ms),
+        queue_size: r.map(|r| r.queue_size),
+        util_percent: r.map(|r| r.util_percent),
+    }
 }
 
 #[derive(Serialize)]
@@ -628,6 +711,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_memory: p.top_by_memory(TOP_PROCESSES),
             repeated: &p.repeated,
         }),
+        disks: s.disks.iter().map(json_disk).collect(),
         findings: &findings.problems,
     };
     let mut text = serde_json::to_string_pretty(&report)?;

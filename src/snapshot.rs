@@ -8,6 +8,7 @@
 
 use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
+use crate::collect::diskio::{DiskIo, DiskIoSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
 use crate::collect::host::{self, Host};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
@@ -36,6 +37,8 @@ pub struct Snapshot {
     pub pressure: Pressure,
     pub oom_kills: OomKills,
     pub filesystems: Vec<Filesystem>,
+    /// Disk I/O rates per whole disk, md array and dm volume.
+    pub disks: Vec<DiskIo>,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
     /// `None` until the first process scan has finished.
@@ -64,6 +67,7 @@ pub struct FastTier {
     pub pressure: Pressure,
     pub oom_kills: OomKills,
     pub interfaces: Vec<Interface>,
+    pub disks: Vec<DiskIo>,
 }
 
 impl Snapshot {
@@ -84,6 +88,7 @@ impl Snapshot {
                 self.pressure = f.pressure;
                 self.oom_kills = f.oom_kills;
                 self.interfaces = f.interfaces;
+                self.disks = f.disks;
             }
             Update::Slow { filesystems, listening } => {
                 self.filesystems = filesystems;
@@ -107,6 +112,7 @@ pub struct FastSampler {
     net: NetSampler,
     pressure: PressureSampler,
     oom: OomWatch,
+    disks: DiskIoSampler,
 }
 
 impl FastSampler {
@@ -118,6 +124,7 @@ impl FastSampler {
             cpu: CpuSampler::new(source.clone()),
             net: NetSampler::new(source.clone()),
             pressure: PressureSampler::new(&source),
+            disks: DiskIoSampler::new(source.clone()),
             oom: OomWatch::new(source),
         }
     }
@@ -133,6 +140,7 @@ impl FastSampler {
             pressure: self.pressure.collect(),
             oom_kills: self.oom.collect(),
             interfaces: self.net.collect(),
+            disks: self.disks.collect(),
         }
     }
 }

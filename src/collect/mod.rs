@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod cpu;
 mod descriptors;
+pub mod diskio;
 pub mod disks;
 pub mod distro;
 pub mod host;

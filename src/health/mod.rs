@@ -43,6 +43,8 @@ pub enum Key {
     OomKills,
     /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
+    /// A disk's I/O (by kernel name): busy, slow or queueing.
+    Disk(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,7 +6,7 @@ use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
 use crate::ui::screen::Screen;
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
-use crate::ui::{cpu, disks, header, help, memory, network, ports, problems, processes};
+use crate::ui::{cpu, diskio, disks, header, help, memory, network, ports, problems, processes};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -19,6 +19,7 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
         problems: screen.findings.problems.len(),
         cores: s.cpu.per_core.len().max(s.cpu.model.logical_cpus),
         filesystems: s.filesystems.len(),
+        disks: s.disks.len(),
         address_lines: network::address_lines(&s.interfaces),
         ports: s.listening.len(),
         processes: s.processes.as_ref().map_or(0, |p| view.process_order(p).len()),
@@ -32,6 +33,7 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
             cpu::draw(buf, a.cpu, screen, a.detailed);
             memory::draw(buf, a.memory, screen, a.detailed);
             disks::draw(buf, a.filesystems, screen, view);
+            diskio::draw(buf, a.disk_io, screen, view);
             network::draw(buf, a.network, screen, view);
             processes::draw(buf, a.processes, screen, view);
             processes::draw_repeated(buf, a.repeated, screen, view);

@@ -6,6 +6,7 @@ mod ansi16;
 mod app;
 mod cpu;
 pub mod dashboard;
+mod diskio;
 mod disks;
 mod header;
 mod help;

@@ -53,6 +53,8 @@ pub struct View {
     scrolls: [Scroll; 4],
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
+    /// The disk I/O table likewise.
+    pub disk_scroll: Scroll,
     order: ProcessOrder,
 }
 
