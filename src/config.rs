@@ -81,6 +81,15 @@ const DOCS: &[(&str, &str)] = &[
     ("pressure_memory_some_warning", ""),
     ("pressure_memory_full_error", ""),
     ("pressure_io_some_warning", ""),
+    ("disk_util_rotational_warning", "A spinning disk's %util over the last 10 s, at or above."),
+    (
+        "disk_await_rotational_warning",
+        "Average read or write await (ms) over the last 10 s: rotational disks, then SSD/NVMe.",
+    ),
+    ("disk_await_rotational_error", ""),
+    ("disk_await_solid_state_warning", ""),
+    ("disk_await_solid_state_error", ""),
+    ("disk_queue_solid_state_warning", "An SSD/NVMe disk's average queue (aqu-sz) over the last 10 s (0: off)."),
 ];
 
 impl Config {

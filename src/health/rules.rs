@@ -20,7 +20,7 @@ use crate::format;
 use crate::snapshot::Snapshot;
 
 /// The excess of something broken outright.
-const BROKEN: f64 = 1.0;
+pub(super) const BROKEN: f64 = 1.0;
 /// The excess of a mount that does not answer: the worst thing ctop can see.
 const HANGS: f64 = 2.0;
 /// The most a hint about the past (OOM kills at an unknown time since boot) may weigh,
@@ -45,18 +45,27 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     uptime(&mut found, s.time.uptime_seconds, t);
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
+    super::disks_io::judge(&mut found, &s.disks, t);
     found.0
 }
 
-struct Problems(Vec<Finding>);
+pub(super) struct Problems(pub(super) Vec<Finding>);
 
 impl Problems {
-    fn add(&mut self, severity: Severity, key: Key, subject: &str, message: String, excess: f64) {
+    pub(super) fn add(&mut self, severity: Severity, key: Key, subject: &str, message: String, excess: f64) {
         self.0.push(Finding { severity, subject: subject.to_string(), message, key, excess });
     }
 
     /// A percentage judged against a warning and an error level (at or above).
-    fn percent(&mut self, value: f64, warning: f64, error: f64, key: Key, subject: &str, message: impl Fn() -> String) {
+    pub(super) fn percent(
+        &mut self,
+        value: f64,
+        warning: f64,
+        error: f64,
+        key: Key,
+        subject: &str,
+        message: impl Fn() -> String,
+    ) {
         if let Some((severity, threshold)) = grade(value, warning, error) {
             let excess = ((value - threshold) / (100.0 - threshold).max(1.0)).clamp(0.0, 1.0);
             self.add(severity, key, subject, message(), excess);
@@ -65,7 +74,7 @@ impl Problems {
 }
 
 /// The band `value` falls in (at or above the level) and that band's threshold.
-fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
+pub(super) fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
     if value >= error {
         Some((Severity::Error, error))
     } else if value >= warning {
@@ -76,7 +85,7 @@ fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
 }
 
 /// How far an unbounded value is past its threshold, relative to it, capped at 1.
-fn relative_excess(value: f64, threshold: f64) -> f64 {
+pub(super) fn relative_excess(value: f64, threshold: f64) -> f64 {
     if threshold > 0.0 { ((value - threshold) / threshold).clamp(0.0, 1.0) } else { BROKEN }
 }
 

@@ -47,6 +47,18 @@ pub struct Thresholds {
     pub pressure_memory_some_warning: f64,
     pub pressure_memory_full_error: f64,
     pub pressure_io_some_warning: f64,
+    /// A rotational disk's %util over the last 10 s, at or above: a spinning disk serves
+    /// one request at a time, so a busy one is a saturated one.
+    pub disk_util_rotational_warning: f64,
+    /// Average await (ms) of reads or writes over the last 10 s, at or above, for
+    /// rotational disks (a seek costs ~10 ms) and solid-state ones (well under 1 ms).
+    pub disk_await_rotational_warning: f64,
+    pub disk_await_rotational_error: f64,
+    pub disk_await_solid_state_warning: f64,
+    pub disk_await_solid_state_error: f64,
+    /// A solid-state disk's average queue (aqu-sz) over the last 10 s, at or above:
+    /// its %util says 100 % at one request in flight, so its queue tells saturation.
+    pub disk_queue_solid_state_warning: f64,
 }
 
 impl Default for Thresholds {
@@ -77,6 +89,12 @@ impl Default for Thresholds {
             pressure_memory_some_warning: 20.0,
             pressure_memory_full_error: 10.0,
             pressure_io_some_warning: 30.0,
+            disk_util_rotational_warning: 90.0,
+            disk_await_rotational_warning: 50.0,
+            disk_await_rotational_error: 200.0,
+            disk_await_solid_state_warning: 10.0,
+            disk_await_solid_state_error: 50.0,
+            disk_queue_solid_state_warning: 32.0,
         }
     }
 }
@@ -106,6 +124,12 @@ impl Thresholds {
             ("pressure_memory_some_warning", self.pressure_memory_some_warning),
             ("pressure_memory_full_error", self.pressure_memory_full_error),
             ("pressure_io_some_warning", self.pressure_io_some_warning),
+            ("disk_util_rotational_warning", self.disk_util_rotational_warning),
+            ("disk_await_rotational_warning", self.disk_await_rotational_warning),
+            ("disk_await_rotational_error", self.disk_await_rotational_error),
+            ("disk_await_solid_state_warning", self.disk_await_solid_state_warning),
+            ("disk_await_solid_state_error", self.disk_await_solid_state_error),
+            ("disk_queue_solid_state_warning", self.disk_queue_solid_state_warning),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -117,6 +141,18 @@ impl Thresholds {
             ("swap_warning", self.swap_warning, "swap_error", self.swap_error),
             ("fs_space_warning", self.fs_space_warning, "fs_space_error", self.fs_space_error),
             ("fs_inodes_warning", self.fs_inodes_warning, "fs_inodes_error", self.fs_inodes_error),
+            (
+                "disk_await_rotational_warning",
+                self.disk_await_rotational_warning,
+                "disk_await_rotational_error",
+                self.disk_await_rotational_error,
+            ),
+            (
+                "disk_await_solid_state_warning",
+                self.disk_await_solid_state_warning,
+                "disk_await_solid_state_error",
+                self.disk_await_solid_state_error,
+            ),
         ];
         match pairs.iter().find(|(_, w, _, e)| w > e) {
             Some((wk, w, ek, e)) => Err((wk, format!("{w} is above {ek} ({e})"))),
