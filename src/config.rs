@@ -90,6 +90,12 @@ const DOCS: &[(&str, &str)] = &[
     ("disk_await_solid_state_warning", ""),
     ("disk_await_solid_state_error", ""),
     ("disk_queue_solid_state_warning", "An SSD/NVMe disk's average queue (aqu-sz) over the last 10 s (0: off)."),
+    (
+        "blocked_warning_seconds",
+        "Seconds a process stays in D state (uninterruptible) before a warning; an error from the next.",
+    ),
+    ("blocked_error_seconds", ""),
+    ("blocked_error_count", "An error, too, when at least this many processes are blocked that long (0: off)."),
 ];
 
 impl Config {

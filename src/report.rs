@@ -652,6 +652,7 @@ struct JsonProcesses<'a> {
     top_cpu: Vec<&'a ProcessRow>,
     top_memory: Vec<&'a ProcessRow>,
     repeated: &'a [crate::collect::procs::Repeated],
+    blocked_processes: &'a [crate::collect::procs::BlockedProcess],
 }
 
 /// The `--json` document, pretty-printed, with a final newline.
@@ -710,6 +711,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_cpu: p.top_by_cpu(TOP_PROCESSES),
             top_memory: p.top_by_memory(TOP_PROCESSES),
             repeated: &p.repeated,
+            blocked_processes: &p.blocked_processes,
         }),
         disks: s.disks.iter().map(json_disk).collect(),
         findings: &findings.problems,

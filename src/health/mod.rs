@@ -2,6 +2,7 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod blocked;
 mod disks_io;
 mod rules;
 mod thresholds;
@@ -46,6 +47,8 @@ pub enum Key {
     Pressure,
     /// A disk's I/O (by kernel name): busy, slow or queueing.
     Disk(String),
+    /// Processes stuck in D state.
+    Blocked,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

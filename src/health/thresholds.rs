@@ -59,6 +59,12 @@ pub struct Thresholds {
     /// A solid-state disk's average queue (aqu-sz) over the last 10 s, at or above:
     /// its %util says 100 % at one request in flight, so its queue tells saturation.
     pub disk_queue_solid_state_warning: f64,
+    /// A process in D state this many seconds without running (seen by two process
+    /// scans): a warning; an error from `blocked_error_seconds`, or when at least
+    /// `blocked_error_count` processes are (0 turns the count off).
+    pub blocked_warning_seconds: f64,
+    pub blocked_error_seconds: f64,
+    pub blocked_error_count: u64,
 }
 
 impl Default for Thresholds {
@@ -95,6 +101,9 @@ impl Default for Thresholds {
             disk_await_solid_state_warning: 10.0,
             disk_await_solid_state_error: 50.0,
             disk_queue_solid_state_warning: 32.0,
+            blocked_warning_seconds: 5.0,
+            blocked_error_seconds: 120.0,
+            blocked_error_count: 10,
         }
     }
 }
@@ -130,6 +139,8 @@ impl Thresholds {
             ("disk_await_solid_state_warning", self.disk_await_solid_state_warning),
             ("disk_await_solid_state_error", self.disk_await_solid_state_error),
             ("disk_queue_solid_state_warning", self.disk_queue_solid_state_warning),
+            ("blocked_warning_seconds", self.blocked_warning_seconds),
+            ("blocked_error_seconds", self.blocked_error_seconds),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -146,6 +157,12 @@ impl Thresholds {
                 self.disk_await_rotational_warning,
                 "disk_await_rotational_error",
                 self.disk_await_rotational_error,
+            ),
+            (
+                "blocked_warning_seconds",
+                self.blocked_warning_seconds,
+                "blocked_error_seconds",
+                self.blocked_error_seconds,
             ),
             (
                 "disk_await_solid_state_warning",

@@ -63,7 +63,9 @@ fn title<'a>(processes: Option<&Processes>, width: u16, screen: &Screen, view: &
     if let Some(p) = processes {
         segments.push(Segment::new(3, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {
-            segments.push(Segment::new(3, vec![Span::raw(format!("{} blocked", p.blocked))]));
+            let severity = screen.findings.severity(&Key::Blocked);
+            let priority = if severity == Severity::Ok { 3 } else { 1 };
+            segments.push(Segment::new(priority, judged(format!("{} blocked", p.blocked), severity, theme)));
         }
         if p.zombie > 0 {
             let severity = screen.findings.severity(&Key::Zombies);
