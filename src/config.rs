@@ -96,6 +96,10 @@ const DOCS: &[(&str, &str)] = &[
     ),
     ("blocked_error_seconds", ""),
     ("blocked_error_count", "An error, too, when at least this many processes are blocked that long (0: off)."),
+    (
+        "clock_max_error_warning_seconds",
+        "Clock not synchronised when the kernel's maxerror reaches this (16: as timedated; 17: off).",
+    ),
 ];
 
 impl Config {

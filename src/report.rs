@@ -150,6 +150,12 @@ fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     let c = &s.time;
     t.field(Severity::Ok, "local time", &format!("{} {} (UTC{})", c.local, c.zone, c.utc_offset));
     t.field(Severity::Ok, "epoch", &c.epoch.to_string());
+    let clock = match (c.synchronized, c.max_error_seconds) {
+        (Some(true), Some(e)) => format!("synchronised (max error {e:.3} s)"),
+        (Some(false), Some(e)) => format!("not synchronised (max error {e:.0} s)"),
+        _ => "unknown".to_string(),
+    };
+    t.field(findings.severity(&Key::Clock), "clock", &clock);
     let uptime = c.uptime_seconds.map(format::duration);
     t.field(findings.severity(&Key::Uptime), "uptime", &or_unknown(uptime));
     if let (Some(local), Some(epoch)) = (&c.boot_local, c.boot_epoch) {

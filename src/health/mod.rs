@@ -3,6 +3,7 @@
 //! decides what is wrong; the screen and the reports only look findings up.
 
 mod blocked;
+mod clock;
 mod disks_io;
 mod rules;
 mod thresholds;
@@ -49,6 +50,8 @@ pub enum Key {
     Disk(String),
     /// Processes stuck in D state.
     Blocked,
+    /// The kernel clock's synchronisation.
+    Clock,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -47,6 +47,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
     super::disks_io::judge(&mut found, &s.disks, t);
+    super::clock::judge(&mut found, &s.time, &s.platform, t);
     found.0
 }
 

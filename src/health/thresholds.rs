@@ -65,6 +65,10 @@ pub struct Thresholds {
     pub blocked_warning_seconds: f64,
     pub blocked_error_seconds: f64,
     pub blocked_error_count: u64,
+    /// The kernel's bound on the clock's error (adjtimex `maxerror`), at or above: not
+    /// synchronised. 16 s (the kernel's ceiling) is systemd-timedated's rule; above 16
+    /// never fires.
+    pub clock_max_error_warning_seconds: f64,
 }
 
 impl Default for Thresholds {
@@ -104,6 +108,7 @@ impl Default for Thresholds {
             blocked_warning_seconds: 5.0,
             blocked_error_seconds: 120.0,
             blocked_error_count: 10,
+            clock_max_error_warning_seconds: 16.0,
         }
     }
 }
@@ -141,6 +146,7 @@ impl Thresholds {
             ("disk_queue_solid_state_warning", self.disk_queue_solid_state_warning),
             ("blocked_warning_seconds", self.blocked_warning_seconds),
             ("blocked_error_seconds", self.blocked_error_seconds),
+            ("clock_max_error_warning_seconds", self.clock_max_error_warning_seconds),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
