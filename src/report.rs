@@ -128,6 +128,7 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     memory_section(&mut t, s, findings);
     filesystems_section(&mut t, s, findings);
     disk_io_section(&mut t, s, findings);
+    raid_section(&mut t, s, findings);
     interfaces_section(&mut t, s, findings);
     listening_section(&mut t, s);
     processes_section(&mut t, s, findings);
@@ -394,6 +395,43 @@ fn disk_io_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.table(&columns, &rows);
 }
 
+fn raid_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    if s.raid.is_empty() {
+        return;
+    }
+    t.section("RAID");
+    for array in &s.raid {
+        let severity = findings.severity(&Key::Raid(array.name.clone()));
+        let mut line = format!("{} {} {}", array.name, array.level.as_deref().unwrap_or(""), array.state);
+        if let (Some(n), Some(m), Some(slots)) = (array.raid_disks, array.working_disks, &array.slots) {
+            line.push_str(&format!(" [{n}/{m}] [{slots}]"));
+        }
+        let members: Vec<String> = array
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}",
+                    m.name,
+                    if m.failed {
+                        "(F)"
+                    } else if m.spare {
+                        "(S)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        line.push_str(&format!(" {}", members.join(" ")));
+        if let Some(sync) = &array.sync {
+            let percent = sync.percent.map_or("waiting".to_string(), |p| format!("{p:.1}%"));
+            line.push_str(&format!(" · {} {percent}", sync.action));
+        }
+        t.line(severity, &format!("{:<3}{}", marker(severity), crate::sanitize::display(&line)));
+    }
+}
+
 fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("INTERFACES");
     let columns = [
@@ -550,6 +588,7 @@ struct JsonReport<'a> {
     listening: &'a [crate::collect::ports::ListeningSocket],
     processes: Option<JsonProcesses<'a>>,
     disks: Vec<JsonDisk<'a>>,
+    raid: &'a [crate::collect::raid::MdArray],
     findings: &'a [crate::health::Finding],
 }
 
@@ -720,6 +759,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             blocked_processes: &p.blocked_processes,
         }),
         disks: s.disks.iter().map(json_disk).collect(),
+        raid: &s.raid,
         findings: &findings.problems,
     };
     let mut text = serde_json::to_string_pretty(&report)?;

@@ -18,6 +18,7 @@ use crate::collect::platform::{self, Platform};
 use crate::collect::ports::{ListeningSocket, PortScanner};
 use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
 use crate::collect::procs::{ProcessScanner, Processes};
+use crate::collect::raid::{self, MdArray};
 use crate::source::Source;
 use serde::Serialize;
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub struct Snapshot {
     pub filesystems: Vec<Filesystem>,
     /// Disk I/O rates per whole disk, md array and dm volume.
     pub disks: Vec<DiskIo>,
+    /// Software RAID arrays (`/proc/mdstat`).
+    pub raid: Vec<MdArray>,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
     /// `None` until the first process scan has finished.
@@ -53,7 +56,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub enum Update {
     Fast(Box<FastTier>),
-    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket> },
+    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket>, raid: Vec<MdArray> },
     Processes(Arc<Processes>),
 }
 
@@ -90,9 +93,10 @@ impl Snapshot {
                 self.interfaces = f.interfaces;
                 self.disks = f.disks;
             }
-            Update::Slow { filesystems, listening } => {
+            Update::Slow { filesystems, listening, raid } => {
                 self.filesystems = filesystems;
                 self.listening = listening;
+                self.raid = raid;
             }
             Update::Processes(p) => {
                 self.processes = Some(p);
@@ -145,19 +149,24 @@ impl FastSampler {
     }
 }
 
-/// The slow tier: filesystems (with the hung-mount deadline) and listening sockets.
+/// The slow tier: filesystems (with the hung-mount deadline), listening sockets and RAID.
 pub struct SlowSampler {
+    source: Source,
     disks: DiskProber,
     ports: PortScanner,
 }
 
 impl SlowSampler {
     pub fn new(source: Source) -> Self {
-        Self { disks: DiskProber::new(source.clone()), ports: PortScanner::new(source) }
+        Self { disks: DiskProber::new(source.clone()), ports: PortScanner::new(source.clone()), source }
     }
 
     pub fn collect(&mut self) -> Update {
-        Update::Slow { filesystems: self.disks.collect(), listening: self.ports.collect() }
+        Update::Slow {
+            filesystems: self.disks.collect(),
+            listening: self.ports.collect(),
+            raid: raid::collect(&self.source),
+        }
     }
 }
 

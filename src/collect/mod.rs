@@ -17,3 +17,4 @@ pub mod platform;
 pub mod ports;
 pub mod pressure;
 pub mod procs;
+pub mod raid;

@@ -5,6 +5,7 @@
 mod blocked;
 mod clock;
 mod disks_io;
+mod raid;
 mod rules;
 mod thresholds;
 
@@ -52,6 +53,8 @@ pub enum Key {
     Blocked,
     /// The kernel clock's synchronisation.
     Clock,
+    /// A software RAID array (by md name).
+    Raid(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -48,6 +48,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     pressure(&mut found, &s.pressure, t);
     super::disks_io::judge(&mut found, &s.disks, t);
     super::clock::judge(&mut found, &s.time, &s.platform, t);
+    super::raid::judge(&mut found, &s.raid);
     found.0
 }
 
