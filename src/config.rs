@@ -100,6 +100,10 @@ const DOCS: &[(&str, &str)] = &[
         "clock_max_error_warning_seconds",
         "Clock not synchronised when the kernel's maxerror reaches this (16: as timedated; 17: off).",
     ),
+    ("kernel_files_warning", "File handles open system-wide, % of fs.file-max."),
+    ("kernel_files_error", ""),
+    ("kernel_tasks_warning", "Tasks (processes and threads), % of the tighter of kernel.pid_max and threads-max."),
+    ("kernel_tasks_error", ""),
 ];
 
 impl Config {

@@ -589,6 +589,7 @@ struct JsonReport<'a> {
     processes: Option<JsonProcesses<'a>>,
     disks: Vec<JsonDisk<'a>>,
     raid: &'a [crate::collect::raid::MdArray],
+    kernel_limits: &'a crate::collect::kernel_limits::KernelLimits,
     findings: &'a [crate::health::Finding],
 }
 
@@ -760,6 +761,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
         }),
         disks: s.disks.iter().map(json_disk).collect(),
         raid: &s.raid,
+        kernel_limits: &s.kernel_limits,
         findings: &findings.problems,
     };
     let mut text = serde_json::to_string_pretty(&report)?;

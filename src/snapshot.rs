@@ -11,6 +11,7 @@ use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::diskio::{DiskIo, DiskIoSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
 use crate::collect::host::{self, Host};
+use crate::collect::kernel_limits::{self, KernelLimits};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
 use crate::collect::memory::{Memory, MemorySampler, Swap};
 use crate::collect::net::{Interface, NetSampler};
@@ -42,6 +43,8 @@ pub struct Snapshot {
     pub disks: Vec<DiskIo>,
     /// Software RAID arrays (`/proc/mdstat`).
     pub raid: Vec<MdArray>,
+    /// Open files and tasks against the kernel's system-wide limits.
+    pub kernel_limits: KernelLimits,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
     /// `None` until the first process scan has finished.
@@ -56,7 +59,12 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub enum Update {
     Fast(Box<FastTier>),
-    Slow { filesystems: Vec<Filesystem>, listening: Vec<ListeningSocket>, raid: Vec<MdArray> },
+    Slow {
+        filesystems: Vec<Filesystem>,
+        listening: Vec<ListeningSocket>,
+        raid: Vec<MdArray>,
+        kernel_limits: KernelLimits,
+    },
     Processes(Arc<Processes>),
 }
 
@@ -93,7 +101,8 @@ impl Snapshot {
                 self.interfaces = f.interfaces;
                 self.disks = f.disks;
             }
-            Update::Slow { filesystems, listening, raid } => {
+            Update::Slow { filesystems, listening, raid, kernel_limits } => {
+                self.kernel_limits = kernel_limits;
                 self.filesystems = filesystems;
                 self.listening = listening;
                 self.raid = raid;
@@ -166,6 +175,7 @@ impl SlowSampler {
             filesystems: self.disks.collect(),
             listening: self.ports.collect(),
             raid: raid::collect(&self.source),
+            kernel_limits: kernel_limits::collect(&self.source),
         }
     }
 }

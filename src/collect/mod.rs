@@ -10,6 +10,7 @@ pub mod disks;
 pub mod distro;
 pub mod host;
 mod kept;
+pub mod kernel_limits;
 pub mod limits;
 pub mod memory;
 pub mod net;

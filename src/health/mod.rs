@@ -5,6 +5,7 @@
 mod blocked;
 mod clock;
 mod disks_io;
+mod kernel_limits;
 mod raid;
 mod rules;
 mod thresholds;
@@ -55,6 +56,8 @@ pub enum Key {
     Clock,
     /// A software RAID array (by md name).
     Raid(String),
+    /// A system-wide kernel limit: `files` or `tasks`.
+    KernelLimit(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -49,6 +49,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     super::disks_io::judge(&mut found, &s.disks, t);
     super::clock::judge(&mut found, &s.time, &s.platform, t);
     super::raid::judge(&mut found, &s.raid);
+    super::kernel_limits::judge(&mut found, &s.kernel_limits, t);
     found.0
 }
 

@@ -69,6 +69,13 @@ pub struct Thresholds {
     /// synchronised. 16 s (the kernel's ceiling) is systemd-timedated's rule; above 16
     /// never fires.
     pub clock_max_error_warning_seconds: f64,
+    /// File handles allocated, % of `fs.file-max`.
+    pub kernel_files_warning: f64,
+    pub kernel_files_error: f64,
+    /// Tasks (processes and threads), % of the tighter of `kernel.pid_max` and
+    /// `kernel.threads-max`.
+    pub kernel_tasks_warning: f64,
+    pub kernel_tasks_error: f64,
 }
 
 impl Default for Thresholds {
@@ -109,6 +116,10 @@ impl Default for Thresholds {
             blocked_error_seconds: 120.0,
             blocked_error_count: 10,
             clock_max_error_warning_seconds: 16.0,
+            kernel_files_warning: 80.0,
+            kernel_files_error: 95.0,
+            kernel_tasks_warning: 80.0,
+            kernel_tasks_error: 95.0,
         }
     }
 }
@@ -147,6 +158,10 @@ impl Thresholds {
             ("blocked_warning_seconds", self.blocked_warning_seconds),
             ("blocked_error_seconds", self.blocked_error_seconds),
             ("clock_max_error_warning_seconds", self.clock_max_error_warning_seconds),
+            ("kernel_files_warning", self.kernel_files_warning),
+            ("kernel_files_error", self.kernel_files_error),
+            ("kernel_tasks_warning", self.kernel_tasks_warning),
+            ("kernel_tasks_error", self.kernel_tasks_error),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -164,6 +179,8 @@ impl Thresholds {
                 "disk_await_rotational_error",
                 self.disk_await_rotational_error,
             ),
+            ("kernel_files_warning", self.kernel_files_warning, "kernel_files_error", self.kernel_files_error),
+            ("kernel_tasks_warning", self.kernel_tasks_warning, "kernel_tasks_error", self.kernel_tasks_error),
             (
                 "blocked_warning_seconds",
                 self.blocked_warning_seconds,
