@@ -590,6 +590,7 @@ struct JsonReport<'a> {
     disks: Vec<JsonDisk<'a>>,
     raid: &'a [crate::collect::raid::MdArray],
     kernel_limits: &'a crate::collect::kernel_limits::KernelLimits,
+    hardware: &'a crate::collect::hardware::Hardware,
     findings: &'a [crate::health::Finding],
 }
 
@@ -762,6 +763,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
         disks: s.disks.iter().map(json_disk).collect(),
         raid: &s.raid,
         kernel_limits: &s.kernel_limits,
+        hardware: &s.hardware,
         findings: &findings.problems,
     };
     let mut text = serde_json::to_string_pretty(&report)?;

@@ -10,6 +10,7 @@ use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
 use crate::collect::diskio::{DiskIo, DiskIoSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
+use crate::collect::hardware::{Hardware, HardwareSampler};
 use crate::collect::host::{self, Host};
 use crate::collect::kernel_limits::{self, KernelLimits};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
@@ -45,6 +46,8 @@ pub struct Snapshot {
     pub raid: Vec<MdArray>,
     /// Open files and tasks against the kernel's system-wide limits.
     pub kernel_limits: KernelLimits,
+    /// Memory errors, temperatures, thermal throttling (empty on most VMs).
+    pub hardware: Hardware,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
     /// `None` until the first process scan has finished.
@@ -64,6 +67,7 @@ pub enum Update {
         listening: Vec<ListeningSocket>,
         raid: Vec<MdArray>,
         kernel_limits: KernelLimits,
+        hardware: Box<Hardware>,
     },
     Processes(Arc<Processes>),
 }
@@ -101,7 +105,8 @@ impl Snapshot {
                 self.interfaces = f.interfaces;
                 self.disks = f.disks;
             }
-            Update::Slow { filesystems, listening, raid, kernel_limits } => {
+            Update::Slow { filesystems, listening, raid, kernel_limits, hardware } => {
+                self.hardware = *hardware;
                 self.kernel_limits = kernel_limits;
                 self.filesystems = filesystems;
                 self.listening = listening;
@@ -163,11 +168,17 @@ pub struct SlowSampler {
     source: Source,
     disks: DiskProber,
     ports: PortScanner,
+    hardware: HardwareSampler,
 }
 
 impl SlowSampler {
     pub fn new(source: Source) -> Self {
-        Self { disks: DiskProber::new(source.clone()), ports: PortScanner::new(source.clone()), source }
+        Self {
+            disks: DiskProber::new(source.clone()),
+            ports: PortScanner::new(source.clone()),
+            hardware: HardwareSampler::default(),
+            source,
+        }
     }
 
     pub fn collect(&mut self) -> Update {
@@ -176,6 +187,7 @@ impl SlowSampler {
             listening: self.ports.collect(),
             raid: raid::collect(&self.source),
             kernel_limits: kernel_limits::collect(&self.source),
+            hardware: Box::new(self.hardware.collect(&self.source)),
         }
     }
 }

@@ -8,6 +8,7 @@ mod descriptors;
 pub mod diskio;
 pub mod disks;
 pub mod distro;
+pub mod hardware;
 pub mod host;
 mod kept;
 pub mod kernel_limits;

@@ -5,6 +5,7 @@
 mod blocked;
 mod clock;
 mod disks_io;
+mod hardware;
 mod kernel_limits;
 mod raid;
 mod rules;
@@ -58,6 +59,8 @@ pub enum Key {
     Raid(String),
     /// A system-wide kernel limit: `files` or `tasks`.
     KernelLimit(&'static str),
+    /// Memory errors, a temperature (by chip and label), thermal throttling.
+    Hardware(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
