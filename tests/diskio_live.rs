@@ -1,6 +1,7 @@
-//! Disk I/O against sysstat's `iostat -dx` over the same window, on a loop device this
+//! Disk I/O against sysstat's `iostat -dx` over the same window (read right after each
+//! of iostat's reports), on a loop device this
 //! test makes (an ext4 image under load from `dd`, reading and writing with O_DIRECT
-//! so the I/O reaches the device). Needs root, losetup, mkfs.ext4, dd and iostat;
+//! so the I/O reaches the device). Needs root, losetup, mkfs.ext4, dd, stdbuf and iostat;
 //! skips with a note otherwise.
 
 mod disks_support;
@@ -8,6 +9,8 @@ mod disks_support;
 use ctop::collect::diskio::{DiskIo, DiskIoSampler};
 use ctop::source::Source;
 use disks_support::{Mounted, have, is_root, run, skip};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -72,12 +75,32 @@ impl Drop for Load {
     }
 }
 
-/// One device's numbers from `iostat -dxy -o JSON DEVICE SECONDS 1`.
-fn iostat(device: &str, seconds: u32) -> Option<serde_json::Value> {
-    let out = run("iostat", &["-dxy", "-o", "JSON", device, &seconds.to_string(), "1"])?;
-    let json: serde_json::Value = serde_json::from_str(&out).ok()?;
-    let disks = json["sysstat"]["hosts"][0]["statistics"][0]["disk"].as_array()?;
-    disks.iter().find(|d| d["disk_device"] == device).cloned()
+/// Runs `iostat -dx DEVICE SECONDS 2` (line-buffered through stdbuf) and calls
+/// `reading` right after each of its two reports appears: each report is printed just
+/// after iostat has read /proc/diskstats, so the two readings `reading` takes bracket
+/// nearly the same window as iostat's second report, however late iostat started on a
+/// loaded machine. Returns that report's columns by name.
+fn iostat_bracketed(device: &str, seconds: u32, mut reading: impl FnMut()) -> HashMap<String, f64> {
+    let mut child = Command::new("stdbuf")
+        .args(["-oL", "iostat", "-dx", device, &seconds.to_string(), "2"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("iostat");
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut header, mut reports) = (Vec::new(), Vec::new());
+    for line in lines.map_while(Result::ok) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.first() == Some(&"Device") {
+            header = fields.iter().map(|f| f.to_string()).collect();
+        } else if fields.first() == Some(&device) {
+            reading();
+            let values = fields[1..].iter().map(|v| v.parse::<f64>().unwrap_or(f64::NAN));
+            reports.push(header[1..].iter().cloned().zip(values).collect::<HashMap<_, _>>());
+        }
+    }
+    let _ = child.wait();
+    assert_eq!(reports.len(), 2, "iostat printed two reports of {device}");
+    reports.pop().unwrap()
 }
 
 fn agree(what: &str, ours: f64, theirs: f64) {
@@ -90,7 +113,7 @@ fn rates_agree_with_iostat_on_a_loop_device_under_load() {
     if !is_root() {
         return skip("diskio_live: needs root to make a loop device");
     }
-    for tool in ["losetup", "mkfs.ext4", "dd", "iostat", "mount"] {
+    for tool in ["losetup", "mkfs.ext4", "dd", "iostat", "stdbuf", "mount"] {
         if !have(tool) {
             return skip(&format!("diskio_live: {tool} is not installed (sysstat gives iostat)"));
         }
@@ -104,21 +127,19 @@ fn rates_agree_with_iostat_on_a_loop_device_under_load() {
     let load = Load::start(&dir);
     std::thread::sleep(std::time::Duration::from_secs(1));
 
-    // Our window encloses iostat's: a reading before it starts and one after it ends.
     let mut sampler = DiskIoSampler::new(Source::live());
-    sampler.collect();
-    let theirs = iostat(device.name(), 4).expect("iostat's report");
-    let disks = sampler.collect();
+    let mut disks = Vec::new();
+    let theirs = iostat_bracketed(device.name(), 3, || disks = sampler.collect());
     drop(load);
     let ours: &DiskIo = disks.iter().find(|d| *d.name == *device.name()).expect("the loop device is listed");
     let rates = ours.rates.expect("rates after two readings");
-    let number = |key: &str| theirs[key].as_f64().unwrap_or_else(|| panic!("iostat has no {key}: {theirs}"));
-    eprintln!("ctop {rates:?}\niostat {theirs}");
-    assert!(number("w/s") > 10.0 && number("r/s") > 10.0, "the load did reach the device: {theirs}");
+    let number = |key: &str| *theirs.get(key).unwrap_or_else(|| panic!("iostat has no {key}: {theirs:?}"));
+    eprintln!("ctop {rates:?}\niostat {theirs:?}");
+    assert!(number("w/s") > 10.0 && number("r/s") > 10.0, "the load did reach the device: {theirs:?}");
     agree("r/s", rates.reads_per_s, number("r/s"));
     agree("w/s", rates.writes_per_s, number("w/s"));
     agree("rkB/s", rates.read_bytes_per_s / 1024.0, number("rkB/s"));
     agree("wkB/s", rates.write_bytes_per_s / 1024.0, number("wkB/s"));
-    agree("%util", rates.util_percent, number("util"));
+    agree("%util", rates.util_percent, number("%util"));
     assert!(ours.holds(&device.device.to_string_lossy()), "the mounted device is on its own disk row");
 }
