@@ -1,7 +1,9 @@
 //! Benchmarks of one pass of each collection tier on this machine: the fast tier
 //! (clock, CPU, memory, limits, pressure, network) and the slow tier (filesystems,
 //! listening sockets), each by a warm sampler as the dashboard's threads run them;
-//! and a whole `--once` collection on a fixture tree.
+//! the listening sockets and interfaces alone; and a whole `--once` collection on a
+//! fixture tree. Run with many processes alive to see the socket owners' scan grow,
+//! e.g. `for i in $(seq 3000); do sleep 600 & done; cargo bench --bench collect`.
 
 use ctop::snapshot::{FastSampler, SlowSampler};
 use ctop::source::Source;
@@ -41,4 +43,26 @@ fn disk_io(bencher: Bencher) {
     let mut sampler = ctop::collect::diskio::DiskIoSampler::new(Source::live());
     sampler.collect();
     bencher.bench_local(|| sampler.collect());
+}
+
+/// Listening sockets by a fresh scanner, which scans processes until every socket's
+/// owner is found.
+#[divan::bench]
+fn ports_fresh_scanner() {
+    divan::black_box(ctop::collect::ports::collect(&Source::live()));
+}
+
+/// Listening sockets by a warm scanner, which starts from the owners it remembers.
+#[divan::bench]
+fn ports_remembered_owners(bencher: Bencher) {
+    let mut scanner = ctop::collect::ports::PortScanner::new(Source::live());
+    scanner.collect();
+    bencher.bench_local(|| scanner.collect().len());
+}
+
+#[divan::bench]
+fn interfaces(bencher: Bencher) {
+    let mut net = ctop::collect::net::NetSampler::new(Source::live());
+    net.collect();
+    bencher.bench_local(|| net.collect().len());
 }

@@ -2,6 +2,7 @@
 //! thresholds and refresh intervals. Every key is optional; a mistake in the file is
 //! reported as one line naming the file, the line and the key.
 
+use crate::durations;
 use crate::health::Thresholds;
 use serde::{Deserialize, Serialize};
 use std::ffi::OsStr;
@@ -53,9 +54,9 @@ impl std::error::Error for ConfigError {}
 /// One comment per key of the file `--print-config` writes (a test checks that every
 /// key has one).
 const DOCS: &[(&str, &str)] = &[
-    ("interval", "Seconds between refreshes of CPU, memory, network, pressure (fractions allowed)."),
-    ("slow_interval", "Seconds between refreshes of filesystems and listening ports."),
-    ("proc_interval", "Seconds between scans of the process table."),
+    ("interval", "Seconds between refreshes of CPU, memory, network, pressure (0.1 to 86400, fractions allowed)."),
+    ("slow_interval", "Seconds between refreshes of filesystems and listening ports (0.1 to 86400)."),
+    ("proc_interval", "Seconds between scans of the process table (0.1 to 86400)."),
     ("load_warning", "1-minute load above this many times the CPUs (or the container's CPU quota)."),
     ("load_error", ""),
     ("cpu_warning", "CPU busy %, at or above (everything but idle and iowait)."),
@@ -104,23 +105,43 @@ const DOCS: &[(&str, &str)] = &[
     ("kernel_files_error", ""),
     ("kernel_tasks_warning", "Tasks (processes and threads), % of the tighter of kernel.pid_max and threads-max."),
     ("kernel_tasks_error", ""),
+    ("process_scan_stalled_seconds", "A process scan this many seconds without an answer: not responding (0 = off)."),
+    ("tcp_listen_drops_error", "TCP listen-queue drops a second, held 2 slow intervals: error (any drop: warning)."),
+    ("tcp_retransmit_warning", "Retransmitted TCP segments, % of segments sent."),
+    ("tcp_retransmit_error", ""),
+    ("tcp_orphans_warning", "Orphaned TCP sockets, % of net.ipv4.tcp_max_orphans."),
+    ("tcp_orphans_error", ""),
+    ("tcp_memory_warning", "TCP buffer memory, % of net.ipv4.tcp_mem's limit."),
+    ("tcp_memory_error", ""),
+    ("tcp_time_wait_warning", "TIME_WAIT sockets, % of net.ipv4.tcp_max_tw_buckets."),
+    ("conntrack_warning", "Conntrack entries, % of nf_conntrack_max (any drop: error)."),
+    ("conntrack_error", ""),
+    ("interface_drops_warning", "An interface's dropped packets, % of its packets (bond slaves not judged)."),
 ];
 
 impl Config {
-    /// The configuration to run with. `explicit` (`--config PATH`) must exist; without
-    /// it, the file at [`Config::default_path`] is read if there is one, and the
-    /// defaults are used if not.
-    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    /// The configuration to run with. `explicit` (`--config PATH`) must exist and be
+    /// readable; without it, the file at [`Config::default_path`] is read if there is
+    /// one, the defaults are used if not, and a default file that cannot be read
+    /// (someone else's `HOME`: `sudo -E`, `su` without `-`) is a warning, not an error.
+    /// `overridden` names the interval keys a flag replaces: a bad value there is a
+    /// warning too, since it is not used.
+    pub fn load(explicit: Option<&Path>, overridden: &[&str]) -> Result<Loaded, ConfigError> {
         let path = match explicit {
             Some(p) => p.to_path_buf(),
             None => match Self::default_path() {
                 Some(p) => p,
-                None => return Ok(Config::default()),
+                None => return Ok(Loaded::defaults()),
             },
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_toml(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => Ok(Config::default()),
+            Ok(text) => Self::from_toml_overriding(&text, &path, overridden),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => Ok(Loaded::defaults()),
+            // Not UTF-8 is a mistake in the file, not a file out of reach.
+            Err(e) if explicit.is_none() && e.kind() != std::io::ErrorKind::InvalidData => {
+                let message = format!("cannot read ({}), using the defaults", e.kind());
+                Ok(Loaded { warnings: vec![ConfigError { path, line: None, message }], ..Loaded::defaults() })
+            }
             Err(e) => Err(ConfigError { path, line: None, message: format!("cannot read: {e}") }),
         }
     }
@@ -132,21 +153,36 @@ impl Config {
 
     /// Parses and checks a configuration file's text; `path` names it in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Self::from_toml_overriding(text, path, &[]).map(|loaded| loaded.config)
+    }
+
+    /// [`Config::from_toml`], where a bad value of a key in `overridden` (an interval a
+    /// flag replaces) is a warning and its default is kept in its place.
+    fn from_toml_overriding(text: &str, path: &Path, overridden: &[&str]) -> Result<Loaded, ConfigError> {
         let error = |line: Option<usize>, message: String| ConfigError { path: path.to_path_buf(), line, message };
         let document = DeTable::parse(text).map_err(|e| {
             let first = e.message().lines().next().unwrap_or("").to_string();
             error(e.span().map(|s| line_of(text, s.start)), format!("invalid TOML: {first}"))
         })?;
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let span = e.span();
             let at = span.as_ref().and_then(|s| key_at(document.get_ref(), s.start, &mut Vec::new()));
             error(span.map(|s| line_of(text, s.start)), explain(e.message(), at.as_deref()))
         })?;
-        config.check().map_err(|(key_path, why)| {
-            let line = key_span(document.get_ref(), &key_path).map(|start| line_of(text, start));
-            error(line, format!("{} {why}", describe(&key_path)))
-        })?;
-        Ok(config)
+        let at = |key_path: &[&str], why: String| {
+            let line = key_span(document.get_ref(), key_path).map(|start| line_of(text, start));
+            error(line, format!("{} {why}", describe(key_path)))
+        };
+        let mut warnings = Vec::new();
+        for (key, why) in config.bad_intervals() {
+            if !overridden.contains(&key) {
+                return Err(at(&[key], why));
+            }
+            warnings.push(at(&[key], format!("{why} (not used: a flag overrides it)")));
+            config.reset_interval(key);
+        }
+        config.thresholds.validate().map_err(|(key, why)| at(&["thresholds", key], why))?;
+        Ok(Loaded { config, warnings })
     }
 
     /// The defaults as a commented configuration file (`ctop --print-config`).
@@ -170,14 +206,38 @@ impl Config {
         out
     }
 
-    /// What the types cannot say: intervals must be positive, thresholds sensible.
-    fn check(&self) -> Result<(), (Vec<&'static str>, String)> {
+    /// The intervals outside [`durations::interval`]'s range, with why.
+    fn bad_intervals(&self) -> Vec<(&'static str, String)> {
         let intervals =
             [("interval", self.interval), ("slow_interval", self.slow_interval), ("proc_interval", self.proc_interval)];
-        if let Some((key, value)) = intervals.iter().find(|(_, v)| !(v.is_finite() && *v > 0.0)) {
-            return Err((vec![key], format!("must be more than 0 seconds, not {value}")));
+        intervals
+            .into_iter()
+            .filter_map(|(key, value)| durations::interval(value).err().map(|why| (key, why)))
+            .collect()
+    }
+
+    fn reset_interval(&mut self, key: &str) {
+        let defaults = Config::default();
+        match key {
+            "interval" => self.interval = defaults.interval,
+            "slow_interval" => self.slow_interval = defaults.slow_interval,
+            _ => self.proc_interval = defaults.proc_interval,
         }
-        self.thresholds.validate().map_err(|(key, why)| (vec!["thresholds", key], why))
+    }
+}
+
+/// A configuration ctop can run with, and what it ran past to get it (an unreadable
+/// default file, a bad value a flag overrides): each a warning for stderr and the
+/// problem list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub config: Config,
+    pub warnings: Vec<ConfigError>,
+}
+
+impl Loaded {
+    fn defaults() -> Self {
+        Self { config: Config::default(), warnings: Vec::new() }
     }
 }
 

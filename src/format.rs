@@ -118,6 +118,19 @@ pub fn count(n: u64) -> String {
     if value >= 100.0 { format!("{value:.0}{unit}") } else { format!("{value:.1}{unit}") }
 }
 
+/// A count in full, its thousands grouped: `12,400`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `97%`, `4.5%`, `0.3%`.
 pub fn percent(p: f64) -> String {
     if p >= 10.0 || p == 0.0 { format!("{p:.0}%") } else { format!("{p:.1}%") }

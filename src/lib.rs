@@ -9,9 +9,13 @@
 
 pub mod collect;
 pub mod config;
+pub mod durations;
 pub mod format;
+#[cfg(test)]
+mod fuzz_input;
 pub mod health;
 pub mod report;
+pub mod sandbox;
 pub mod sanitize;
 pub mod snapshot;
 pub mod source;

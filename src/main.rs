@@ -2,13 +2,16 @@
 //! exit codes (0 fine, 1 cannot run here, 2 bad arguments or configuration).
 
 use clap::Parser;
-use ctop::config::Config;
+use clap::error::ErrorKind;
+use ctop::config::{Config, Loaded};
+use ctop::durations;
 use ctop::report;
+use ctop::sanitize;
 use ctop::snapshot::{self, Intervals};
-use ctop::source::{LiveSystem, Source};
+use ctop::source::{Source, TreeSystem};
 use ctop::ui::{self, ColorMode, UiOptions};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,16 +26,17 @@ struct Args {
     /// Print one JSON document and exit; field names are stable (see the README).
     #[arg(long)]
     json: bool,
-    /// With --once/--json: how long to sample rates and CPU % over, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    /// With --once/--json: how long to sample rates and CPU % over, in milliseconds
+    /// (0 to 3600000, one hour).
+    #[arg(long, value_name = "MS", default_value_t = 1000, allow_hyphen_values = true)]
     sample_ms: u64,
-    /// Seconds between refreshes of CPU, load, memory, network and time (fractions
-    /// allowed) [default: 1, or `interval` in the configuration file].
-    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    /// Seconds between refreshes of CPU, load, memory, network and time (0.1 to 86400,
+    /// fractions allowed) [default: 1, or `interval` in the configuration file].
+    #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
     interval: Option<f64>,
-    /// Seconds between process-table scans [default: 30, or `proc_interval` in the
-    /// configuration file].
-    #[arg(long, value_name = "SECS", value_parser = positive_seconds)]
+    /// Seconds between process-table scans (0.1 to 86400) [default: 30, or
+    /// `proc_interval` in the configuration file].
+    #[arg(long, value_name = "SECS", allow_hyphen_values = true)]
     proc_interval: Option<f64>,
     /// Colours: auto (a terminal without NO_COLOR), always or never.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
@@ -48,25 +52,34 @@ struct Args {
     /// Print the default configuration as a commented TOML file and exit.
     #[arg(long)]
     print_config: bool,
+    /// Run without the seccomp sandbox (on by default: once set up, ctop can neither
+    /// write files, run programs nor open network sockets).
+    #[arg(long)]
+    no_sandbox: bool,
 }
 
 const AFTER_HELP: &str = "\
 Keys in the dashboard: q quit, ? help, P/M sort by CPU/memory, / filter, r rescan processes, Tab focus.
 Colours: yellow is a warning, red an error; `!` and `!!` mark them where colour is off.";
 
-fn positive_seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("`{s}` is not a positive number of seconds")),
-    }
-}
-
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        // A value clap cannot read (`--sample-ms -1`, a number too large for its type):
+        // one line, like every other bad value. Usage errors and --help keep clap's text.
+        Err(e) if matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            eprintln!("ctop: {}", first.strip_prefix("error: ").unwrap_or(first));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     match run(args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ctop: {e:#}");
+            // Errors may quote paths and file contents.
+            eprintln!("ctop: {}", sanitize::display(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }
@@ -77,21 +90,52 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         print!("{}", Config::default_toml());
         return Ok(ExitCode::SUCCESS);
     }
-    let config = match Config::load(args.config.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("ctop: {e}");
+    // Checked before anything else, so a bad value is one line and exit 2 in any mode.
+    let checked = (
+        durations::sample_window(args.sample_ms).map_err(|why| format!("--sample-ms {why}")),
+        args.interval.map(|s| durations::interval(s).map_err(|why| format!("--interval {why}"))).transpose(),
+        args.proc_interval.map(|s| durations::interval(s).map_err(|why| format!("--proc-interval {why}"))).transpose(),
+    );
+    let (sample_window, interval, proc_interval) = match checked {
+        (Ok(w), Ok(i), Ok(p)) => (w, i, p),
+        (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+            eprintln!("ctop: {why}");
             return Ok(ExitCode::from(2));
         }
     };
+    // A flag overrides the file's value, so a bad value there is not fatal.
+    let overridden: Vec<&str> = [("interval", interval), ("proc_interval", proc_interval)]
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| *k)
+        .collect();
+    let Loaded { config, warnings } = match Config::load(args.config.as_deref(), &overridden) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("ctop: {}", sanitize::display(&e.to_string()));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let config_warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    for warning in &config_warnings {
+        eprintln!("ctop: warning: {}", sanitize::display(warning));
+    }
     let source = match &args.root {
         Some(dir) if !dir.is_dir() => anyhow::bail!("--root {}: not a directory", dir.display()),
-        Some(dir) => Source::new(dir, Arc::new(LiveSystem)),
+        Some(dir) if dir == Path::new("/") => Source::live(),
+        // Another machine's files: its CPUID and uname from the tree, never this machine's.
+        Some(dir) => Source::new(dir, Arc::new(TreeSystem::new(dir))),
         None => Source::live(),
     };
 
     if args.once || args.json {
-        let snapshot = snapshot::collect_once(&source, Duration::from_millis(args.sample_ms));
+        if !args.no_sandbox
+            && let Err(e) = ctop::sandbox::install()
+        {
+            eprintln!("ctop: {e}; running without it");
+        }
+        let mut snapshot = snapshot::collect_once(&source, sample_window);
+        snapshot.config_warnings = config_warnings;
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
             report::json(&snapshot, &findings)?
@@ -113,13 +157,21 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    // The file's values were checked when it was read.
     let seconds = |s: f64| Duration::from_secs_f64(s);
     let intervals = Intervals {
-        fast: seconds(args.interval.unwrap_or(config.interval)),
+        fast: interval.unwrap_or(seconds(config.interval)),
         slow: seconds(config.slow_interval),
-        processes: seconds(args.proc_interval.unwrap_or(config.proc_interval)),
+        processes: proc_interval.unwrap_or(seconds(config.proc_interval)),
     };
-    ui::run(source, UiOptions { color: args.color, intervals, thresholds: config.thresholds })?;
+    let options = UiOptions {
+        color: args.color,
+        intervals,
+        thresholds: config.thresholds,
+        config_warnings,
+        sandbox: !args.no_sandbox,
+    };
+    ui::run(source, options)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@ use crate::collect::disks::Usage;
 use crate::collect::procs::ProcessRow;
 use crate::format;
 use crate::health::{Findings, Key, Severity};
+use crate::sanitize;
 use crate::snapshot::Snapshot;
 use serde::Serialize;
 use std::fmt::Write;
@@ -31,8 +32,9 @@ struct Text {
 }
 
 impl Text {
+    /// Every line of the report passes here: cleaned for the terminal, then cut.
     fn line(&mut self, severity: Severity, text: &str) {
-        let text = truncate(text, WIDTH);
+        let text = truncate(&sanitize::display(text), WIDTH);
         let code = match severity {
             Severity::Error => "31",
             Severity::Warning => "33",
@@ -81,11 +83,13 @@ const fn col(title: &'static str, width: usize, right: bool) -> Column {
 fn cells(columns: &[Column], values: &[String]) -> String {
     let mut line = String::new();
     for (i, (c, v)) in columns.iter().zip(values).enumerate() {
+        // Cleaned before it is cut, so the cut falls where the reader counts.
+        let v = sanitize::display(v);
         if c.width == 0 || (i + 1 == values.len() && values.len() < columns.len()) {
-            line.push_str(v);
+            line.push_str(&v);
             continue;
         }
-        let v = truncate(v, c.width);
+        let v = truncate(&v, c.width);
         if c.right {
             let _ = write!(line, "{v:>w$} ", w = c.width);
         } else {
@@ -131,6 +135,7 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     raid_section(&mut t, s, findings);
     interfaces_section(&mut t, s, findings);
     listening_section(&mut t, s);
+    network_section(&mut t, s, findings);
     processes_section(&mut t, s, findings);
     t.out
 }
@@ -488,7 +493,16 @@ fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 
 fn listening_section(t: &mut Text, s: &Snapshot) {
     t.section("LISTENING");
-    let columns = [col("PROTO", 5, false), col("ADDRESS", 39, false), col("PORT", 5, true), col("PROCESS", 0, false)];
+    let columns = [
+        col("PROTO", 5, false),
+        col("ADDRESS", 24, false),
+        col("PORT", 5, true),
+        col("ESTAB", 6, true),
+        col("SYN-R", 6, true),
+        col("QUEUE", 11, true),
+        col("PROCESS", 0, false),
+    ];
+    let count = |n: Option<u32>| n.map_or_else(|| "-".to_string(), |n| n.to_string());
     let rows: Vec<(Severity, Vec<String>)> = s
         .listening
         .iter()
@@ -501,10 +515,84 @@ fn listening_section(t: &mut Text, s: &Snapshot) {
             if l.sockets > 1 {
                 let _ = write!(owner, ", {} sockets", l.sockets);
             }
-            (Severity::Ok, vec![l.protocol.name().to_string(), l.address.to_string(), l.port.to_string(), owner])
+            let queue = match (l.accept_queue, l.accept_queue_limit) {
+                (Some(q), Some(limit)) => format!("{q}/{limit}"),
+                (q, _) => count(q),
+            };
+            let row = [l.protocol.name().to_string(), l.address.to_string(), l.port.to_string()];
+            let load = [count(l.established), count(l.syn_recv), queue];
+            (Severity::Ok, row.into_iter().chain(load).chain([crate::sanitize::display(&owner).into_owned()]).collect())
         })
         .collect();
     t.table(&columns, &rows);
+}
+
+fn network_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    let n = &s.network;
+    let severity = |key: &'static str| findings.severity(&Key::Network(key));
+    let rate =
+        |r: Option<crate::collect::network::Rate>| r.map_or_else(|| "-".to_string(), |r| format!("{:.1}", r.now));
+    let of = |v: Option<u64>, limit: Option<u64>| match (v, limit) {
+        (Some(v), Some(l)) => format!("{v} of {l}"),
+        (Some(v), None) => v.to_string(),
+        _ => "-".into(),
+    };
+    t.section("NETWORK");
+    let tcp = &n.tcp;
+    t.field(
+        severity("listen_queue"),
+        "listen",
+        &format!("{}/s overflows, {}/s drops", rate(tcp.listen_overflows_per_s), rate(tcp.listen_drops_per_s)),
+    );
+    t.field(
+        severity("syn_queue"),
+        "syn queue",
+        &format!("{}/s full, {}/s cookies sent", rate(tcp.syn_queue_full_per_s), rate(tcp.syncookies_sent_per_s)),
+    );
+    let retrans = tcp.retransmit_percent.map_or_else(|| "-".to_string(), format::percent);
+    t.field(
+        severity("retransmits"),
+        "tcp",
+        &format!(
+            "{retrans} retransmitted, {}/s resets sent, {} in use",
+            rate(tcp.resets_per_s),
+            or_unknown(tcp.in_use)
+        ),
+    );
+    t.field(severity("time_wait"), "time_wait", &of(tcp.time_wait, tcp.time_wait_limit));
+    t.field(severity("tcp_orphans"), "orphans", &of(tcp.orphans, tcp.orphans_limit));
+    t.field(severity("tcp_memory"), "tcp memory", &format!("{} pages", of(tcp.memory_pages, tcp.memory_limit_pages)));
+    t.field(
+        severity("udp_buffers"),
+        "udp",
+        &format!(
+            "{}/s receive, {}/s send buffer errors",
+            rate(n.udp.rcvbuf_errors_per_s),
+            rate(n.udp.sndbuf_errors_per_s)
+        ),
+    );
+    if let Some(c) = &n.conntrack {
+        t.field(
+            severity("conntrack"),
+            "conntrack",
+            &format!("{}, {}/s dropped", of(Some(c.count), c.max), rate(c.drops_per_s)),
+        );
+    }
+    if let Some(sn) = &n.softnet {
+        t.field(
+            severity("softnet"),
+            "softnet",
+            &format!("{}/s dropped, {}/s squeezed", rate(sn.dropped_per_s), rate(sn.squeezed_per_s)),
+        );
+    }
+    if !n.connections.states.is_empty() {
+        let states: Vec<String> =
+            n.connections.states.iter().filter(|(_, v)| **v > 0).map(|(k, v)| format!("{k} {v}")).collect();
+        t.field(Severity::Ok, "states", &states.join(", "));
+        let remotes: Vec<String> =
+            n.connections.top_remotes.iter().take(4).map(|r| format!("{} {}", r.address, r.connections)).collect();
+        t.field(Severity::Ok, "remotes", &remotes.join(", "));
+    }
 }
 
 fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
@@ -574,6 +662,8 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
 #[derive(Serialize)]
 struct JsonReport<'a> {
     ctop_version: &'static str,
+    /// `"seccomp"` or `"off"`: whether this process runs under ctop's sandbox.
+    sandbox: &'static str,
     host: &'a crate::collect::host::Host,
     platform: JsonPlatform<'a>,
     time: &'a crate::collect::clock::Clock,
@@ -586,6 +676,7 @@ struct JsonReport<'a> {
     filesystems: Vec<JsonFilesystem<'a>>,
     interfaces: Vec<JsonInterface<'a>>,
     listening: &'a [crate::collect::ports::ListeningSocket],
+    network: &'a crate::collect::network::Network,
     processes: Option<JsonProcesses<'a>>,
     disks: Vec<JsonDisk<'a>>,
     raid: &'a [crate::collect::raid::MdArray],
@@ -649,6 +740,10 @@ struct JsonInterface<'a> {
     addresses: Vec<String>,
     rx_bytes_per_s: Option<f64>,
     tx_bytes_per_s: Option<f64>,
+    rx_errors_per_s: Option<f64>,
+    tx_errors_per_s: Option<f64>,
+    rx_dropped_per_s: Option<f64>,
+    tx_dropped_per_s: Option<f64>,
     counters: &'a Option<crate::collect::net::NetCounters>,
 }
 
@@ -706,6 +801,7 @@ struct JsonProcesses<'a> {
 pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
     let report = JsonReport {
         ctop_version: env!("CARGO_PKG_VERSION"),
+        sandbox: crate::sandbox::state(),
         host: &s.host,
         platform: JsonPlatform { platform: &s.platform, description: s.platform.describe() },
         time: &s.time,
@@ -742,10 +838,15 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
                 addresses: i.addresses.iter().map(ToString::to_string).collect(),
                 rx_bytes_per_s: i.rates.map(|r| r.rx_bytes_per_s),
                 tx_bytes_per_s: i.rates.map(|r| r.tx_bytes_per_s),
+                rx_errors_per_s: i.rates.map(|r| r.rx_errors_per_s),
+                tx_errors_per_s: i.rates.map(|r| r.tx_errors_per_s),
+                rx_dropped_per_s: i.rates.map(|r| r.rx_dropped_per_s),
+                tx_dropped_per_s: i.rates.map(|r| r.tx_dropped_per_s),
                 counters: &i.counters,
             })
             .collect(),
         listening: &s.listening,
+        network: &s.network,
         processes: s.processes.as_deref().map(|p| JsonProcesses {
             total: p.total,
             running: p.running,
@@ -766,7 +867,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
         hardware: &s.hardware,
         findings: &findings.problems,
     };
-    let mut text = serde_json::to_string_pretty(&report)?;
+    let mut text = sanitize::json::to_string_pretty(&report)?;
     text.push('\n');
     Ok(text)
 }

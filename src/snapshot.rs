@@ -16,6 +16,7 @@ use crate::collect::kernel_limits::{self, KernelLimits};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
 use crate::collect::memory::{Memory, MemorySampler, Swap};
 use crate::collect::net::{Interface, NetSampler};
+use crate::collect::network::{Network, NetworkSampler};
 use crate::collect::platform::{self, Platform};
 use crate::collect::ports::{ListeningSocket, PortScanner};
 use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
@@ -50,12 +51,26 @@ pub struct Snapshot {
     pub hardware: Hardware,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
+    /// TCP, UDP, conntrack and softnet health and the connection counts (slow tier).
+    pub network: Network,
     /// `None` until the first process scan has finished.
     pub processes: Option<Arc<Processes>>,
     /// When the process table was last scanned (not serialized: an instant has no
     /// meaning outside this process).
     #[serde(skip)]
     pub processes_scanned_at: Option<Instant>,
+    /// When the process scan under way began; `None` while none is running.
+    #[serde(skip)]
+    pub process_scan_started: Option<Instant>,
+    /// How long that scan had been running at the last fast-tier update: a read that
+    /// blocks (a new process's `cmdline` behind a held mm lock) shows here while the
+    /// rest of the screen goes on.
+    #[serde(skip)]
+    pub process_scan_running: Option<Duration>,
+    /// What ctop ran past in its configuration (an unreadable default file, a bad
+    /// value a flag overrides), one line each, for the problem list.
+    #[serde(skip)]
+    pub config_warnings: Vec<String>,
 }
 
 /// What one tier has just collected.
@@ -66,10 +81,14 @@ pub enum Update {
         filesystems: Vec<Filesystem>,
         listening: Vec<ListeningSocket>,
         raid: Vec<MdArray>,
-        kernel_limits: KernelLimits,
+        kernel_limits: Box<KernelLimits>,
         hardware: Box<Hardware>,
+        network: Box<Network>,
     },
     Processes(Arc<Processes>),
+    /// A process scan has begun (`Some`, when) or the one begun has been set aside
+    /// (`None`: the first scan only primes the CPU counters and sends nothing).
+    ProcessScanStarted(Option<Instant>),
 }
 
 #[derive(Debug, Clone)]
@@ -105,16 +124,23 @@ impl Snapshot {
                 self.interfaces = f.interfaces;
                 self.disks = f.disks;
             }
-            Update::Slow { filesystems, listening, raid, kernel_limits, hardware } => {
+            Update::Slow { filesystems, listening, network, raid, kernel_limits, hardware } => {
                 self.hardware = *hardware;
-                self.kernel_limits = kernel_limits;
+                self.kernel_limits = *kernel_limits;
                 self.filesystems = filesystems;
                 self.listening = listening;
+                self.network = *network;
                 self.raid = raid;
             }
             Update::Processes(p) => {
                 self.processes = Some(p);
                 self.processes_scanned_at = Some(Instant::now());
+                self.process_scan_started = None;
+                self.process_scan_running = None;
+            }
+            Update::ProcessScanStarted(at) => {
+                self.process_scan_started = at;
+                self.process_scan_running = None;
             }
         }
     }
@@ -163,12 +189,14 @@ impl FastSampler {
     }
 }
 
-/// The slow tier: filesystems (with the hung-mount deadline), listening sockets and RAID.
+/// The slow tier: filesystems (with the hung-mount deadline), listening sockets with
+/// their connections, the network stack's health, RAID, kernel limits and hardware.
 pub struct SlowSampler {
     source: Source,
     disks: DiskProber,
     ports: PortScanner,
     hardware: HardwareSampler,
+    network: NetworkSampler,
 }
 
 impl SlowSampler {
@@ -177,36 +205,80 @@ impl SlowSampler {
             disks: DiskProber::new(source.clone()),
             ports: PortScanner::new(source.clone()),
             hardware: HardwareSampler::default(),
+            network: NetworkSampler::new(source.clone()),
             source,
         }
     }
 
     pub fn collect(&mut self) -> Update {
+        let filesystems = self.disks.collect();
+        let (listening, network) = self.collect_network();
         Update::Slow {
-            filesystems: self.disks.collect(),
-            listening: self.ports.collect(),
+            filesystems,
+            listening,
+            network,
             raid: raid::collect(&self.source),
-            kernel_limits: kernel_limits::collect(&self.source),
+            kernel_limits: Box::new(kernel_limits::collect(&self.source)),
             hardware: Box::new(self.hardware.collect(&self.source)),
         }
     }
+
+    /// The ports and the network's health alone (`--once` reads them twice for rates).
+    pub fn collect_network(&mut self) -> (Vec<ListeningSocket>, Box<Network>) {
+        let ports = self.ports.scan();
+        let mut network = Box::new(self.network.collect());
+        network.connections = ports.connections.unwrap_or_default();
+        (ports.listening, network)
+    }
 }
+
+/// How long `--once` and `--json` wait for the process table past the sample window
+/// before they report the scan as not responding (a read of `/proc` that blocks, e.g. a
+/// `cmdline` behind a held mm lock) instead of hanging a cron job for ever. The scan's
+/// thread is left behind: the reads it can block in are killable, so it ends with ctop.
+const ONCE_SCAN_DEADLINE: Duration = Duration::from_secs(10);
 
 /// One complete snapshot for `--once` and `--json`: every collector twice, `window`
 /// apart, so rates and CPU % cover that window.
 pub fn collect_once(source: &Source, window: Duration) -> Snapshot {
     let mut snapshot = Snapshot::with_identity(source);
     let mut fast = FastSampler::new(source.clone());
-    let mut procs = ProcessScanner::new(source.clone());
+    let mut slow = SlowSampler::new(source.clone());
     let started = Instant::now();
     fast.collect();
-    procs.scan();
-    // Filesystems and ports need no second reading: take them inside the window.
-    snapshot.apply(SlowSampler::new(source.clone()).collect());
+    let processes = scan_processes_twice(source.clone(), started + window);
+    // Filesystems need no second reading: take them inside the window. The network's
+    // counters are read at both ends, for rates.
+    snapshot.apply(slow.collect());
     thread::sleep(window.saturating_sub(started.elapsed()));
     snapshot.apply(Update::Fast(Box::new(fast.collect())));
-    snapshot.apply(Update::Processes(Arc::new(procs.scan())));
+    let (listening, network) = slow.collect_network();
+    snapshot.listening = listening;
+    snapshot.network = *network;
+    match processes.recv_timeout((started + window + ONCE_SCAN_DEADLINE).saturating_duration_since(Instant::now())) {
+        Ok(p) => snapshot.apply(Update::Processes(Arc::new(p))),
+        Err(_) => {
+            snapshot.process_scan_started = Some(started);
+            snapshot.process_scan_running = Some(started.elapsed());
+        }
+    }
     snapshot
+}
+
+/// Scans the process table on a thread of its own, now and at `second`; the second
+/// scan's table (CPU % over the time between) arrives on the receiver.
+fn scan_processes_twice(source: Source, second: Instant) -> Receiver<Processes> {
+    let (tx, rx) = mpsc::channel();
+    let mut procs = ProcessScanner::new(source);
+    thread::Builder::new()
+        .name("ctop-procs".into())
+        .spawn(move || {
+            procs.scan();
+            thread::sleep(second.saturating_duration_since(Instant::now()));
+            let _ = tx.send(procs.scan());
+        })
+        .expect("spawning a thread");
+    rx
 }
 
 /// How often each tier runs in the dashboard.
@@ -254,11 +326,18 @@ impl Collectors {
         thread::Builder::new()
             .name("ctop-procs".into())
             .spawn(move || {
+                // Each scan announces its start (without waking the screen), so a scan
+                // that blocks is seen as one that does not answer.
+                let started = |tx: &Sender<Update>| tx.send(Update::ProcessScanStarted(Some(Instant::now())));
                 // A first scan only primes the CPU counters; a short second one gives
                 // CPU % soon after start instead of after a whole proc interval.
+                let _ = started(&tx);
                 procs.scan();
+                let _ = tx.send(Update::ProcessScanStarted(None));
                 thread::sleep(intervals.fast.min(intervals.processes));
-                every(intervals.processes, Some(&rescan_rx), || sender(&tx, Update::Processes(Arc::new(procs.scan()))));
+                every(intervals.processes, Some(&rescan_rx), || {
+                    started(&tx).is_ok() && sender(&tx, Update::Processes(Arc::new(procs.scan())))
+                });
             })
             .expect("spawning a thread");
 

@@ -3,6 +3,11 @@
 //! facts that only a syscall gives (filesystem sizes, interface addresses, the clock,
 //! uname, CPUID) behind the [`Syscalls`] trait, so tests can stand in for them.
 
+mod tree;
+
+pub use tree::TreeSystem;
+mod statvfs_child;
+
 use std::io;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -54,8 +59,9 @@ pub struct ClockDiscipline {
 pub trait Syscalls: Send + Sync {
     /// statvfs(2) of a mount point. Where `may_hang` (a network or FUSE filesystem) it
     /// may block for ever: callers then run it off their thread with a deadline (see
-    /// `collect::disks`).
-    fn statvfs(&self, path: &Path, may_hang: bool) -> io::Result<FsStats>;
+    /// `collect::disks`). It then carries the filesystem's identity (mount point,
+    /// device, numbers), which names the one check the whole machine keeps on it.
+    fn statvfs(&self, path: &Path, may_hang: Option<&str>) -> io::Result<FsStats>;
     fn interface_addresses(&self) -> io::Result<Vec<InterfaceAddress>>;
     fn uname(&self) -> io::Result<Uname>;
     fn now(&self) -> SystemTime;
@@ -73,8 +79,11 @@ pub trait Syscalls: Send + Sync {
 pub struct LiveSystem;
 
 impl Syscalls for LiveSystem {
-    fn statvfs(&self, path: &Path, may_hang: bool) -> io::Result<FsStats> {
-        let st = if may_hang { statvfs_in_child(path)? } else { statvfs_here(path)? };
+    fn statvfs(&self, path: &Path, may_hang: Option<&str>) -> io::Result<FsStats> {
+        let st = match may_hang {
+            Some(identity) => statvfs_child::statvfs_in_child(path, identity)?,
+            None => statvfs_here(path)?,
+        };
         let block_size = match st.f_frsize {
             0 => st.f_bsize,
             f => f,
@@ -152,77 +161,6 @@ fn statvfs_here(path: &Path) -> io::Result<libc::statvfs> {
     }
 }
 
-/// statvfs(2) asked by a forked child (fork only: no program is run), the answer
-/// coming back through a pipe.
-///
-/// Why not a thread: a statfs on a dead NFS or FUSE server waits in the kernel
-/// uninterruptibly, and a process with such a thread can never be reaped: ctop would
-/// print its report or leave the screen, then hang its shell or tmux pane for ever.
-/// A thread blocked reading a pipe dies with the process; a child stuck in statfs is
-/// left to init, which reaps it whenever the server answers.
-fn statvfs_in_child(path: &Path) -> io::Result<libc::statvfs> {
-    use std::io::Read;
-    use std::os::fd::AsRawFd;
-    use std::os::unix::ffi::OsStrExt;
-
-    // Everything the child needs is made before fork: after it, in a copy of a
-    // multithreaded process, only async-signal-safe calls are allowed (no allocation).
-    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())?;
-    let (read_end, write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(io::Error::from)?;
-    let open_max = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
-        .map_or(1024, |(soft, _)| soft.min(65_536) as i32);
-    // SAFETY: the child only calls statvfs, write and _exit, all async-signal-safe.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    if pid == 0 {
-        // SAFETY: plain syscalls on memory this process owns; _exit never returns.
-        unsafe {
-            // A child that hangs must not hold ctop's stdout or terminal open: a pipe
-            // reader (`ctop --json | jq`) or the tmux pane would wait for it.
-            let keep = write_end.as_raw_fd();
-            close_descriptors_except(keep, open_max);
-            let mut answer: (i32, libc::statvfs) = (0, std::mem::zeroed());
-            if libc::statvfs(c_path.as_ptr(), &mut answer.1) != 0 {
-                answer.0 = *libc::__errno_location();
-            }
-            let size = std::mem::size_of_val(&answer);
-            libc::write(write_end.as_raw_fd(), (&raw const answer).cast(), size);
-            libc::_exit(0);
-        }
-    }
-    drop(write_end);
-    let mut bytes = [0u8; std::mem::size_of::<(i32, libc::statvfs)>()];
-    let read = std::fs::File::from(read_end).read_exact(&mut bytes);
-    // The child has answered (or died): collect it so it leaves no zombie.
-    // SAFETY: waiting for our own child.
-    unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
-    read.map_err(|_| io::Error::other("the statvfs child died without answering"))?;
-    // SAFETY: the bytes are a (i32, statvfs) written by the child from the same type.
-    let (errno, st): (i32, libc::statvfs) = unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast()) };
-    if errno != 0 { Err(io::Error::from_raw_os_error(errno)) } else { Ok(st) }
-}
-
-/// Closes every descriptor but `keep`, in a forked child: close_range(2) where the
-/// kernel has it (5.9+), else one close per possible descriptor.
-///
-/// # Safety
-/// Only for a forked child about to `_exit`: it pulls descriptors from under any code
-/// that still uses them.
-unsafe fn close_descriptors_except(keep: i32, open_max: i32) {
-    // SAFETY: plain syscalls; the caller guarantees nothing else uses the descriptors.
-    unsafe {
-        let below = keep > 0 && libc::syscall(libc::SYS_close_range, 0u32, (keep - 1) as u32, 0u32) == 0;
-        let above = libc::syscall(libc::SYS_close_range, (keep + 1) as u32, u32::MAX, 0u32) == 0;
-        if !(below || keep == 0) || !above {
-            for fd in (0..open_max).filter(|&fd| fd != keep) {
-                libc::close(fd);
-            }
-        }
-    }
-}
-
 /// CPUID is an instruction, not a program: leaf 1 ECX bit 31 says "running under a
 /// hypervisor", leaf 0x40000000 carries its 12-byte vendor signature.
 #[cfg(target_arch = "x86_64")]
@@ -259,7 +197,7 @@ pub struct FixedSystem {
 }
 
 impl Syscalls for FixedSystem {
-    fn statvfs(&self, path: &Path, _may_hang: bool) -> io::Result<FsStats> {
+    fn statvfs(&self, path: &Path, _may_hang: Option<&str>) -> io::Result<FsStats> {
         self.statvfs
             .iter()
             .find(|(p, _)| p == path)

@@ -224,7 +224,7 @@ fn an_ext4_image_on_a_loop_device_is_a_present_block_device() {
 /// Run by `the_collector_works_unprivileged` as `nobody`: a mount point below a
 /// directory `nobody` cannot enter is listed as unavailable, not a panic.
 #[test]
-#[ignore = "run as nobody by the_collector_works_unprivileged"]
+#[ignore = "run by the_collector_works_unprivileged, as nobody"]
 fn unprivileged_inner() {
     let locked = std::env::var("CTOP_TEST_LOCKED_MOUNT").expect("set by the_collector_works_unprivileged");
     assert!(!is_root());

@@ -267,6 +267,51 @@ fn corpus_links_are_links() {
     assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("../usr/lib/os-release"));
 }
 
+/// python-distro's own expectations for the same folders read through os-release
+/// alone (its `tests/test_distro.py`, class `TestOSRelease`, at commit 01e407d):
+/// (folder, id, name, pretty name, like). An independent reading of the corpus.
+const PYTHON_DISTRO_OS_RELEASE: &[(&str, &str, &str, &str, &str)] = &[
+    ("arch", "arch", "Arch Linux", "Arch Linux", ""),
+    ("buildroot", "buildroot", "Buildroot", "Buildroot 2022.02", ""),
+    ("kali", "kali", "Kali GNU/Linux", "Kali GNU/Linux Rolling", "debian"),
+    ("centos7", "centos", "CentOS Linux", "CentOS Linux 7 (Core)", "rhel fedora"),
+    ("coreos", "coreos", "CoreOS", "CoreOS 899.15.0", ""),
+    ("debian8", "debian", "Debian GNU/Linux", "Debian GNU/Linux 8 (jessie)", ""),
+    ("debian10", "debian", "Debian GNU/Linux", "Debian GNU/Linux 10 (buster)", ""),
+    ("debian13", "debian", "Debian GNU/Linux", "Debian GNU/Linux 13 (trixie)", ""),
+    ("debiantesting", "debian", "Debian GNU/Linux", "Debian GNU/Linux bookworm/sid", ""),
+    ("fedora19", "fedora", "Fedora", "Fedora 19 (Schrödinger’s Cat)", ""),
+    ("fedora23", "fedora", "Fedora", "Fedora 23 (Twenty Three)", ""),
+    ("fedora30", "fedora", "Fedora", "Fedora 30 (Thirty)", ""),
+    ("fedora42", "fedora", "Fedora Linux", "Fedora Linux 42 (Forty Two)", ""),
+    ("guix", "guix", "Guix System", "Guix System", ""),
+    ("kvmibm1", "kvmibm", "KVM for IBM z Systems", "KVM for IBM z Systems 1.1.1 (Z)", "rhel fedora"),
+    ("mageia5", "mageia", "Mageia", "Mageia 5", "mandriva fedora"),
+    ("manjaro1512", "manjaro", "Manjaro Linux", "Manjaro Linux", ""),
+    ("opensuse42", "opensuse", "openSUSE Leap", "openSUSE Leap 42.1 (x86_64)", "suse"),
+    ("opensuse15", "opensuse", "openSUSE Leap", "openSUSE Leap 15.2", "suse opensuse"),
+    ("raspbian7", "raspbian", "Raspbian GNU/Linux", "Raspbian GNU/Linux 7 (wheezy)", "debian"),
+    ("raspbian8", "raspbian", "Raspbian GNU/Linux", "Raspbian GNU/Linux 8 (jessie)", "debian"),
+    ("rhel7", "rhel", "Red Hat Enterprise Linux Server", "Red Hat Enterprise Linux Server 7.0 (Maipo)", "fedora"),
+    ("rocky", "rocky", "Rocky Linux", "Rocky Linux 8.4 (Green Obsidian)", "rhel centos fedora"),
+    ("almalinux10", "almalinux", "AlmaLinux", "AlmaLinux 10.0 (Purple Lion)", "rhel centos fedora"),
+];
+
+#[test]
+fn os_release_agrees_with_python_distro() {
+    for &(folder, id, name, pretty, like) in PYTHON_DISTRO_OS_RELEASE {
+        // python-distro renames `opensuse-leap` to `opensuse` (its NORMALIZED_OS_ID);
+        // ctop shows the file's own ID, as systemd does.
+        let id = if folder == "opensuse15" { "opensuse-leap" } else { id };
+        let d = collect_at(&corpus().join(folder));
+        assert_eq!(
+            (d.id.as_deref(), d.name.as_deref(), d.pretty_name.as_deref(), d.id_like.join(" ").as_str()),
+            (Some(id), Some(name), Some(pretty), like),
+            "{folder}"
+        );
+    }
+}
+
 /// What `sh` makes of an os-release file: it is a shell fragment, so the shell is the
 /// reference for its quoting.
 fn sourced_by_sh(file: &Path) -> Option<[String; 3]> {
@@ -292,7 +337,7 @@ fn os_release_quoting_agrees_with_the_shell() {
         let file = [root.join("etc/os-release"), root.join("usr/lib/os-release")].into_iter().find(|f| f.exists());
         let (Some(file), false) = (file, folder == "linuxmint17") else { continue };
         let Some([id, name, pretty]) = sourced_by_sh(&file) else {
-            println!("no sh: skipping the shell comparison");
+            eprintln!("skipped: no `sh` to compare with");
             return;
         };
         let got = collect_at(&root);
@@ -310,13 +355,42 @@ fn this_machine_agrees_with_the_shell() {
     println!("this machine: {live:?}");
     let file = ["/etc/os-release", "/usr/lib/os-release"].into_iter().map(Path::new).find(|f| f.exists());
     let Some(file) = file else {
-        println!("no os-release here: skipping");
+        eprintln!("skipped: no os-release on this machine");
         return;
     };
-    let Some([id, name, pretty]) = sourced_by_sh(file) else { return };
+    let Some([id, name, pretty]) = sourced_by_sh(file) else {
+        eprintln!("skipped: no `sh` to compare with");
+        return;
+    };
     assert_eq!(live.id, Some(id.to_lowercase()));
     assert_eq!(live.name, Some(name));
     assert_eq!(live.pretty_name, Some(pretty));
+}
+
+/// An os-release that assigns twice and spells its ID in capitals: the shell keeps
+/// the last assignment, and os-release(5) IDs are lowercase (ctop lowers them).
+#[test]
+fn the_last_assignment_wins_and_the_id_is_lowercased_as_by_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "/etc/os-release",
+        "ID=ubuntu\nNAME=\"First Name\"\nID=RedHat\nNAME='Second Name'\nPRETTY_NAME=Old\nPRETTY_NAME=\"New One\"\n\
+         VERSION_ID=1\nVERSION_ID=2.5\n",
+    );
+    let d = collect_at(root);
+    assert_eq!(
+        (d.id.as_deref(), d.name.as_deref(), d.pretty_name.as_deref(), d.version.as_deref()),
+        (Some("redhat"), Some("Second Name"), Some("New One"), Some("2.5"))
+    );
+    let file = root.join("etc/os-release");
+    match sourced_by_sh(&file) {
+        Some([id, name, pretty]) => {
+            assert_eq!((id.to_lowercase(), name, pretty), ("redhat".into(), "Second Name".into(), "New One".into()));
+        }
+        None => eprintln!("skipped: the shell half, no `sh` to compare with"),
+    }
 }
 
 fn write(root: &Path, path: &str, content: &str) {
@@ -367,6 +441,26 @@ fn loops_missing_and_garbage_are_unknown_not_errors() {
     std::fs::remove_file(root.join("etc/os-release")).unwrap();
     std::fs::create_dir_all(root.join("etc/os-release")).unwrap();
     assert_eq!(collect_at(root).id.as_deref(), Some("debian"));
+}
+
+/// Mint 17's os-release is Ubuntu's; what tells is lsb-release naming another
+/// distribution *and* Ubuntu's files kept in /etc/upstream-release. Without that
+/// folder, os-release is the answer whatever lsb-release says; with it, lsb-release
+/// is, unless it names the same distribution.
+#[test]
+fn lsb_release_overrides_os_release_only_where_the_upstream_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "/etc/os-release", "ID=ubuntu\nNAME=Ubuntu\nVERSION_ID=14.04\n");
+    write(root, "/etc/lsb-release", "DISTRIB_ID=LinuxMint\nDISTRIB_RELEASE=17.3\n");
+    assert_eq!(collect_at(root).id.as_deref(), Some("ubuntu"), "no upstream-release folder");
+    std::fs::create_dir_all(root.join("etc/upstream-release")).unwrap();
+    let d = collect_at(root);
+    assert_eq!((d.id.as_deref(), d.version.as_deref()), (Some("linuxmint"), Some("17.3")));
+    write(root, "/etc/os-release", "ID=ubuntu\nNAME=\"Ubuntu, says os-release\"\nVERSION_ID=14.04\n");
+    write(root, "/etc/lsb-release", "DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04.5\n");
+    let name = collect_at(root).name;
+    assert_eq!(name.as_deref(), Some("Ubuntu, says os-release"), "the same distribution: os-release");
 }
 
 #[test]

@@ -37,12 +37,20 @@ fn with_usage(cpus: usize, busy: f64, iowait: f64, steal: f64) -> Snapshot {
     s
 }
 
+/// `used` of `total` as `free` counts it (total − available), with a tenth of the
+/// total truly free: the rest of the available memory is page cache, as on a real
+/// machine, so that MemFree and MemAvailable tell different stories.
 fn with_memory(total: u64, used: u64) -> Snapshot {
+    with_memory_free(total, used, total / 10)
+}
+
+fn with_memory_free(total: u64, used: u64, free: u64) -> Snapshot {
     let memory = Memory {
         total_bytes: total,
         available_bytes: total - used,
         used_bytes: used,
-        free_bytes: total - used,
+        free_bytes: free,
+        cached_bytes: (total - used).saturating_sub(free),
         ..Memory::default()
     };
     Snapshot { memory: Some(memory), ..Snapshot::default() }
@@ -93,6 +101,7 @@ fn interface(name: &str, kind: &str, admin_up: bool, carrier: Option<bool>) -> I
         addresses: Vec::new(),
         counters: None,
         rates: None,
+        bond_slave: false,
     }
 }
 
@@ -170,6 +179,10 @@ fn load_in_a_container_is_judged_against_its_cpu_quota() {
     s.limits.cpu_quota_cpus = Some(8.0);
     let f = check(&s, &Key::Load, Warning, "quota above the host");
     assert_eq!(message(&f, &Key::Load), "load 2.0 on 2 CPUs");
+    // A zero quota (a garbled cpu.max; the kernel refuses one) is no quota either.
+    let mut s = with_load(4, 0.5);
+    s.limits.cpu_quota_cpus = Some(0.0);
+    check(&s, &Key::Load, Ok, "zero quota");
 }
 
 #[test]
@@ -201,6 +214,18 @@ fn memory_used_is_total_minus_available() {
     let f = judged(&with_memory(16 * gib, 16 * gib - gib * 12 / 10));
     assert_eq!(message(&f, &Key::Memory), "memory 93% used, 1.20 GiB available");
     assert!(judged(&with_memory(0, 0)).problems.is_empty(), "a zero total is unknown, not full");
+}
+
+#[test]
+fn memory_rule_reads_available_not_free() {
+    // Mostly page cache: 5% truly free, half available. Counting cache as used
+    // (total − MemFree) would call this 95% and an error.
+    check(&with_memory_free(1000, 500, 50), &Key::Memory, Ok, "page cache is not used");
+    // Little available though more is free (reserves and unreclaimable memory):
+    // total − MemFree would say 85%, a warning; total − available says 90%.
+    check(&with_memory_free(1000, 900, 150), &Key::Memory, Error, "available, not free");
+    let f = judged(&with_memory_free(1000, 900, 150));
+    assert_eq!(message(&f, &Key::Memory), "memory 90% used, 100 B available");
 }
 
 #[test]
@@ -468,4 +493,46 @@ fn one_key_takes_its_worst_finding() {
     let f = judged(&with_filesystem(fs));
     assert_eq!(f.problems.len(), 2);
     assert_eq!(f.severity(&Key::Mount("/srv".into())), Error);
+}
+
+/// How far past its threshold each finding is (what orders the problem list within a
+/// severity), checked against the rule's own formula on values chosen to tell the
+/// formulas apart.
+#[test]
+fn each_finding_says_how_far_past_its_threshold_it_is() {
+    let excess = |s: &Snapshot, key: &Key| {
+        let f = judged(s);
+        f.problems.iter().find(|p| &p.key == key).map(|p| p.excess).unwrap_or_else(|| panic!("no {key:?}"))
+    };
+    let close = |got: f64, want: f64, case: &str| assert!((got - want).abs() < 1e-9, "{case}: {got} ≠ {want}");
+    // Percentages: the share of the way from the band's threshold to 100 %.
+    close(excess(&with_memory(1000, 850), &Key::Memory), (85.0 - 80.0) / 20.0, "memory warning");
+    close(excess(&with_memory(1000, 960), &Key::Memory), (96.0 - 90.0) / 10.0, "memory error");
+    // Counts and load: relative to the threshold, capped at 1.
+    close(excess(&with_load(4, 5.0), &Key::Load), (5.0 - 4.0) / 4.0, "load warning over 4 CPUs");
+    close(excess(&with_load(4, 9.0), &Key::Load), (9.0 - 8.0) / 8.0, "load error over 4 CPUs");
+    close(excess(&with_load(4, 40.0), &Key::Load), 1.0, "load capped");
+    let many = with_processes(1000, &[("php-fpm", 250)], 0);
+    close(excess(&many, &Key::Repeated("php-fpm".into())), (250.0 - 200.0) / 200.0, "too many instances");
+    let common = with_processes(120, &[("php-fpm", 90)], 0);
+    close(excess(&common, &Key::Repeated("php-fpm".into())), (75.0 - 50.0) / 50.0, "too common");
+    // A recent reboot: the more recent, the more it matters.
+    let mut s = Snapshot::default();
+    s.time.uptime_seconds = Some(900.0);
+    close(excess(&s, &Key::Uptime), 1.0 - 900.0 / 3600.0, "uptime");
+    // Old OOM kills are a hint: a quarter of their relative excess.
+    use ctop::collect::pressure::OomKills;
+    let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(0) }, ..Snapshot::default() };
+    close(excess(&s, &Key::OomKills), 0.25 * 1.0, "oom since boot");
+    let s = Snapshot { oom_kills: OomKills { since_boot: Some(3), while_watching: Some(1) }, ..Snapshot::default() };
+    close(excess(&s, &Key::OomKills), 1.0, "oom while watching");
+}
+
+#[test]
+fn findings_are_counted_by_severity() {
+    let mut s = with_load(4, 9.0); // an error
+    s.processes = with_processes(50, &[], 2).processes; // a warning
+    s.time.uptime_seconds = Some(60.0); // another
+    let f = judged(&s);
+    assert_eq!((f.count(Error), f.count(Warning), f.count(Ok)), (1, 2, 0), "{:?}", f.problems);
 }

@@ -131,7 +131,7 @@ fn as_seen_by(pid: u32, root: &Path) {
 #[test]
 fn a_real_cgroup_with_limits_is_read_back() {
     if !nix::unistd::Uid::effective().is_root() {
-        println!("note: skipped, needs root to create a cgroup");
+        eprintln!("skipped: needs root to create a cgroup");
         return;
     }
     let name = format!("ctop-test-{}", std::process::id());
@@ -143,7 +143,7 @@ fn a_real_cgroup_with_limits_is_read_back() {
     if let Some(top) = live_mount("cgroup2", "memory").filter(|t| live_mount("cgroup2", "cpu").as_ref() == Some(t)) {
         let dir = top.join(&name);
         if std::fs::create_dir(&dir).is_err() {
-            println!("note: skipped, cannot create a cgroup under {}", top.display());
+            eprintln!("skipped: cannot create a cgroup under {}", top.display());
             return;
         }
         cg.dirs.push(dir.clone());
@@ -154,7 +154,7 @@ fn a_real_cgroup_with_limits_is_read_back() {
         let (mem_dir, cpu_dir) = (mem.join(&name), cpu.join(&name));
         if std::fs::create_dir(&mem_dir).is_err() || std::fs::create_dir(&cpu_dir).is_err() {
             let _ = std::fs::remove_dir(&mem_dir);
-            println!("note: skipped, cannot create cgroups under {} and {}", mem.display(), cpu.display());
+            eprintln!("skipped: cannot create cgroups under {} and {}", mem.display(), cpu.display());
             return;
         }
         cg.dirs.extend([mem_dir.clone(), cpu_dir.clone()]);
@@ -164,7 +164,7 @@ fn a_real_cgroup_with_limits_is_read_back() {
         assert!(set(&mem_dir, "cgroup.procs", &pid.to_string()));
         assert!(set(&cpu_dir, "cgroup.procs", &pid.to_string()));
     } else {
-        println!("note: skipped, no writable memory+cpu cgroup hierarchy here");
+        eprintln!("skipped: no writable memory+cpu cgroup hierarchy here");
         return;
     }
 

@@ -7,9 +7,18 @@ use ctop::source::Source;
 use std::process::Command;
 use std::time::Duration;
 
+/// A tool's stdout; `None`, said as a skip, where it is not installed. A tool that is
+/// there but fails is a broken test.
 fn tool(cmd: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = match Command::new(cmd).args(args).output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: the comparison with {cmd}, not installed here: {e}");
+            return None;
+        }
+    };
+    assert!(out.status.success(), "{cmd} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn expected(value: f64, warning: f64, error: f64) -> Severity {

@@ -6,7 +6,7 @@
 //!
 //! The hung mount is made in a private mount namespace (the test re-runs itself there),
 //! so a `df` run by anyone else on this machine meanwhile does not hang on it. Skips
-//! with a note when not root or when FUSE, fusepy or fusermount is missing.
+//! (`skipped: `) when not root or when FUSE, fusepy, fusermount or tmux is missing.
 
 mod disks_support;
 mod tmux_support;
@@ -109,43 +109,60 @@ fn waiting_secs(fs: &Filesystem) -> f64 {
 /// The real test, run by `a_hung_mount_is_reported_and_costs_one_thread` inside its
 /// own mount namespace.
 #[test]
-#[ignore = "run inside a private mount namespace by a_hung_mount_is_reported_and_costs_one_thread"]
+#[ignore = "run by a_hung_mount_is_reported_and_costs_one_thread, inside a private mount namespace"]
 fn hung_mount_inner() {
     assert!(std::env::var_os("CTOP_TEST_PRIVATE_MOUNTS").is_some(), "run me through the outer test");
     let baseline = threads_of_this_process();
     let hung = HungMount::start();
 
-    // One pass with the default deadline: back in about a second, not never.
-    let mut first_prober = DiskProber::new(Source::live());
+    // One pass with the default deadline (1 s) comes back, not never. On a thread, so
+    // that a collector stuck on the mount fails the test instead of hanging it: 20×
+    // the deadline is missed only by a hang, however loaded the machine.
     let started = Instant::now();
-    let first = first_prober.collect();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first_prober = DiskProber::new(Source::live());
+        let _ = sender.send(first_prober.collect());
+        // Keeps its stuck check (the one thread this prober costs) until the test ends.
+        std::mem::forget(first_prober);
+    });
+    let first = receiver.recv_timeout(DiskProber::DEFAULT_DEADLINE * 20).expect("the first pass never came back");
     let took = started.elapsed();
-    assert!(took < DiskProber::DEFAULT_DEADLINE + Duration::from_secs(2), "collect took {took:?}");
+    // A fresh check: it has waited no longer than the pass that started it.
     let first_wait = waiting_secs(find(&first, hung.path()));
+    assert!(first_wait <= took.as_secs_f64(), "waited {first_wait} s in a pass of {took:?}");
     assert!(matches!(find(&first, "/").usage, Usage::Measured(_)), "/ is still measured: {first:#?}");
 
     // Asked again and again: the pending check is reused, not repeated.
     let mut prober = DiskProber::with_deadline(Source::live(), Duration::from_millis(200));
     let mut counts = Vec::new();
-    let mut last = Vec::new();
-    for _ in 0..20 {
+    let mut last = prober.collect();
+    counts.push(threads_of_this_process());
+    let after_first_pass = Instant::now();
+    for _ in 1..20 {
         last = prober.collect();
         counts.push(threads_of_this_process());
     }
-    assert!(waiting_secs(find(&last, hung.path())) > 3.0, "the same check has been waiting all along");
-    assert!(first_wait < 3.0);
+    // A check started anew each pass would have waited one pass at most; the one
+    // started in the first pass has waited through all the passes since.
+    let since_first_pass = after_first_pass.elapsed().as_secs_f64();
+    let last_wait = waiting_secs(find(&last, hung.path()));
+    assert!(last_wait >= since_first_pass, "waited {last_wait} s, {since_first_pass} s since the first pass");
     assert!(matches!(find(&last, "/").usage, Usage::Measured(_)));
 
-    // Checks that answered end their threads by themselves; what stays is one stuck
-    // thread per prober that met the hung mount.
+    // Checks that answered end their threads by themselves; what stays is at most one
+    // stuck thread per prober that met the hung mount. A bound, not an exact count:
+    // the promise is a ceiling, and the harness's own threads (counted in the baseline)
+    // are not the collector's to keep. The wait for the others to end is a liveness
+    // deadline: they end within milliseconds; 20 s is missed only if one never does.
     let stuck = 2;
     let settle = Instant::now();
     let mut now = threads_of_this_process();
-    while now > baseline + stuck && settle.elapsed() < Duration::from_secs(10) {
+    while now > baseline + stuck && settle.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(50));
         now = threads_of_this_process();
     }
-    assert_eq!(now, baseline + stuck, "threads before {baseline}, during {counts:?}, after {now}");
+    assert!(now <= baseline + stuck, "threads before {baseline}, during {counts:?}, after {now}");
     let most = counts.iter().max().unwrap();
     assert!(*most <= baseline + stuck + last.len(), "threads before {baseline}, during {counts:?}");
     println!("hung_mount_inner: threads {baseline} before, {counts:?} during 20 passes, {now} after");
@@ -172,7 +189,7 @@ fn the_dashboard_keeps_going(mountpoint: &str) {
     // Ask the hung mount as often as ctop can: filesystems every half second.
     std::fs::write(config.path(), "slow_interval = 0.5\n").unwrap();
     let args = format!("|--interval 0.5 --config {}", config.path().display());
-    let Some(tmux) = tmux_support::Tmux::start_with("hung", 120, 40, &args) else { return };
+    let tmux = tmux_support::Tmux::start_with("hung", 120, 40, &args).expect("tmux (checked by the outer test)");
     let name = Path::new(mountpoint).file_name().unwrap().to_str().unwrap().to_string();
     tmux.wait_for("the hung mount on screen", |s| s.lines().any(|l| l.contains(&name) && l.contains("hung ")));
     std::thread::sleep(Duration::from_secs(3));
@@ -208,15 +225,17 @@ fn the_dashboard_keeps_going(mountpoint: &str) {
 }
 
 /// `ctop --once` and `--json` (run in this namespace, so they see the hung mount)
-/// finish in under 3 s and name the mount as not responding.
+/// finish and name the mount as not responding: they gave up on it rather than
+/// waiting for it. Liveness only: they take about 2 s (1 s sample, 1 s deadline), and
+/// 40 s (20×) is missed only by a hang; the time taken is printed, not judged.
 fn the_binary_reports_it_in_time(mountpoint: &str) {
     for mode in ["--once", "--json"] {
         let started = Instant::now();
-        let output = Command::new(env!("CARGO_BIN_EXE_ctop")).args([mode, "--sample-ms", "1000"]).output().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ctop"));
+        command.args([mode, "--sample-ms", "1000"]);
+        let text = run_command_within(&mut command, Duration::from_secs(40))
+            .unwrap_or_else(|| panic!("ctop {mode} failed or hung with a hung mount (output above)"));
         let took = started.elapsed();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        assert!(took < Duration::from_secs(3), "ctop {mode} took {took:?} with a hung mount");
-        let text = String::from_utf8(output.stdout).unwrap();
         if mode == "--json" {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap();
             let fs = v["filesystems"].as_array().unwrap().iter().find(|f| f["mountpoint"] == mountpoint).unwrap();
@@ -242,6 +261,9 @@ fn a_hung_mount_is_reported_and_costs_one_thread() {
     }
     if run(PYTHON, &["-c", "import fusepy"]).is_none() && run(PYTHON, &["-c", "import fuse"]).is_none() {
         return skip("needs fusepy for /usr/bin/python3 (Debian: python3-fusepy)");
+    }
+    if !have("tmux") {
+        return skip("needs tmux to watch the dashboard beside the hung mount (Debian: tmux)");
     }
     let mut command = Command::new(std::env::current_exe().unwrap());
     command

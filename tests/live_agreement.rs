@@ -20,7 +20,7 @@ fn tool(cmd: &str, args: &[&str]) -> Option<String> {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("{cmd} {args:?} failed: {}", String::from_utf8_lossy(&o.stderr).trim()),
         Err(e) => {
-            eprintln!("skipped {cmd}: {e}");
+            eprintln!("skipped: the comparison with {cmd}, not installed here: {e}");
             None
         }
     }

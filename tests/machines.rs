@@ -37,10 +37,17 @@ fn debian_vm_identity_cpu_and_memory() {
     assert_eq!(cpu.model.mhz, Some(2300.0));
     assert!(cpu.total.is_none(), "one reading gives no usage");
 
+    // Each field from its own line of the fixture's meminfo; "used" as free(1) counts
+    // it, total − MemAvailable, which is not total − MemFree (page cache is not used).
     let (m, swap) = memory::collect(&s).unwrap();
-    assert_eq!(m.total_bytes, 24_684_092 * 1024);
-    assert_eq!(m.used_bytes, m.total_bytes - m.available_bytes);
-    assert_eq!(swap.total_bytes, 0);
+    let kib = |n: u64| n * 1024;
+    assert_eq!(m.total_bytes, kib(24_684_092));
+    assert_eq!(m.available_bytes, kib(23_634_332), "MemAvailable");
+    assert_eq!(m.free_bytes, kib(22_473_128), "MemFree");
+    assert_eq!(m.used_bytes, kib(24_684_092 - 23_634_332), "total − available");
+    assert_eq!(m.buffers_bytes, kib(21_052), "Buffers");
+    assert_eq!(m.cached_bytes, kib(1_305_200 + 138_052), "Cached + SReclaimable");
+    assert_eq!((swap.total_bytes, swap.used_bytes, swap.free_bytes), (0, 0, 0));
 }
 
 #[test]
@@ -60,7 +67,9 @@ fn old_two_socket_box_without_mem_available() {
     // free's fallback without MemAvailable: free + buffers + cache (+ reclaimable slab).
     let (m, swap) = memory::collect(&s).unwrap();
     assert_eq!(m.available_bytes, (1_123_456 + 234_567 + 4_567_890 + 456_789) * 1024);
+    assert_eq!(m.used_bytes, m.total_bytes - m.available_bytes);
     assert_eq!(swap.used_bytes, (8_388_604 - 2_097_151) * 1024);
+    assert_eq!((swap.total_bytes, swap.free_bytes), (8_388_604 * 1024, 2_097_151 * 1024));
 
     let h = host::collect(&s);
     assert_eq!(h.hostname.as_deref(), Some("db-legacy-01"));

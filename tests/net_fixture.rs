@@ -74,6 +74,7 @@ fn every_field_of_every_interface() {
                 tx_dropped: 4,
             }),
             rates: None, // first call
+            bond_slave: false,
         }
     );
 

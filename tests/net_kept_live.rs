@@ -40,7 +40,7 @@ fn find<'a>(list: &'a [Interface], name: &str) -> Option<&'a Interface> {
 #[test]
 fn deleted_interfaces_leave_no_descriptor_and_recreated_ones_are_read_afresh() {
     if !is_root() || !have_command("ip") {
-        println!("deleted_interfaces: skipped, needs root and `ip` to create veth interfaces");
+        eprintln!("skipped: needs root and `ip` to create veth interfaces");
         return;
     }
     let id = std::process::id() % 1_000_000;

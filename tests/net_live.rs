@@ -37,7 +37,7 @@ impl Drop for VethPair {
 
 fn skip_unless_root(test: &str) -> bool {
     if !is_root() {
-        println!("{test}: skipped, needs root to create veth interfaces");
+        eprintln!("skipped: {test} needs root to create veth interfaces");
     }
     !is_root()
 }
@@ -77,7 +77,8 @@ fn veth_up_without_peer_has_no_carrier_and_shows_its_addresses() {
 
     // both up: carrier, and a veth's nominal speed
     run("ip", &["link", "set", &pair.b, "up"]);
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // Liveness only: carrier comes within milliseconds; 20 s is missed only if never.
+    let deadline = Instant::now() + Duration::from_secs(20);
     let mut sampler = NetSampler::new(Source::live());
     loop {
         let list = sampler.collect();
@@ -108,7 +109,7 @@ fn ip_addr_set() -> BTreeSet<(String, IpAddr, u8)> {
 #[test]
 fn addresses_agree_with_ip_addr() {
     if !have_command("ip") {
-        println!("addresses_agree_with_ip_addr: skipped, no `ip` command");
+        eprintln!("skipped: no `ip` command (Debian: iproute2)");
         return;
     }
     // an alias with a label shows in getifaddrs as `name:label`; ip lists it under the device
@@ -140,7 +141,7 @@ fn addresses_agree_with_ip_addr() {
 #[test]
 fn interface_names_agree_with_ip_link() {
     if !have_command("ip") {
-        println!("interface_names_agree_with_ip_link: skipped, no `ip` command");
+        eprintln!("skipped: no `ip` command (Debian: iproute2)");
         return;
     }
     let json: serde_json::Value = serde_json::from_str(&run("ip", &["-j", "link"])).unwrap();

@@ -16,7 +16,23 @@ fn row(protocol: Protocol, address: &str, port: u16, inode: u64, pid: Option<u32
         4242 => "python3".to_string(),
         _ => "nginx".to_string(),
     });
-    ListeningSocket { protocol, address: address.parse().unwrap(), port, uid: 0, inode, pid, process, sockets }
+    // The fixture's /proc/net tables give listeners' accept queues (all empty), not
+    // their limits nor their connections.
+    let accept_queue = matches!(protocol, Protocol::Tcp | Protocol::Tcp6).then_some(0);
+    ListeningSocket {
+        protocol,
+        address: address.parse().unwrap(),
+        port,
+        uid: 0,
+        inode,
+        pid,
+        process,
+        sockets,
+        established: None,
+        syn_recv: None,
+        accept_queue,
+        accept_queue_limit: None,
+    }
 }
 
 #[test]
@@ -24,14 +40,15 @@ fn every_listening_socket_decoded_with_its_owner() {
     let list = ports::collect(&fixture_source(&fixture("basic"), vec![]));
     use Protocol::*;
     let expected = vec![
+        // shared by pids 4242 and 4300: the lower pid; one connection in its accept
+        // queue puts it first (busiest first, then by port)
+        ListeningSocket { accept_queue: Some(1), ..row(Tcp, "127.0.0.1", 18080, 76115, Some(4242), 1) },
         row(Tcp, "0.0.0.0", 2024, 637, Some(1), 1), // held by pid 1 only
         row(Udp, "0.0.0.0", 15353, 76127, Some(4242), 1),
         row(Udp, "127.0.0.1", 15354, 76128, Some(4242), 1),
         row(Udp6, "::", 15355, 76129, Some(4242), 1),
         row(Udp6, "::1", 15356, 76130, Some(4242), 1),
         // 15357 is a connected UDP socket: not listening
-        // shared by pids 4242 and 4300: the lower pid
-        row(Tcp, "127.0.0.1", 18080, 76115, Some(4242), 1),
         // pid 1 holds it too (socket activation): the process it was handed to is named
         row(Tcp, "0.0.0.0", 18081, 76116, Some(4242), 1),
         row(Tcp, "192.0.2.2", 18082, 76117, Some(4242), 1),
@@ -99,7 +116,7 @@ fn missing_or_garbled_tables_make_only_themselves_unknown() {
     let protocols: BTreeSet<Protocol> = list.iter().map(|s| s.protocol).collect();
     assert_eq!(protocols, BTreeSet::from([Protocol::Tcp, Protocol::Udp6]));
     let owned: Vec<(u16, Option<u32>)> = list.iter().filter(|s| s.pid.is_some()).map(|s| (s.port, s.pid)).collect();
-    assert_eq!(owned, [(2024, Some(1)), (18080, Some(4300)), (18081, Some(1)), (18088, Some(4300))]);
+    assert_eq!(owned, [(18080, Some(4300)), (2024, Some(1)), (18081, Some(1)), (18088, Some(4300))]);
 }
 
 #[test]

@@ -10,7 +10,6 @@ use net_common::{have_command, is_root, parse_ss, run};
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 fn own_comm() -> String {
     std::fs::read_to_string("/proc/self/comm").unwrap().trim_end().to_string()
@@ -39,7 +38,7 @@ fn own_listeners_have_this_pid_and_name() {
             let row = find(&list, Protocol::Tcp6, IpAddr::V6(Ipv6Addr::LOCALHOST), v6.local_addr().unwrap().port());
             assert_eq!((row.pid, row.process.clone()), (me, Some(own_comm())));
         }
-        Err(e) => println!("own_listeners: IPv6 part skipped, cannot bind [::1]: {e}"),
+        Err(e) => eprintln!("skipped: the IPv6 part, cannot bind [::1]: {e}"),
     }
 }
 
@@ -59,7 +58,7 @@ fn ss_set() -> BTreeSet<(bool, IpAddr, u16)> {
 #[test]
 fn same_set_as_ss() {
     if !have_command("ss") {
-        println!("same_set_as_ss: skipped, no `ss` command");
+        eprintln!("skipped: no `ss` command (Debian: iproute2)");
         return;
     }
     // a wildcard, a v4-mapped and a dual-stack socket of our own, beside the machine's
@@ -126,7 +125,7 @@ const CHILD_ENV: &str = "CTOP_PORTS_TEST_CHILD";
 #[test]
 fn unprivileged_user_sees_no_owner_for_others_sockets() {
     if !is_root() || !have_command("setpriv") {
-        println!("unprivileged_user: skipped, needs root and setpriv to switch to nobody");
+        eprintln!("skipped: needs root and setpriv to switch to nobody");
         return;
     }
     let root_owned = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -159,11 +158,9 @@ fn unprivileged_user_sees_no_owner_for_others_sockets() {
 
 /// Run by `unprivileged_user_sees_no_owner_for_others_sockets` as another user.
 #[test]
-#[ignore = "run as a child process by unprivileged_user_sees_no_owner_for_others_sockets"]
+#[ignore = "run by unprivileged_user_sees_no_owner_for_others_sockets, as a child process"]
 fn collect_as_child() {
-    if std::env::var_os(CHILD_ENV).is_none() {
-        return;
-    }
+    assert!(std::env::var_os(CHILD_ENV).is_some(), "run me through the outer test");
     let own = TcpListener::bind("127.0.0.1:0").unwrap();
     // after a newline: the harness has just written "test collect_as_child ... " without one
     println!("\nown {} {}", own.local_addr().unwrap().port(), std::process::id());
@@ -173,34 +170,4 @@ fn collect_as_child() {
     for s in scanner.collect() {
         println!("socket {} {}", s.port, s.pid.map_or("none".to_string(), |p| p.to_string()));
     }
-}
-
-/// Prints what one collect costs; run by hand with many processes alive, e.g.
-/// `for i in $(seq 3000); do sleep 600 & done; cargo test --test ports_live -- --ignored --nocapture measure_cost`.
-#[test]
-#[ignore = "a measurement, run by hand"]
-fn measure_cost() {
-    let processes = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_str().unwrap().parse::<u32>().is_ok())
-        .count();
-    let _own = TcpListener::bind("127.0.0.1:0").unwrap();
-    let time = |what: &str, f: &mut dyn FnMut() -> usize| {
-        let runs = 20;
-        let started = Instant::now();
-        let mut n = 0;
-        for _ in 0..runs {
-            n = f();
-        }
-        println!("{what}: {:?} per call ({n} rows, {processes} processes)", started.elapsed() / runs);
-    };
-    time("ports, fresh scanner (scans processes until every owner is found)", &mut || {
-        ports::collect(&Source::live()).len()
-    });
-    let mut scanner = PortScanner::new(Source::live());
-    scanner.collect();
-    time("ports, remembered owners", &mut || scanner.collect().len());
-    let mut net = ctop::collect::net::NetSampler::new(Source::live());
-    net.collect();
-    time("interfaces", &mut || net.collect().len());
 }

@@ -1,7 +1,7 @@
 //! The real binary in a real terminal: ctop runs in a detached tmux session on a
 //! private tmux server, and the test reads the screen as a person would — at 80×24,
-//! after growing the window, after `q`, after SIGTERM and SIGHUP. Skips with a note
-//! where tmux is not installed.
+//! after growing the window, after `q`, after SIGTERM and SIGHUP. Skips (`skipped: `) where tmux is not
+//! installed.
 
 mod tmux_support;
 
@@ -44,11 +44,8 @@ fn shows_the_machine_grows_with_the_window_and_quits_cleanly() {
     tmux.run(&["resize-window", "-t", "ctop", "-x", "200", "-y", "60"]);
     let large = tmux.wait_for("the bigger layout", |s| s.lines().count() >= 59 && s.contains("Listening ports"));
     let (before, after) = (process_rows(&small), process_rows(&large));
-    if before == 0 {
-        eprintln!("note: no process rows to compare (process scanner not in this build):\n{large}");
-    } else {
-        assert!(after > before, "{after} process rows at 200x60, {before} at 80x24:\n{large}");
-    }
+    assert!(before > 0, "no process rows at 80x24:\n{small}");
+    assert!(after > before, "{after} process rows at 200x60, {before} at 80x24:\n{large}");
 
     tmux.run(&["send-keys", "-t", "ctop", "q"]);
     tmux.assert_given_back();
@@ -105,9 +102,10 @@ fn a_terminal_that_hangs_up_ends_ctop() {
     assert!(std::path::Path::new(&proc_dir).exists());
     tmux.run(&["kill-server"]);
     let started = Instant::now();
-    // Gone, or a zombie waiting for its parent shell, which the hangup also ends.
+    // Gone, or a zombie waiting for its parent shell, which the hangup also ends. Not a
+    // timing check: it ends within a tick (0.1 s here); 20 s is missed only by a hang.
     while std::fs::read_to_string(format!("{proc_dir}/stat")).is_ok_and(|s| !s.contains(") Z ")) {
-        assert!(started.elapsed() < Duration::from_secs(5), "ctop {pid} still running after the hangup");
+        assert!(started.elapsed() < Duration::from_secs(20), "ctop {pid} still running 20 s after the hangup");
         sleep(Duration::from_millis(50));
     }
 }

@@ -67,7 +67,8 @@ fn interface(name: &str, addresses: &[(&str, u8)], carrier: bool) -> Interface {
         kind: "ether".into(),
         addresses: addresses.iter().map(|(ip, len)| Address { ip: ip.parse().unwrap(), prefix_len: *len }).collect(),
         counters: Some(NetCounters { rx_bytes: 1 << 40, tx_bytes: 1 << 38, ..NetCounters::default() }),
-        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0 }),
+        rates: Some(NetRates { rx_bytes_per_s: 1_250_000.0, tx_bytes_per_s: 40_000.0, ..Default::default() }),
+        bond_slave: false,
     }
 }
 
@@ -139,6 +140,10 @@ fn sick_server() -> Snapshot {
             pid: Some(812),
             process: Some(if port == 22 { "sshd".into() } else { "nginx".into() }),
             sockets: if port == 80 { 8 } else { 1 },
+            established: None,
+            syn_recv: None,
+            accept_queue: None,
+            accept_queue_limit: None,
         })
         .collect();
     Snapshot {
@@ -263,6 +268,26 @@ fn find(buf: &Buffer, context: &str, needle: &str) -> (u16, u16) {
     panic!("no line with {context:?} and {needle:?} in\n{}", screen_text(buf));
 }
 
+/// The position of the first of `words` on the first line where they follow one
+/// another (separated by blanks only).
+fn find_words(buf: &Buffer, words: &[&str]) -> (u16, u16) {
+    for (y, line) in lines(buf).iter().enumerate() {
+        let tokens: Vec<(usize, &str)> = line
+            .split(' ')
+            .scan(0, |at, t| {
+                let start = *at;
+                *at += t.len() + 1;
+                Some((start, t))
+            })
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if let Some(w) = tokens.windows(words.len()).find(|w| w.iter().map(|(_, t)| *t).eq(words.iter().copied())) {
+            return (line[..w[0].0].chars().count() as u16, y as u16);
+        }
+    }
+    panic!("no line with {words:?} in\n{}", screen_text(buf));
+}
+
 #[test]
 fn every_area_is_on_screen_at_common_sizes() {
     for (w, h) in [(80, 24), (120, 40), (250, 70)] {
@@ -337,12 +362,18 @@ fn warnings_are_yellow_errors_red_and_both_carry_a_marker() {
         assert_eq!(buf[(x, y)].fg, Color::Yellow, "{w}x{h} load");
         assert_eq!(buf[(x - 2, y)].symbol(), "!");
 
-        let (x, y) = find(&buf, "eth1", "eth1");
-        let line = &lines(&buf)[y as usize];
-        if line.starts_with("!!") {
-            assert_eq!(buf[(x, y)].fg, Color::Red, "{w}x{h} eth1");
-        }
-        assert!(screen_text(&buf).contains("no cable"));
+        // eth1's row in the network table (its name, then its link cell), not the
+        // problem line above that also names it.
+        let (x, y) = find_words(&buf, &["eth1", "no", "cable"]);
+        assert_eq!(buf[(x, y)].fg, Color::Red, "{w}x{h} eth1 name");
+        let row = &lines(&buf)[y as usize];
+        let name_at = row.char_indices().nth(x as usize).unwrap().0;
+        let link = row[..name_at + row[name_at..].find("no cable").unwrap()].chars().count() as u16;
+        assert_eq!(buf[(link, y)].fg, Color::Red, "{w}x{h} eth1 link");
+        assert_eq!((buf[(x - 3, y)].symbol(), buf[(x - 2, y)].symbol()), ("!", "!"), "{w}x{h} eth1 marker");
+        // A healthy interface on the same table stays plain.
+        let (x, y) = find_words(&buf, &["eth0", "up"]);
+        assert_eq!(buf[(x, y)].fg, Color::Reset, "{w}x{h} eth0");
 
         let (x, y) = find(&buf, "80", "apache2");
         assert_eq!(buf[(x, y)].fg, Color::Yellow, "{w}x{h} repeated apache2");
@@ -432,16 +463,6 @@ fn a_long_problem_list_ends_with_how_many_more() {
     let text = screen_text(&buf);
     assert!(text.contains("! /srv/data29 90% full"), "worst first");
     assert!(text.contains("more"), "{text}");
-}
-
-/// Not a check: `cargo test --test ui_render -- --ignored --nocapture` prints the
-/// screens, for a person to look at.
-#[test]
-#[ignore]
-fn print_screens() {
-    for (w, h) in [(80, 24), (120, 40), (250, 70)] {
-        println!("{w}x{h}\n{}\n", screen_text(&render(w, h)));
-    }
 }
 
 #[test]

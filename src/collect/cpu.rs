@@ -372,8 +372,12 @@ mod tests {
         assert_eq!(count_cpu_list("x"), None);
     }
 
-    fn ticks(user: u64, system: u64, idle: u64, iowait: u64, steal: u64) -> CpuTime {
-        let stat = format!("cpu {user} 0 {system} {idle} {iowait} 0 0 {steal} 0 0\nbtime 1\nctxt 1\nprocesses 1\n");
+    /// The `cpu` line's first eight counters: user, nice, system, idle, iowait, irq,
+    /// softirq, steal (guest time is already inside user and nice).
+    fn ticks([user, nice, system, idle, iowait, irq, softirq, steal]: [u64; 8]) -> CpuTime {
+        let stat = format!(
+            "cpu {user} {nice} {system} {idle} {iowait} {irq} {softirq} {steal} 0 0\nbtime 1\nctxt 1\nprocesses 1\n"
+        );
         KernelStats::from_read(stat.as_bytes(), &SYSTEM_INFO).unwrap().total
     }
 
@@ -438,18 +442,59 @@ mod tests {
 
     #[test]
     fn usage_is_the_share_of_each_state_over_the_window() {
-        let u = usage_between(&ticks(100, 100, 100, 0, 0), &ticks(160, 120, 110, 5, 5)).unwrap();
-        assert!((u.user - 60.0).abs() < 1e-9);
-        assert!((u.system - 20.0).abs() < 1e-9);
-        assert!((u.idle - 10.0).abs() < 1e-9);
-        assert!((u.busy() - 85.0).abs() < 1e-9);
+        // 100 ticks: user 40 + nice 20, system 10 + irq 3 + softirq 7, iowait 5, steal 5, idle 10.
+        let before = ticks([100, 10, 100, 100, 0, 5, 5, 0]);
+        let after = ticks([140, 30, 110, 110, 5, 8, 12, 5]);
+        let u = usage_between(&before, &after).unwrap();
+        let close = |got: f64, want: f64| (got - want).abs() < 1e-9;
+        assert!(close(u.user, 60.0), "user + nice: {u:?}");
+        assert!(close(u.system, 20.0), "system + irq + softirq: {u:?}");
+        assert!(close(u.iowait, 5.0) && close(u.steal, 5.0) && close(u.idle, 10.0), "{u:?}");
+        assert!(close(u.busy(), 85.0), "{u:?}");
     }
 
     #[test]
     fn no_elapsed_ticks_means_no_usage_and_counters_stepping_back_do_not_wrap() {
-        assert_eq!(usage_between(&ticks(1, 1, 1, 1, 1), &ticks(1, 1, 1, 1, 1)), None);
-        let u = usage_between(&ticks(10, 10, 10, 10, 0), &ticks(20, 10, 10, 5, 0)).unwrap();
+        assert_eq!(usage_between(&ticks([1; 8]), &ticks([1; 8])), None);
+        let u = usage_between(&ticks([10, 0, 10, 10, 10, 0, 0, 0]), &ticks([20, 0, 10, 10, 5, 0, 0, 0])).unwrap();
         assert_eq!(u.iowait, 0.0);
         assert_eq!(u.user, 100.0);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{bytes_from, config, fixture, text_from};
+
+    const CPUINFO: &[&str] = &[
+        fixture!("machines/debian12-vm/proc/cpuinfo"),
+        fixture!("machines/arm64-graviton/proc/cpuinfo"),
+        fixture!("machines/centos6-2socket/proc/cpuinfo"),
+    ];
+    const SMALL: &[&str] = &[fixture!("machines/debian12-vm/proc/loadavg"), "0-3,5,7-8\n", "0\n"];
+    const STAT: &[&str] = &[fixture!("machines/debian12-vm/proc/stat"), fixture!("machines/centos6-2socket/proc/stat")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn cpuinfo_never_panics(text in text_from(CPUINFO)) {
+            let _ = super::cpuinfo_blocks(&text);
+            let _ = super::mhz_from_cpuinfo(&text);
+        }
+
+        #[test]
+        fn proc_stat_never_panics(before in bytes_from(STAT), after in bytes_from(STAT)) {
+            use procfs_core::FromReadSI;
+            let parse = |b: &[u8]| super::KernelStats::from_read(b, &super::SYSTEM_INFO).ok();
+            if let (Some(p), Some(c)) = (parse(&before), parse(&after)) {
+                let _ = super::usage_between(&p.total, &c.total);
+            }
+        }
+
+        #[test]
+        fn loadavg_and_cpu_lists_never_panic(bytes in bytes_from(SMALL)) {
+            let _ = super::parse_load(&bytes);
+            let _ = super::count_cpu_list(&String::from_utf8_lossy(&bytes));
+        }
     }
 }

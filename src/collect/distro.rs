@@ -185,3 +185,21 @@ fn codename_in_version(text: &str) -> Option<String> {
     let after_comma = text.split_once(", ").map(|(_, c)| c);
     in_parens.or(after_comma).map(str::trim).filter(|c| !c.is_empty()).map(String::from)
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] =
+        &[fixture!("distros/debian10/etc/debian_version"), fixture!("distros/centos7/etc/redhat-release")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn version_strings_never_panic(text in text_from(SEEDS)) {
+            let _ = super::from_debian_version(&text);
+            let _ = super::leading_version(&text);
+            let _ = super::codename_in_version(&text);
+        }
+    }
+}

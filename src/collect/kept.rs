@@ -252,10 +252,37 @@ mod tests {
         child
     }
 
+    /// The one-letter state of a process, from /proc/PID/stat.
+    fn state(pid: u32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(") ")?.1.chars().next()
+    }
+
+    /// A [`sleeper`] past its start-up (asleep in nanosleep, the loader done mapping
+    /// libraries) and then stopped: its memory map cannot change under a test.
+    fn stopped_sleeper() -> Child {
+        let child = sleeper();
+        let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+        let wait_for = |wanted: char| {
+            // Liveness only: a starting `sleep` gets there in milliseconds.
+            for _ in 0..2000 {
+                if state(child.id()) == Some(wanted) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            panic!("sleep {} never reached state {wanted}", child.id());
+        };
+        wait_for('S');
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGSTOP).unwrap();
+        wait_for('T');
+        child
+    }
+
     #[test]
     fn a_seq_file_of_many_pages_is_read_to_its_end() {
         // smaps hands out about a page per read: a short read is not its end.
-        let mut child = sleeper();
+        let mut child = stopped_sleeper();
         let path = PathBuf::from(format!("/proc/{}/smaps", child.id()));
         let mut reader = reader(&path);
         let kept = reader.read().map(<[u8]>::to_vec);
@@ -352,7 +379,7 @@ mod tests {
     #[test]
     fn a_removed_cgroup_reads_as_none_and_comes_back_when_recreated() {
         let Some(top) = cgroup2_mount().filter(|_| nix::unistd::geteuid().is_root()) else {
-            println!("a_removed_cgroup: skipped, needs root and a cgroup v2 hierarchy");
+            eprintln!("skipped: needs root and a cgroup v2 hierarchy");
             return;
         };
         let cgroup = TestCgroup(top.join(format!("ctop-kept-test-{}", std::process::id())));

@@ -213,5 +213,5 @@ fn host_memory_bytes(source: &Source) -> Option<u64> {
     let text = source.read("/proc/meminfo").ok()?;
     let kib: u64 =
         text.lines().find_map(|l| l.strip_prefix("MemTotal:"))?.trim().strip_suffix("kB")?.trim().parse().ok()?;
-    Some(kib * 1024)
+    kib.checked_mul(1024)
 }

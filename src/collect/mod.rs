@@ -3,6 +3,7 @@
 //! and a missing or garbled file makes only that value unknown (`None`), never an error.
 
 pub mod clock;
+pub mod conntrack;
 pub mod cpu;
 mod descriptors;
 pub mod diskio;
@@ -15,8 +16,12 @@ pub mod kernel_limits;
 pub mod limits;
 pub mod memory;
 pub mod net;
+pub mod netstat;
+pub mod network;
 pub mod platform;
 pub mod ports;
 pub mod pressure;
 pub mod procs;
 pub mod raid;
+pub mod sockstat;
+pub mod softnet;

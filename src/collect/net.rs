@@ -52,6 +52,35 @@ pub struct NetCounters {
 pub struct NetRates {
     pub rx_bytes_per_s: f64,
     pub tx_bytes_per_s: f64,
+    pub rx_packets_per_s: f64,
+    pub tx_packets_per_s: f64,
+    pub rx_errors_per_s: f64,
+    pub tx_errors_per_s: f64,
+    pub rx_dropped_per_s: f64,
+    pub tx_dropped_per_s: f64,
+    /// Receive plus transmit errors per second over the last two intervals, the lower
+    /// of the two: errors that keep coming, not one burst.
+    pub errors_sustained_per_s: f64,
+}
+
+impl NetRates {
+    fn between(before: &NetCounters, now: &NetCounters, secs: f64, previous: Option<&NetRates>) -> Self {
+        // A counter the driver reset alone (errors, drops) gives 0, not a huge rate.
+        let rate = |f: fn(&NetCounters) -> u64| f(now).saturating_sub(f(before)) as f64 / secs;
+        let errors = rate(|c| c.rx_errors) + rate(|c| c.tx_errors);
+        let errors_before = previous.map_or(errors, |p| p.rx_errors_per_s + p.tx_errors_per_s);
+        Self {
+            rx_bytes_per_s: rate(|c| c.rx_bytes),
+            tx_bytes_per_s: rate(|c| c.tx_bytes),
+            rx_packets_per_s: rate(|c| c.rx_packets),
+            tx_packets_per_s: rate(|c| c.tx_packets),
+            rx_errors_per_s: rate(|c| c.rx_errors),
+            tx_errors_per_s: rate(|c| c.tx_errors),
+            rx_dropped_per_s: rate(|c| c.rx_dropped),
+            tx_dropped_per_s: rate(|c| c.tx_dropped),
+            errors_sustained_per_s: errors.min(errors_before),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,6 +105,9 @@ pub struct Interface {
     pub counters: Option<NetCounters>,
     /// `None` until two samples have been taken.
     pub rates: Option<NetRates>,
+    /// A slave of a bonding device (`/sys/class/net/NAME/bonding_slave`), whose
+    /// inactive side drops what it receives by design.
+    pub bond_slave: bool,
 }
 
 /// `IFF_UP` from `<linux/if.h>`, the administrative state bit of `flags`.
@@ -88,13 +120,14 @@ struct Known {
     /// Read at the first sight of the interface.
     fixed: Option<Fixed>,
     previous: Option<NetCounters>,
+    rates: Option<NetRates>,
     /// Set on each call, so interfaces that went away can be forgotten.
     seen: bool,
 }
 
 impl Known {
     fn new(dir: &Path) -> Self {
-        Self { files: InterfaceFiles::new(dir), fixed: None, previous: None, seen: false }
+        Self { files: InterfaceFiles::new(dir), fixed: None, previous: None, rates: None, seen: false }
     }
 }
 
@@ -103,6 +136,8 @@ struct Fixed {
     mac: Option<String>,
     kind: String,
     group: kind::Group,
+    /// Read once: enslaving an interface to a bond is done when it is set up.
+    bond_slave: bool,
 }
 
 /// The sysfs attributes of one interface read on every tick.
@@ -232,17 +267,16 @@ impl NetSampler {
         if known.fixed.is_none() {
             let (kind, group) = kind::detect(dir, &mut self.buf);
             let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
-            known.fixed = Some(Fixed { mac, kind, group });
+            let bond_slave = dir.join("bonding_slave").exists();
+            known.fixed = Some(Fixed { mac, kind, group, bond_slave });
         }
         let fixed = known.fixed.as_ref()?;
         let rates = match (known.previous, counters, elapsed) {
-            (Some(before), Some(now), Some(secs)) => Some(NetRates {
-                rx_bytes_per_s: (now.rx_bytes - before.rx_bytes) as f64 / secs,
-                tx_bytes_per_s: (now.tx_bytes - before.tx_bytes) as f64 / secs,
-            }),
+            (Some(before), Some(now), Some(secs)) => Some(NetRates::between(&before, &now, secs, known.rates.as_ref())),
             _ => None,
         };
         known.previous = counters;
+        known.rates = rates;
         known.seen = true;
 
         let iface = Interface {
@@ -258,6 +292,7 @@ impl NetSampler {
             kind: fixed.kind.clone(),
             counters,
             rates,
+            bond_slave: fixed.bond_slave,
         };
         Some((fixed.group, iface))
     }
@@ -418,5 +453,29 @@ mod tests {
     fn flags_parse_as_hex() {
         assert_eq!(parse_hex("0x1003"), Some(0x1003));
         assert_eq!(parse_hex("0x82").map(|f| f & IFF_UP), Some(0));
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, text_from};
+
+    const SEEDS: &[&str] = &["1\n", "0x1\n", "10000\n", "full\n", "52:54:00:12:34:56\n", "eth10", "veth2a"];
+    const NET_DEV: &[&str] = &[crate::fuzz_input::fixture!("net/basic/proc/net/dev")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn net_dev_never_panics(bytes in crate::fuzz_input::bytes_from(NET_DEV)) {
+            use procfs_core::FromRead;
+            let _ = procfs_core::net::InterfaceDeviceStatus::from_read(&bytes[..]);
+        }
+
+        #[test]
+        fn sysfs_values_and_names_never_panic(a in text_from(SEEDS), b in text_from(SEEDS)) {
+            let _ = (super::parse_hex(&a), super::parse_carrier(&a), super::parse_speed(&a));
+            let _ = (super::parse_duplex(&a), super::parse_mac(&a));
+            let _ = super::natural_cmp(&a, &b);
+        }
     }
 }

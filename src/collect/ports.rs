@@ -5,20 +5,28 @@
 //! wherever those are readable.
 //!
 //! The list holds exactly the (protocol, address, port) triples `ss -ltnH` and `ss -lunH`
-//! list, sorted by port, then protocol, then address. Several sockets on the same triple
-//! (an SO_REUSEPORT worker pool: nginx, envoy, haproxy) make one row whose
+//! list, the busiest first (below), the quiet ones by port, then protocol, then address.
+//! Several sockets on the same triple (an SO_REUSEPORT worker pool: nginx, envoy, haproxy) make one row whose
 //! [`ListeningSocket::sockets`] says how many; `ss` shows one line each, which on a
 //! dashboard is noise.
+//!
+//! Each TCP listener also carries its load: established and half-open (SYN_RECV)
+//! connections on its address and port, counted from one sock_diag dump of every
+//! connection (see [`connections`]), and its accept queue with the queue's limit. Rows
+//! are then ordered busiest first (connections plus queue), quiet ones by port.
 
+pub mod connections;
 mod owners;
 mod sock_diag;
 
 use crate::source::Source;
+use connections::{ConnectionTally, Connections};
 use owners::OwnerFinder;
 use procfs_core::net::{TcpNetEntries, TcpState, UdpNetEntries, UdpState};
 use procfs_core::{ExplicitSystemInfo, FromReadSI};
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +62,31 @@ pub struct ListeningSocket {
     /// How many sockets listen on this protocol, address and port: 1, or the size of an
     /// SO_REUSEPORT pool shown as this one row (its lowest-pid owner, the pool's master).
     pub sockets: u32,
+    /// TCP connections established on this address and port (those a wildcard row
+    /// gets are the ones no row for a specific address took); `None` for UDP or where
+    /// connections could not be counted (sock_diag unavailable, a fixture tree).
+    pub established: Option<u32>,
+    /// Half-open connections (SYN_RECV) on this address and port, likewise.
+    pub syn_recv: Option<u32>,
+    /// Connections waiting to be accepted (`ss -lnt` Recv-Q), summed over the pool.
+    pub accept_queue: Option<u32>,
+    /// The accept queue's limit, the listen backlog (`ss -lnt` Send-Q), summed over the
+    /// pool; `None` where only `/proc/net/tcp` was read (it does not show it).
+    pub accept_queue_limit: Option<u32>,
+}
+
+impl ListeningSocket {
+    /// Connections and queued connections: what "busiest" orders by.
+    pub fn load(&self) -> u64 {
+        [self.established, self.syn_recv, self.accept_queue].into_iter().map(|n| u64::from(n.unwrap_or(0))).sum()
+    }
+}
+
+/// What one scan found: the listeners and, where sock_diag answered, the connections.
+#[derive(Debug, Clone, Default)]
+pub struct Ports {
+    pub listening: Vec<ListeningSocket>,
+    pub connections: Option<Connections>,
 }
 
 /// Lists listening sockets, remembering where each socket's owner was found so the next
@@ -61,14 +94,88 @@ pub struct ListeningSocket {
 pub struct PortScanner {
     source: Source,
     owners: OwnerFinder,
+    tally: ConnectionTally,
+    /// The connection dump's receive buffer.
+    buf: Vec<u8>,
+    /// The last count, and when the next may be taken (see [`CONNECTIONS_CPU_SHARE`]).
+    last_count: Option<Connections>,
+    next_count: Option<Instant>,
 }
+
+/// The share of one core counting connections may take. The dump costs the kernel
+/// about 1.7 µs a socket (170 ms of CPU at 100,000 sockets, measured with
+/// `benches/ports_cost.sh`): past the point where a count every slow-tier interval
+/// would cost more than this, counts are spaced out (the listeners' queues are still
+/// read every interval) and the screen says how often they are taken.
+const CONNECTIONS_CPU_SHARE: f64 = 0.01;
 
 impl PortScanner {
     pub fn new(source: Source) -> Self {
-        Self { owners: OwnerFinder::new(&source), source }
+        Self {
+            owners: OwnerFinder::new(&source),
+            source,
+            tally: ConnectionTally::default(),
+            buf: Vec::new(),
+            last_count: None,
+            next_count: None,
+        }
     }
 
     pub fn collect(&mut self) -> Vec<ListeningSocket> {
+        self.scan().listening
+    }
+
+    /// The listeners with their load, and the connection counts.
+    pub fn scan(&mut self) -> Ports {
+        let mut listening = self.listeners();
+        let connections = self.count_connections(&mut listening);
+        // Busiest first; the sort is stable, so quiet rows keep their order by port.
+        listening.sort_by_key(|s| std::cmp::Reverse(s.load()));
+        Ports { listening, connections }
+    }
+
+    /// Fills `established` and `syn_recv` of the TCP rows from a dump of every
+    /// connection; `None` (and the rows' counts unknown) where there is no dump.
+    fn count_connections(&mut self, rows: &mut [ListeningSocket]) -> Option<Connections> {
+        if !self.source.is_live_root() {
+            return None;
+        }
+        let is_tcp = |s: &ListeningSocket| matches!(s.protocol, Protocol::Tcp | Protocol::Tcp6);
+        let now = Instant::now();
+        let due = self.next_count.is_none_or(|next| now >= next);
+        if due {
+            let cpu_before = thread_cpu_time();
+            self.tally.reset(rows.iter().filter(|s| is_tcp(s)).map(|s| s.port));
+            if sock_diag::count_connections(&mut self.tally, &mut self.buf).is_err() {
+                self.last_count = None;
+                return None;
+            }
+            let cost = thread_cpu_time().saturating_sub(cpu_before);
+            let spacing = cost.div_f64(CONNECTIONS_CPU_SHARE);
+            self.next_count = Some(now + spacing);
+            let listeners = rows.iter().filter(|s| is_tcp(s)).map(|s| u64::from(s.sockets)).sum();
+            let mut count = self.tally.connections(listeners);
+            count.count_cpu_ms = cost.as_secs_f64() * 1e3;
+            count.counted_every_s = spacing.as_secs_f64();
+            self.last_count = Some(count);
+        }
+        // Between spaced-out counts, the last count's per-port figures stand (a listener
+        // that appeared since shows 0).
+        for row in rows.iter_mut().filter(|s| is_tcp(s)) {
+            (row.established, row.syn_recv) = (Some(0), Some(0));
+        }
+        for (local, counts) in self.tally.local() {
+            if let Some(row) = listener_of(rows, *local) {
+                *row.established.get_or_insert(0) += counts.established;
+                *row.syn_recv.get_or_insert(0) += counts.syn_recv;
+            }
+        }
+        let mut count = self.last_count.clone()?;
+        count.reused = !due;
+        Some(count)
+    }
+
+    fn listeners(&mut self) -> Vec<ListeningSocket> {
         let sockets = listening_sockets(&self.source);
         let inodes: Vec<u64> = sockets.iter().map(|s| s.inode).collect();
         let owners = self.owners.resolve(&inodes);
@@ -85,6 +192,10 @@ impl PortScanner {
                     pid: owner.map(|o| o.pid),
                     process: owner.and_then(|o| o.name.clone()),
                     sockets: 1,
+                    established: None,
+                    syn_recv: None,
+                    accept_queue: s.accept_queue,
+                    accept_queue_limit: s.accept_queue_limit,
                 }
             })
             .collect();
@@ -104,11 +215,40 @@ impl PortScanner {
             let same = (later.protocol, later.address, later.port) == (kept.protocol, kept.address, kept.port);
             if same {
                 kept.sockets += 1;
+                kept.accept_queue = sum(kept.accept_queue, later.accept_queue);
+                kept.accept_queue_limit = sum(kept.accept_queue_limit, later.accept_queue_limit);
             }
             same
         });
         rows
     }
+}
+
+/// CPU time this thread has used (what a connection count costs, kernel time included).
+fn thread_cpu_time() -> Duration {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec, which `t` is.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+fn sum(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    Some(a?.saturating_add(b?))
+}
+
+/// The TCP row a connection on `local` belongs to: the listener on exactly that
+/// address, else the wildcard of its family on that port (`0.0.0.0`, or `::`, which
+/// also takes IPv4 connections as `::ffff:` addresses).
+fn listener_of(rows: &mut [ListeningSocket], local: SocketAddr) -> Option<&mut ListeningSocket> {
+    let protocol = if local.is_ipv4() { Protocol::Tcp } else { Protocol::Tcp6 };
+    let on_port = |s: &ListeningSocket| s.protocol == protocol && s.port == local.port();
+    let at = rows
+        .iter()
+        .position(|s| on_port(s) && s.address == local.ip())
+        .or_else(|| rows.iter().position(|s| on_port(s) && s.address.is_unspecified()))?;
+    rows.get_mut(at)
 }
 
 /// One listing without remembering owners between calls.
@@ -122,6 +262,8 @@ struct RawSocket {
     address: SocketAddr,
     uid: u32,
     inode: u64,
+    accept_queue: Option<u32>,
+    accept_queue_limit: Option<u32>,
 }
 
 /// The parsers only need the byte order (the tables print addresses as host-order
@@ -150,11 +292,14 @@ fn listening_sockets_from_tables(source: &Source) -> Vec<RawSocket> {
     let mut out = Vec::new();
     for (file, protocol) in [("/proc/net/tcp", Protocol::Tcp), ("/proc/net/tcp6", Protocol::Tcp6)] {
         if let Some(TcpNetEntries(entries)) = read_table(source, file) {
+            // A listener's rx_queue there is its accept queue; the limit is not shown.
             out.extend(entries.into_iter().filter(|e| e.state == TcpState::Listen).map(|e| RawSocket {
                 protocol,
                 address: e.local_address,
                 uid: e.uid,
                 inode: e.inode,
+                accept_queue: Some(e.rx_queue),
+                accept_queue_limit: None,
             }));
         }
     }
@@ -165,6 +310,8 @@ fn listening_sockets_from_tables(source: &Source) -> Vec<RawSocket> {
                 address: e.local_address,
                 uid: e.uid,
                 inode: e.inode,
+                accept_queue: None,
+                accept_queue_limit: None,
             }));
         }
     }
@@ -208,5 +355,23 @@ mod tests {
         }
         assert_eq!(netlink, tables);
         assert!(netlink.iter().any(|s| s.0 == Protocol::Udp), "{netlink:?}");
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz_input::{bytes_from, config, fixture};
+
+    const TCP: &[&str] = &[fixture!("net/basic/proc/net/tcp"), fixture!("net/basic/proc/net/tcp6")];
+    const UDP: &[&str] = &[fixture!("net/basic/proc/net/udp"), fixture!("net/basic/proc/net/udp6")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn proc_net_tables_never_panic(tcp in bytes_from(TCP), udp in bytes_from(UDP)) {
+            let _ = TcpNetEntries::from_read(&tcp[..], &TABLE_FORMAT);
+            let _ = UdpNetEntries::from_read(&udp[..], &TABLE_FORMAT);
+        }
     }
 }

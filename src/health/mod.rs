@@ -7,6 +7,8 @@ mod clock;
 mod disks_io;
 mod hardware;
 mod kernel_limits;
+mod network;
+mod own;
 mod raid;
 mod rules;
 mod thresholds;
@@ -61,6 +63,13 @@ pub enum Key {
     KernelLimit(&'static str),
     /// Memory errors, a temperature (by chip and label), thermal throttling.
     Hardware(String),
+    /// The process scan has stopped answering.
+    ProcessScan,
+    /// ctop's configuration could not be used as written.
+    Config,
+    /// The network stack: `listen_queue`, `syn_queue`, `retransmits`, `tcp_orphans`,
+    /// `tcp_memory`, `time_wait`, `udp_buffers`, `conntrack`, `softnet`.
+    Network(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,5 +123,7 @@ impl Findings {
 
 /// Judges every value of the snapshot: the severities and the problems, worst first.
 pub fn judge(snapshot: &Snapshot, thresholds: &Thresholds) -> Findings {
-    Findings::new(rules::judge_all(snapshot, thresholds))
+    let mut problems = rules::judge_all(snapshot, thresholds);
+    problems.extend(own::judge(snapshot, thresholds));
+    Findings::new(problems)
 }

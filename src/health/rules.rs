@@ -51,6 +51,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     super::raid::judge(&mut found, &s.raid);
     super::kernel_limits::judge(&mut found, &s.kernel_limits, t);
     super::hardware::judge(&mut found, &s.hardware);
+    found.0.extend(super::network::judge(s, t));
     found.0
 }
 

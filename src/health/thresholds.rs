@@ -76,6 +76,30 @@ pub struct Thresholds {
     /// `kernel.threads-max`.
     pub kernel_tasks_warning: f64,
     pub kernel_tasks_error: f64,
+    /// A process scan running this many seconds without an answer is "not responding"
+    /// (0 = off).
+    pub process_scan_stalled_seconds: f64,
+    /// TCP listen-queue drops (overflows included) per second held over two slow-tier
+    /// intervals, at or above: an error (any drop at all is a warning).
+    pub tcp_listen_drops_error: f64,
+    /// Retransmitted TCP segments in % of those sent, at or above (judged once at
+    /// least 10 segments a second are sent).
+    pub tcp_retransmit_warning: f64,
+    pub tcp_retransmit_error: f64,
+    /// Orphaned TCP sockets in % of `tcp_max_orphans`.
+    pub tcp_orphans_warning: f64,
+    pub tcp_orphans_error: f64,
+    /// TCP buffer memory in % of `tcp_mem`'s limit (its third value).
+    pub tcp_memory_warning: f64,
+    pub tcp_memory_error: f64,
+    /// TIME_WAIT sockets in % of `tcp_max_tw_buckets`.
+    pub tcp_time_wait_warning: f64,
+    /// Conntrack entries in % of `nf_conntrack_max` (any drop is an error).
+    pub conntrack_warning: f64,
+    pub conntrack_error: f64,
+    /// An interface's dropped packets in % of its packets, at or above (a bond's
+    /// slaves are not judged: the inactive one drops by design).
+    pub interface_drops_warning: f64,
 }
 
 impl Default for Thresholds {
@@ -120,6 +144,18 @@ impl Default for Thresholds {
             kernel_files_error: 95.0,
             kernel_tasks_warning: 80.0,
             kernel_tasks_error: 95.0,
+            process_scan_stalled_seconds: 10.0,
+            tcp_listen_drops_error: 10.0,
+            tcp_retransmit_warning: 5.0,
+            tcp_retransmit_error: 15.0,
+            tcp_orphans_warning: 80.0,
+            tcp_orphans_error: 95.0,
+            tcp_memory_warning: 80.0,
+            tcp_memory_error: 95.0,
+            tcp_time_wait_warning: 90.0,
+            conntrack_warning: 90.0,
+            conntrack_error: 95.0,
+            interface_drops_warning: 2.0,
         }
     }
 }
@@ -162,6 +198,18 @@ impl Thresholds {
             ("kernel_files_error", self.kernel_files_error),
             ("kernel_tasks_warning", self.kernel_tasks_warning),
             ("kernel_tasks_error", self.kernel_tasks_error),
+            ("process_scan_stalled_seconds", self.process_scan_stalled_seconds),
+            ("tcp_listen_drops_error", self.tcp_listen_drops_error),
+            ("tcp_retransmit_warning", self.tcp_retransmit_warning),
+            ("tcp_retransmit_error", self.tcp_retransmit_error),
+            ("tcp_orphans_warning", self.tcp_orphans_warning),
+            ("tcp_orphans_error", self.tcp_orphans_error),
+            ("tcp_memory_warning", self.tcp_memory_warning),
+            ("tcp_memory_error", self.tcp_memory_error),
+            ("tcp_time_wait_warning", self.tcp_time_wait_warning),
+            ("conntrack_warning", self.conntrack_warning),
+            ("conntrack_error", self.conntrack_error),
+            ("interface_drops_warning", self.interface_drops_warning),
         ];
         if let Some((key, value)) = numbers.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
             return Err((key, format!("must be a number ≥ 0, not {value}")));
@@ -193,6 +241,10 @@ impl Thresholds {
                 "disk_await_solid_state_error",
                 self.disk_await_solid_state_error,
             ),
+            ("tcp_retransmit_warning", self.tcp_retransmit_warning, "tcp_retransmit_error", self.tcp_retransmit_error),
+            ("tcp_orphans_warning", self.tcp_orphans_warning, "tcp_orphans_error", self.tcp_orphans_error),
+            ("tcp_memory_warning", self.tcp_memory_warning, "tcp_memory_error", self.tcp_memory_error),
+            ("conntrack_warning", self.conntrack_warning, "conntrack_error", self.conntrack_error),
         ];
         match pairs.iter().find(|(_, w, _, e)| w > e) {
             Some((wk, w, ek, e)) => Err((wk, format!("{w} is above {ek} ({e})"))),

@@ -85,10 +85,17 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
 
 pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
     let mut snapshot = Snapshot::with_identity(&source);
+    snapshot.config_warnings = options.config_warnings.clone();
     let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
     let mut taken = terminal::take()?;
+    if options.sandbox {
+        // Should the sandbox fail, ctop runs without it and the help screen says "off".
+        // (crossterm's input needs nothing it refuses: it reads stdin, a terminal here,
+        // and makes a socket pair for SIGWINCH.)
+        let _ = crate::sandbox::install();
+    }
 
     let mut dirty = true;
     let mut shown_second = 0;
@@ -138,6 +145,17 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             Wake::Stop => return Ok(()),
             Wake::Resized => {
                 taken.follow_resize()?;
+                // crossterm saw the SIGWINCH too: take its resize event now. Left pending,
+                // it would come out of crossterm's edge-triggered epoll in one batch with
+                // the next key and hide that key's readiness: stdin would stay readable
+                // with crossterm reporting nothing, and this loop would spin.
+                while let Ok(true) = event::poll(Duration::ZERO) {
+                    if let Ok(Event::Key(key)) = event::read()
+                        && take_key(&mut view, &collectors, key) == Action::Quit
+                    {
+                        return Ok(());
+                    }
+                }
                 dirty = true;
                 continue;
             }
@@ -154,17 +172,23 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             }
             let Ok(event) = event::read() else { return Ok(()) };
             match event {
-                Event::Key(key) => match on_key(&mut view, key) {
-                    Action::Quit => return Ok(()),
-                    Action::Rescan => collectors.rescan_processes(),
-                    Action::None => {}
-                },
+                Event::Key(key) if take_key(&mut view, &collectors, key) == Action::Quit => return Ok(()),
+                Event::Key(_) => {}
                 Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
             }
             dirty = true;
         }
     }
+}
+
+/// A key's effect on the view, and a rescan asked of the collectors; what it asked.
+fn take_key(view: &mut View, collectors: &Collectors, key: KeyEvent) -> Action {
+    let action = on_key(view, key);
+    if action == Action::Rescan {
+        collectors.rescan_processes();
+    }
+    action
 }
 
 /// How long the loop may sleep when nothing else wakes it: until the first turn of a

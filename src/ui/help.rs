@@ -1,4 +1,5 @@
-//! The help overlay: every key, in a box over the middle of the screen.
+//! The help overlay: every key, in a box over the middle of the screen, and whether
+//! ctop runs sandboxed.
 
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -21,11 +22,18 @@ pub const KEYS: [(&str, &str); 11] = [
     ("Enter / Esc", "keep / clear the filter"),
 ];
 
+/// What the sandbox line says: the kernel's word on this thread (see `crate::sandbox`).
+fn sandbox_line() -> &'static str {
+    if crate::sandbox::is_on() { "seccomp: no writing, no programs" } else { "off" }
+}
+
 pub fn draw(buf: &mut Buffer, screen: Rect, theme: Theme) {
+    let sandbox = ("sandbox", sandbox_line());
+    let rows = KEYS.iter().chain([&("", ""), &sandbox]);
     let key_width = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let text_width = KEYS.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+    let text_width = rows.clone().map(|(_, t)| t.len()).max().unwrap_or(0);
     let width = ((key_width + text_width + 6) as u16).min(screen.width);
-    let height = (KEYS.len() as u16 + 4).min(screen.height);
+    let height = (KEYS.len() as u16 + 6).min(screen.height);
     let area =
         Rect { x: screen.x + (screen.width - width) / 2, y: screen.y + (screen.height - height) / 2, width, height };
     Clear.render(area, buf);
@@ -36,7 +44,7 @@ pub fn draw(buf: &mut Buffer, screen: Rect, theme: Theme) {
         .title_bottom(Line::from(" Esc or ? closes ").style(theme.dim()).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    for ((key, text), row) in KEYS.iter().zip(inner.rows().skip(1)) {
+    for ((key, text), row) in rows.zip(inner.rows().skip(1)) {
         let line = Line::from(vec![
             Span::styled(format!(" {key:<key_width$}  "), theme.label().add_modifier(ratatui::style::Modifier::BOLD)),
             Span::raw(*text),

@@ -4,6 +4,7 @@
 
 mod ansi16;
 mod app;
+mod connections;
 mod cpu;
 pub mod dashboard;
 mod diskio;
@@ -31,6 +32,10 @@ pub struct UiOptions {
     pub color: ColorMode,
     pub intervals: crate::snapshot::Intervals,
     pub thresholds: crate::health::Thresholds,
+    /// What was wrong with the configuration that ctop ran past, for the problem list.
+    pub config_warnings: Vec<String>,
+    /// Install the seccomp sandbox once the terminal is set up (off with `--no-sandbox`).
+    pub sandbox: bool,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given

@@ -1,10 +1,12 @@
 //! Network interfaces: state and speed (a missing cable spelled out), the main
 //! address (or every address, one per line, when they all fit), live receive and
-//! transmit rates, MTU, MAC and kind.
+//! transmit rates with errors and drops a second beside them (where the width allows),
+//! MTU, MAC and kind.
 
 use crate::collect::net::{Address, Interface};
 use crate::format;
 use crate::health::Key;
+use crate::sanitize;
 use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::text::PENDING;
@@ -14,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use std::net::IpAddr;
 
-const COLUMNS: [Column; 9] = [
+const COLUMNS: [Column; 11] = [
     Column::left("IFACE", 9, 0),
     // State and speed in one: `up 10G`, `no cable`, `down`.
     Column::left("LINK", 8, 0),
@@ -23,6 +25,9 @@ const COLUMNS: [Column; 9] = [
     Column::left("ADDRESS", 13, 0).wanting(26).growing().up_to(43),
     Column::right("RX b/s", 6, 0),
     Column::right("TX b/s", 6, 0),
+    // Receive plus transmit, per second.
+    Column::right("ERR/s", 5, 2),
+    Column::right("DROP/s", 6, 2),
     Column::right("MTU", 5, 4),
     Column::left("MAC", 17, 5),
     Column::left("KIND", 8, 3),
@@ -108,15 +113,22 @@ fn row<'a>(iface: &'a Interface, address: Option<usize>, screen: &Screen) -> Row
     let rate = |f: fn(&crate::collect::net::NetRates) -> f64| {
         Span::raw(iface.rates.as_ref().map_or(PENDING.to_string(), |r| format::bit_rate_short(f(r))))
     };
+    // Errors and drops are rare: blank when none, so one that is not stands out.
+    let fault = |f: fn(&crate::collect::net::NetRates) -> f64| {
+        let value = iface.rates.as_ref().map_or(0.0, f);
+        Span::styled(if value > 0.0 { format::count(value.ceil() as u64) } else { String::new() }, style)
+    };
     Row {
         severity,
         cells: vec![
-            Span::styled(iface.name.as_str(), style),
+            Span::styled(sanitize::display(&iface.name).into_owned(), style),
             Span::styled(link(iface), style),
             Span::raw(iface.duplex.as_deref().unwrap_or("")),
             Span::raw(address.map_or(String::new(), |a| iface.addresses[a].to_string())),
             rate(|r| r.rx_bytes_per_s),
             rate(|r| r.tx_bytes_per_s),
+            fault(|r| r.rx_errors_per_s + r.tx_errors_per_s),
+            fault(|r| r.rx_dropped_per_s + r.tx_dropped_per_s),
             Span::raw(iface.mtu.map_or(String::new(), |m| m.to_string())),
             Span::raw(iface.mac.as_deref().unwrap_or("")),
             Span::styled(iface.kind.as_str(), theme.dim()),

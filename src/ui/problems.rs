@@ -1,6 +1,7 @@
 //! The problem lines: everything judged wrong, worst first — as many as fit, then
 //! `+N more`. One line lists several problems; taller terminals give each its own line.
 
+use crate::sanitize;
 use crate::ui::screen::Screen;
 use crate::ui::text::{SEPARATOR, SEPARATOR_WIDTH, judged};
 use ratatui::buffer::Buffer;
@@ -31,7 +32,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
         let mut used = 0;
         while shown < problems.len() {
             let p = &problems[shown];
-            let piece = judged(p.message.as_str(), p.severity, theme);
+            // Messages name mounts, interfaces and processes: cleaned before measured.
+            let piece = judged(sanitize::display(&p.message), p.severity, theme);
             let piece_width: usize = piece.iter().map(Span::width).sum();
             let sep = if spans.is_empty() { 0 } else { SEPARATOR_WIDTH };
             let after = problems.len() - shown - 1;

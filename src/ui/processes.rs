@@ -59,7 +59,16 @@ fn title<'a>(processes: Option<&Processes>, width: u16, screen: &Screen, view: &
         Some(at) => format!("scan {}s ago (r)", screen.now.saturating_duration_since(at).as_secs()),
         None => "scanning…".to_string(),
     };
-    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(0, vec![Span::raw(age)])];
+    let stalled = screen.findings.severity(&Key::ProcessScan);
+    let age = match screen.snapshot.process_scan_started {
+        // The age of the table shown matters less than that no newer one is coming.
+        Some(at) if stalled != Severity::Ok => {
+            let waiting = screen.now.saturating_duration_since(at).as_secs();
+            judged(format!("scan not responding for {waiting}s"), stalled, theme)
+        }
+        _ => vec![Span::raw(age)],
+    };
+    let mut segments = vec![Segment::new(0, vec![Span::raw(name)]), Segment::new(0, age)];
     if let Some(p) = processes {
         segments.push(Segment::new(3, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {

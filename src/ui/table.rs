@@ -5,6 +5,7 @@
 //! to the column that grows (a command line, an address list).
 
 use crate::health::Severity;
+use crate::sanitize;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -212,11 +213,11 @@ fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(u
     let mut x = x;
     for &(i, width) in placed {
         if let Some(cell) = cells.get(i) {
-            let text = if columns[i].keep_end {
-                fit_end(&cell.content, width as usize)
-            } else {
-                fit(&cell.content, width as usize)
-            };
+            // Cells hold process names, mount points, interface names: cleaned before
+            // they are cut, so the `…` falls where the reader counts.
+            let content = sanitize::display(&cell.content);
+            let text =
+                if columns[i].keep_end { fit_end(&content, width as usize) } else { fit(&content, width as usize) };
             let len = text.chars().count() as u16;
             let pad = if columns[i].align == Align::Right { width.saturating_sub(len) } else { 0 };
             buf.set_stringn(x + pad, y, &text, (width - pad) as usize, cell.style);

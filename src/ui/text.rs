@@ -3,8 +3,10 @@
 //! severity (colour and marker).
 
 use crate::health::Severity;
+use crate::sanitize;
 use crate::ui::theme::{BarPart, Theme};
 use ratatui::text::{Line, Span};
+use std::borrow::Cow;
 
 /// A piece of a status line. Lower `priority` numbers are kept longest.
 pub struct Segment<'a> {
@@ -13,13 +15,28 @@ pub struct Segment<'a> {
 }
 
 impl<'a> Segment<'a> {
+    /// Every span is cleaned for the terminal here (the hostname, distribution, CPU
+    /// model and platform are shown this way), before its width is counted.
     pub fn new(priority: u8, spans: Vec<Span<'a>>) -> Self {
-        Self { priority, spans }
+        Self { priority, spans: spans.into_iter().map(clean).collect() }
     }
 
     fn width(&self) -> usize {
         self.spans.iter().map(Span::width).sum()
     }
+}
+
+/// `span` with what must not reach a terminal replaced (see [`sanitize`]); borrowed
+/// text stays borrowed when it is clean.
+pub fn clean(mut span: Span<'_>) -> Span<'_> {
+    let replaced = match sanitize::display(&span.content) {
+        Cow::Owned(safe) => Some(safe),
+        Cow::Borrowed(_) => None,
+    };
+    if let Some(safe) = replaced {
+        span.content = Cow::Owned(safe);
+    }
+    span
 }
 
 pub const SEPARATOR: &str = " · ";
@@ -46,7 +63,7 @@ pub fn fit_segments<'a>(mut segments: Vec<Segment<'a>>, width: usize, theme: The
 }
 
 /// A value in its severity's style, preceded by the severity's marker (`!! 97%`).
-pub fn judged<'a>(text: impl Into<std::borrow::Cow<'a, str>>, severity: Severity, theme: Theme) -> Vec<Span<'a>> {
+pub fn judged<'a>(text: impl Into<Cow<'a, str>>, severity: Severity, theme: Theme) -> Vec<Span<'a>> {
     let style = theme.severity(severity);
     let marker = Theme::marker(severity);
     if marker.is_empty() {

@@ -101,3 +101,5 @@ impl Drop for Mounted {
         run("umount", &["-l", self.path()]);
     }
 }
+
+pub mod hung_fuse;

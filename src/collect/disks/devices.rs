@@ -114,3 +114,18 @@ mod tests {
         assert!(d.is_missing(Some((8, 161))));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] = &[fixture!("disks/debian-vm/proc/partitions")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn partitions_never_panic(text in text_from(SEEDS)) {
+            let _ = super::parse_partitions(&text);
+        }
+    }
+}

@@ -79,3 +79,18 @@ tmpfs /tmp tmpfs
         assert!(parse("\0\0\nonlyonefield\n").is_empty());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] = &[fixture!("disks/debian-vm/etc/fstab")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn fstab_never_panics(text in text_from(SEEDS)) {
+            let _ = super::parse(&text);
+        }
+    }
+}

@@ -416,3 +416,24 @@ mod tests {
         assert_eq!(statfs_may_hang(&nfs_root), [true, true]);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] =
+        &[fixture!("disks/debian-vm/proc/self/mountinfo"), fixture!("disks/docker/proc/self/mountinfo")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn mount_tables_never_panic(text in text_from(SEEDS)) {
+            let mounts = parse_mountinfo(&text);
+            let _ = statfs_may_hang(&mounts);
+            let _ = once_per_filesystem(visible(mounts));
+            let _ = visible(parse_mounts(&text));
+            let _ = unescape(&text);
+        }
+    }
+}

@@ -25,6 +25,14 @@ pub(super) struct MountKey {
     pub dev: Option<(u32, u32)>,
 }
 
+impl MountKey {
+    /// The key as one string, for [`Syscalls::statvfs`] to name its check by.
+    fn identity(&self) -> String {
+        let (major, minor) = self.dev.unwrap_or_default();
+        format!("{}\0{}\0{major}:{minor}", self.mountpoint, self.device)
+    }
+}
+
 /// One filesystem to check: its key, the path to ask, and whether its statfs may hang.
 #[derive(Debug, Clone)]
 pub(super) struct Target {
@@ -84,7 +92,7 @@ impl StatvfsChecks {
                     self.start(sys, &target.key, &target.path);
                 } else {
                     let state = self.mounts.entry(target.key.clone()).or_default();
-                    state.answer = Some(usage_of(sys.statvfs(&target.path, false)));
+                    state.answer = Some(usage_of(sys.statvfs(&target.path, None)));
                     state.shown = false;
                 }
             }
@@ -107,9 +115,10 @@ impl StatvfsChecks {
         let check = self.next_check;
         self.next_check += 1;
         let (sys, tx, answer_key, path) = (Arc::clone(sys), self.answers_tx.clone(), key.clone(), path.to_path_buf());
+        let identity = key.identity();
         let spawned =
             thread::Builder::new().name("ctop-statvfs".into()).stack_size(CHECK_STACK_BYTES).spawn(move || {
-                let result = sys.statvfs(&path, true);
+                let result = sys.statvfs(&path, Some(&identity));
                 // The prober may be gone by the time a hung mount answers; nobody to tell.
                 let _ = tx.send(Answer { key: answer_key, check, result });
             });
@@ -193,7 +202,7 @@ mod tests {
     }
 
     impl Syscalls for GatedSystem {
-        fn statvfs(&self, path: &Path, _may_hang: bool) -> io::Result<FsStats> {
+        fn statvfs(&self, path: &Path, _may_hang: Option<&str>) -> io::Result<FsStats> {
             *self.calls.lock().unwrap().entry(path.to_path_buf()).or_default() += 1;
             if path == Path::new("/locked") {
                 return Err(io::Error::from_raw_os_error(libc::EACCES));
@@ -293,10 +302,19 @@ mod tests {
         assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
         assert!(matches!(checks.run(&sys, &[target("/hung")])[0], Usage::NotResponding { .. }));
         assert_eq!(gated.calls("/hung"), 1);
-        gated.set_open(true);
         assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
-        // Its answer arrived during that pass; once forgotten, nothing is kept.
-        checks.run(&sys, &[target("/")]);
+        let hung = target("/hung").key;
+        assert!(checks.mounts.contains_key(&hung), "remembered while it has not answered");
+        gated.set_open(true);
+        // Its answer, however late it comes (the machine may be loaded): no race
+        // with the pass's deadline.
+        while checks.mounts[&hung].pending.is_some() {
+            if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
+                checks.record(answer);
+            }
+        }
+        // Answered: the next pass that does not list it forgets it.
+        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
         assert_eq!(checks.mounts.len(), 1);
     }
 

@@ -76,4 +76,29 @@ mod tests {
         assert_eq!(get(&pairs, "9X"), None);
         assert_eq!(get(&pairs, "E"), Some("x"));
     }
+
+    #[test]
+    fn a_later_assignment_wins_as_when_sourced() {
+        let pairs = parse("ID=first\nNAME=a\nID=second\nID=third\n");
+        assert_eq!(get(&pairs, "ID"), Some("third"));
+        assert_eq!(get(&pairs, "NAME"), Some("a"));
+        // An empty last assignment empties it, as in the shell.
+        assert_eq!(get(&parse("ID=x\nID=\n"), "ID"), None);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] = &[fixture!("distros/alpine/etc/os-release"), fixture!("distros/centos7/etc/os-release")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn os_release_never_panics(text in text_from(SEEDS)) {
+            let pairs = super::parse(&text);
+            let _ = super::get(&pairs, "VERSION_ID");
+        }
+    }
 }

@@ -160,3 +160,20 @@ mod tests {
         assert_eq!((r.name.as_str(), r.version.as_deref()), ("Slackware", Some("14.1")));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::fuzz_input::{config, fixture, text_from};
+
+    const SEEDS: &[&str] =
+        &[fixture!("distros/centos7/etc/redhat-release"), fixture!("distros/slackware14/etc/slackware-version")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn release_lines_never_panic(text in text_from(SEEDS), family in proptest::option::of(proptest::sample::select(&["redhat", "centos", "SuSE", "gentoo", "slackware", "alpine"][..]))) {
+            let _ = parse(&text, family.and_then(Family::by_name));
+        }
+    }
+}

@@ -114,3 +114,22 @@ mod tests {
         assert_eq!(effective_uid(b"Uid:\t1000"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{bytes_from, config, fixture};
+
+    const STATUS: &[&str] = &[fixture!("procs/basic/proc/13470/status")];
+    const NAMES: &[&str] =
+        &[fixture!("procs/basic/proc/13470/cmdline"), fixture!("procs/basic/proc/13470/comm"), "a\0b\0\0"];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn names_and_status_never_panic(comm in bytes_from(NAMES), cmdline in bytes_from(NAMES), status in bytes_from(STATUS)) {
+            let _ = super::name_for(&comm, &cmdline);
+            let _ = super::command_line(&cmdline);
+            let _ = super::effective_uid(&status);
+        }
+    }
+}

@@ -112,3 +112,18 @@ mod tests {
         assert_eq!(parse(b"1 (x) S 0 1 1 0 -1 4194560 0 0 0 0 -7 3 0 0 20 0 1 0 5 8 256"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::fuzz_input::{bytes_from, config, fixture};
+
+    const SEEDS: &[&str] = &[fixture!("procs/basic/proc/13470/stat"), fixture!("procs/basic/proc/2/stat")];
+
+    proptest::proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn stat_lines_never_panic(bytes in bytes_from(SEEDS)) {
+            let _ = super::parse(&bytes);
+        }
+    }
+}
