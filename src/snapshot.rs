@@ -123,6 +123,7 @@ impl Snapshot {
                 self.oom_kills = f.oom_kills;
                 self.interfaces = f.interfaces;
                 self.disks = f.disks;
+                self.process_scan_running = self.process_scan_started.map(|at| at.elapsed());
             }
             Update::Slow { filesystems, listening, network, raid, kernel_limits, hardware } => {
                 self.hardware = *hardware;
