@@ -36,6 +36,15 @@ fn full_pass_on_fixture_tree() {
     divan::black_box(ctop::snapshot::collect_once(&source, std::time::Duration::ZERO));
 }
 
+/// The disk I/O part of the fast tier alone: one pread of `/proc/diskstats` and the
+/// rates of every disk.
+#[divan::bench]
+fn disk_io(bencher: Bencher) {
+    let mut sampler = ctop::collect::diskio::DiskIoSampler::new(Source::live());
+    sampler.collect();
+    bencher.bench_local(|| sampler.collect());
+}
+
 /// Listening sockets by a fresh scanner, which scans processes until every socket's
 /// owner is found.
 #[divan::bench]

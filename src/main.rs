@@ -18,6 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn main() -> ExitCode {
+    // Before any thread exists, so that every one inherits the smaller set.
+    ctop::sandbox::drop_clock_capability();
     let args = match Args::try_parse() {
         Ok(args) => args,
         // A value clap cannot read (`--sample-ms -1`, a number too large for its type):

@@ -161,6 +161,8 @@ pub fn text(s: &Snapshot, findings: &Findings, color: bool) -> String {
     cpu_section(&mut t, s, findings);
     memory_section(&mut t, s, findings);
     filesystems_section(&mut t, s, findings);
+    disk_io_section(&mut t, s, findings);
+    raid_section(&mut t, s, findings);
     interfaces_section(&mut t, s, findings);
     listening_section(&mut t, s);
     network_section(&mut t, s, findings);
@@ -231,6 +233,12 @@ fn host_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     let c = &s.time;
     t.field(Severity::Ok, "local time", &format!("{} {} (UTC{})", c.local, c.zone, c.utc_offset));
     t.field(Severity::Ok, "epoch", &c.epoch.to_string());
+    let clock = match (c.synchronized, c.max_error_seconds) {
+        (Some(true), Some(e)) => format!("synchronised (max error {e:.3} s)"),
+        (Some(false), Some(e)) => format!("not synchronised (max error {e:.0} s)"),
+        _ => "unknown".to_string(),
+    };
+    t.field(findings.severity(&Key::Clock), "clock", &clock);
     let captured = if s.from_root_tree { " (the --root tree's, as of its capture)" } else { "" };
     let uptime = c.uptime_seconds.map(|u| format::duration(u) + captured);
     t.field(findings.severity(&Key::Uptime), "uptime", &or_unknown(uptime));
@@ -425,6 +433,86 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         })
         .collect();
     t.table(&columns, &rows);
+}
+
+fn disk_io_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    t.section("DISK I/O");
+    let columns = [
+        Column::left("DEVICE", 8, 0).wanting_whole(14),
+        Column::right("R/S", 7, 2).answer(),
+        Column::right("W/S", 7, 2).answer(),
+        Column::right("READ/S", 7, 1).answer(),
+        Column::right("WRITE/S", 7, 1).answer(),
+        Column::right("R_AWAIT", 7, 3).answer(),
+        Column::right("W_AWAIT", 7, 3).answer(),
+        Column::right("AQU-SZ", 6, 3).answer(),
+        Column::right("UTIL%", 6, 0).answer(),
+        Column::left("FILESYSTEMS", 8, 4).growing(),
+    ];
+    let rows: Vec<TextRow> = s
+        .disks
+        .iter()
+        .map(|d| {
+            let severity = findings.severity(&Key::Disk(d.name.to_string()));
+            let mut row = vec![d.display_name().to_string()];
+            let numbers = match &d.rates {
+                Some(r) => [
+                    format!("{:.1}", r.reads_per_s),
+                    format!("{:.1}", r.writes_per_s),
+                    format::bytes_short(r.read_bytes_per_s as u64),
+                    format::bytes_short(r.write_bytes_per_s as u64),
+                    format!("{:.1}", r.read_await_ms),
+                    format!("{:.1}", r.write_await_ms),
+                    format!("{:.2}", r.queue_size),
+                    format!("{:.1}%", r.util_percent),
+                ],
+                None => std::array::from_fn(|_| "?".to_string()),
+            };
+            row.extend(numbers);
+            let mounts: Vec<_> =
+                s.filesystems.iter().filter(|f| d.holds(&f.device)).map(|f| f.mountpoint.as_str()).collect();
+            row.push(mounts.join(" "));
+            (severity, plain(row))
+        })
+        .collect();
+    t.table(&columns, &rows);
+}
+
+fn raid_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
+    if s.raid.is_empty() {
+        return;
+    }
+    t.section("RAID");
+    for array in &s.raid {
+        let severity = findings.severity(&Key::Raid(array.name.clone()));
+        let mut line = format!("{} {} {}", array.name, array.level.as_deref().unwrap_or(""), array.state);
+        if let (Some(n), Some(m), Some(slots)) = (array.raid_disks, array.working_disks, &array.slots) {
+            line.push_str(&format!(" [{n}/{m}] [{slots}]"));
+        }
+        let members: Vec<String> = array
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}{}",
+                    m.name,
+                    if m.failed {
+                        "(F)"
+                    } else if m.spare {
+                        "(S)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
+        line.push_str(&format!(" {}", members.join(" ")));
+        if let Some(sync) = &array.sync {
+            let percent = sync.percent.map_or("waiting".to_string(), |p| format!("{p:.1}%"));
+            line.push_str(&format!(" · {} {percent}", sync.action));
+        }
+        t.line(severity, &format!("{:<3}{}", marker(severity), crate::sanitize::display(&line)));
+    }
 }
 
 fn interfaces_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
@@ -686,6 +774,10 @@ struct JsonReport<'a> {
     network: &'a crate::collect::network::Network,
     processes: Option<JsonProcesses<'a>>,
     cgroups: Vec<JsonCgroup<'a>>,
+    disks: Vec<JsonDisk<'a>>,
+    raid: &'a [crate::collect::raid::MdArray],
+    kernel_limits: &'a crate::collect::kernel_limits::KernelLimits,
+    hardware: &'a crate::collect::hardware::Hardware,
     findings: &'a [crate::health::Finding],
 }
 
@@ -788,6 +880,40 @@ struct JsonInterface<'a> {
     counters: &'a Option<crate::collect::net::NetCounters>,
 }
 
+/// One disk's I/O over the last interval, named as `iostat -x` columns are; the rates
+/// are null until a second reading.
+#[derive(Serialize)]
+struct JsonDisk<'a> {
+    name: &'a str,
+    label: Option<&'a str>,
+    rotational: Option<bool>,
+    reads_per_s: Option<f64>,
+    writes_per_s: Option<f64>,
+    read_bytes_per_s: Option<f64>,
+    write_bytes_per_s: Option<f64>,
+    read_await_ms: Option<f64>,
+    write_await_ms: Option<f64>,
+    queue_size: Option<f64>,
+    util_percent: Option<f64>,
+}
+
+fn json_disk(d: &crate::collect::diskio::DiskIo) -> JsonDisk<'_> {
+    let r = d.rates.as_ref();
+    JsonDisk {
+        name: &d.name,
+        label: d.label.as_deref(),
+        rotational: d.rotational,
+        reads_per_s: r.map(|r| r.reads_per_s),
+        writes_per_s: r.map(|r| r.writes_per_s),
+        read_bytes_per_s: r.map(|r| r.read_bytes_per_s),
+        write_bytes_per_s: r.map(|r| r.write_bytes_per_s),
+        read_await_ms: r.map(|r| r.read_await_ms),
+        write_await_ms: r.map(|r| r.write_await_ms),
+        queue_size: r.map(|r| r.queue_size),
+        util_percent: r.map(|r| r.util_percent),
+    }
+}
+
 #[derive(Serialize)]
 struct JsonProcesses<'a> {
     total: usize,
@@ -801,6 +927,7 @@ struct JsonProcesses<'a> {
     top_cpu: Vec<&'a ProcessRow>,
     top_memory: Vec<&'a ProcessRow>,
     repeated: &'a [crate::collect::procs::Repeated],
+    blocked_processes: &'a [crate::collect::procs::BlockedProcess],
 }
 
 /// The `--json` document, pretty-printed, with a final newline.
@@ -865,8 +992,13 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_cpu: p.top_by_cpu(TOP_PROCESSES),
             top_memory: p.top_by_memory(TOP_PROCESSES),
             repeated: &p.repeated,
+            blocked_processes: &p.blocked_processes,
         }),
         cgroups: s.cgroups.list.iter().map(json_cgroup).collect(),
+        disks: s.disks.iter().map(json_disk).collect(),
+        raid: &s.raid,
+        kernel_limits: &s.kernel_limits,
+        hardware: &s.hardware,
         findings: &findings.problems,
     };
     let mut text = sanitize::json::to_string_pretty(&report)?;

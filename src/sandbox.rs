@@ -22,7 +22,8 @@
 //!   `docker.sock`, no `/dev/log`). `NETLINK_ROUTE` could still change routes and links:
 //!   seccomp cannot read the messages sent; getifaddrs needs that family;
 //! - faking terminal input (`ioctl` `TIOCSTI`, `TIOCLINUX`);
-//! - mounts, namespaces, modules, kexec, reboot, swap, the clock, host names, accounting,
+//! - mounts, namespaces, modules, kexec, reboot, swap, setting the clock (and
+//!   CAP_SYS_TIME, dropped at start, so `adjtimex` can only read), host names, accounting,
 //!   `bpf`, `perf_event_open`, `userfaultfd`, keyrings and io_uring (whose operations
 //!   seccomp would not see).
 //!
@@ -46,6 +47,42 @@ pub fn is_on() -> bool {
 /// `"seccomp"` or `"off"`, as `--json` and the help screen say it.
 pub fn state() -> &'static str {
     if is_on() { "seccomp" } else { "off" }
+}
+
+/// Gives up CAP_SYS_TIME for good (bounding, effective, permitted and inheritable sets)
+/// before any thread starts, so every thread inherits the smaller set. Reading the clock's
+/// synchronisation (`adjtimex` with modes 0) needs no capability, but seccomp cannot see
+/// inside the `timex` it is passed: with this, the kernel itself refuses any change, and
+/// the filter can leave `adjtimex` and `clock_adjtime` to the clock check.
+pub fn drop_clock_capability() {
+    const CAP_SYS_TIME: u32 = 25;
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    // _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set.
+    let mut header = Header { version: 0x2008_0522, pid: 0 };
+    let mut data = [Data::default(); 2];
+    // SAFETY: capget/capset with a version 3 header and room for its two words; prctl
+    // takes no pointers. Failing (no such capability, unprivileged) changes nothing.
+    unsafe {
+        libc::prctl(libc::PR_CAPBSET_DROP, CAP_SYS_TIME as libc::c_ulong, 0, 0, 0);
+        if libc::syscall(libc::SYS_capget, &mut header as *mut Header, data.as_mut_ptr()) == 0 {
+            let bit = !(1u32 << CAP_SYS_TIME);
+            data[0].effective &= bit;
+            data[0].permitted &= bit;
+            data[0].inheritable &= bit;
+            libc::syscall(libc::SYS_capset, &mut header as *mut Header, data.as_ptr());
+        }
+    }
 }
 
 /// Installs the filter, with `no_new_privs`, on every thread of the process (TSYNC):
@@ -126,8 +163,6 @@ const DENIED: &[libc::c_long] = &[
     libc::SYS_swapoff,
     libc::SYS_settimeofday,
     libc::SYS_clock_settime,
-    libc::SYS_clock_adjtime,
-    libc::SYS_adjtimex,
     libc::SYS_sethostname,
     libc::SYS_setdomainname,
     libc::SYS_acct,

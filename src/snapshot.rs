@@ -9,8 +9,11 @@
 use crate::collect::cgroups::{CgroupSampler, Cgroups};
 use crate::collect::clock::{Clock, ClockSampler};
 use crate::collect::cpu::{Cpu, CpuSampler};
+use crate::collect::diskio::{DiskIo, DiskIoSampler};
 use crate::collect::disks::{DiskProber, Filesystem};
+use crate::collect::hardware::{Hardware, HardwareSampler};
 use crate::collect::host::{self, Host};
+use crate::collect::kernel_limits::{self, KernelLimits};
 use crate::collect::limits::{CgroupFiles, ContainerLimits};
 use crate::collect::memory::{Memory, MemorySampler, Swap};
 use crate::collect::net::{Interface, NetSampler};
@@ -19,6 +22,7 @@ use crate::collect::platform::{self, Platform};
 use crate::collect::ports::{ListeningSocket, PortScanner};
 use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
 use crate::collect::procs::{ProcessScanner, Processes};
+use crate::collect::raid::{self, MdArray};
 use crate::source::Source;
 use serde::Serialize;
 use std::sync::Arc;
@@ -38,6 +42,14 @@ pub struct Snapshot {
     pub pressure: Pressure,
     pub oom_kills: OomKills,
     pub filesystems: Vec<Filesystem>,
+    /// Disk I/O rates per whole disk, md array and dm volume.
+    pub disks: Vec<DiskIo>,
+    /// Software RAID arrays (`/proc/mdstat`).
+    pub raid: Vec<MdArray>,
+    /// Open files and tasks against the kernel's system-wide limits.
+    pub kernel_limits: KernelLimits,
+    /// Memory errors, temperatures, thermal throttling (empty on most VMs).
+    pub hardware: Hardware,
     pub interfaces: Vec<Interface>,
     pub listening: Vec<ListeningSocket>,
     /// TCP, UDP, conntrack and softnet health and the connection counts (slow tier).
@@ -76,6 +88,9 @@ pub enum Update {
     Slow {
         filesystems: Vec<Filesystem>,
         listening: Vec<ListeningSocket>,
+        raid: Vec<MdArray>,
+        kernel_limits: Box<KernelLimits>,
+        hardware: Box<Hardware>,
         network: Box<Network>,
     },
     Processes(Arc<Processes>),
@@ -95,6 +110,7 @@ pub struct FastTier {
     pub pressure: Pressure,
     pub oom_kills: OomKills,
     pub interfaces: Vec<Interface>,
+    pub disks: Vec<DiskIo>,
 }
 
 impl Snapshot {
@@ -120,12 +136,16 @@ impl Snapshot {
                 self.pressure = f.pressure;
                 self.oom_kills = f.oom_kills;
                 self.interfaces = f.interfaces;
+                self.disks = f.disks;
                 self.process_scan_running = self.process_scan_started.map(|at| at.elapsed());
             }
-            Update::Slow { filesystems, listening, network } => {
+            Update::Slow { filesystems, listening, network, raid, kernel_limits, hardware } => {
+                self.hardware = *hardware;
+                self.kernel_limits = *kernel_limits;
                 self.filesystems = filesystems;
                 self.listening = listening;
                 self.network = *network;
+                self.raid = raid;
             }
             Update::Processes(p) => {
                 self.processes = Some(p);
@@ -152,6 +172,7 @@ pub struct FastSampler {
     net: NetSampler,
     pressure: PressureSampler,
     oom: OomWatch,
+    disks: DiskIoSampler,
 }
 
 impl FastSampler {
@@ -163,6 +184,7 @@ impl FastSampler {
             cpu: CpuSampler::new(source.clone()),
             net: NetSampler::new(source.clone()),
             pressure: PressureSampler::new(&source),
+            disks: DiskIoSampler::new(source.clone()),
             oom: OomWatch::new(source),
         }
     }
@@ -178,15 +200,18 @@ impl FastSampler {
             pressure: self.pressure.collect(),
             oom_kills: self.oom.collect(),
             interfaces: self.net.collect(),
+            disks: self.disks.collect(),
         }
     }
 }
 
 /// The slow tier: filesystems (with the hung-mount deadline), listening sockets with
-/// their connections, and the network stack's health.
+/// their connections, the network stack's health, RAID, kernel limits and hardware.
 pub struct SlowSampler {
+    source: Source,
     disks: DiskProber,
     ports: PortScanner,
+    hardware: HardwareSampler,
     network: NetworkSampler,
 }
 
@@ -195,14 +220,23 @@ impl SlowSampler {
         Self {
             disks: DiskProber::new(source.clone()),
             ports: PortScanner::new(source.clone()),
-            network: NetworkSampler::new(source),
+            hardware: HardwareSampler::default(),
+            network: NetworkSampler::new(source.clone()),
+            source,
         }
     }
 
     pub fn collect(&mut self) -> Update {
         let filesystems = self.disks.collect();
         let (listening, network) = self.collect_network();
-        Update::Slow { filesystems, listening, network }
+        Update::Slow {
+            filesystems,
+            listening,
+            network,
+            raid: raid::collect(&self.source),
+            kernel_limits: Box::new(kernel_limits::collect(&self.source)),
+            hardware: Box::new(self.hardware.collect(&self.source)),
+        }
     }
 
     /// The ports and the network's health alone (`--once` reads them twice for rates).

@@ -44,6 +44,16 @@ pub struct Uname {
     pub machine: String,
 }
 
+/// The kernel clock's discipline, as adjtimex(2) reads it with modes 0 (read-only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClockDiscipline {
+    /// `maxerror`: the kernel's bound on the clock's error, in µs; it grows by 500 µs
+    /// a second until an NTP daemon sets it again, and stops at 16 s.
+    pub max_error_us: i64,
+    /// `status`: STA_UNSYNC and the other STA_* flags.
+    pub status: i32,
+}
+
 /// What only a syscall (or an instruction) can tell. `Send + Sync` because collectors
 /// run on worker threads.
 pub trait Syscalls: Send + Sync {
@@ -58,6 +68,10 @@ pub trait Syscalls: Send + Sync {
     /// The hypervisor vendor signature from CPUID leaf 0x40000000 (`KVMKVMKVM`,
     /// `Microsoft Hv`, …), `None` on bare metal or where the instruction does not exist.
     fn cpuid_hypervisor(&self) -> Option<String>;
+    /// The kernel clock's discipline; `None` where it cannot be read (or is not asked).
+    fn clock_discipline(&self) -> Option<ClockDiscipline> {
+        None
+    }
 }
 
 /// The running kernel, asked directly.
@@ -122,6 +136,16 @@ impl Syscalls for LiveSystem {
     fn cpuid_hypervisor(&self) -> Option<String> {
         cpuid_hypervisor_signature()
     }
+
+    fn clock_discipline(&self) -> Option<ClockDiscipline> {
+        // SAFETY: a zeroed timex with modes 0 asks for the state and changes nothing.
+        let mut timex: libc::timex = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid pointer to a timex this function owns.
+        if unsafe { libc::adjtimex(&mut timex) } < 0 {
+            return None;
+        }
+        Some(ClockDiscipline { max_error_us: timex.maxerror as i64, status: timex.status })
+    }
 }
 
 fn statvfs_here(path: &Path) -> io::Result<libc::statvfs> {
@@ -169,6 +193,7 @@ pub struct FixedSystem {
     pub uname: Uname,
     pub now: Option<SystemTime>,
     pub cpuid: Option<String>,
+    pub clock: Option<ClockDiscipline>,
 }
 
 impl Syscalls for FixedSystem {
@@ -190,6 +215,9 @@ impl Syscalls for FixedSystem {
     }
     fn cpuid_hypervisor(&self) -> Option<String> {
         self.cpuid.clone()
+    }
+    fn clock_discipline(&self) -> Option<ClockDiscipline> {
+        self.clock
     }
 }
 

@@ -81,6 +81,7 @@ fn snapshot() -> Snapshot {
         list,
         repeated: vec![Repeated { name: "postgres".into(), count: 30 }, Repeated { name: "sh".into(), count: 2 }],
         scan_duration: Duration::from_millis(7),
+        blocked_processes: Vec::new(),
     };
     let mut eth1 = Interface {
         name: "eth1".into(),
@@ -145,6 +146,7 @@ fn snapshot() -> Snapshot {
             uptime_seconds: Some(1500.0),
             boot_epoch: Some(1_795_989_487),
             boot_local: Some("2026-11-24 13:38:07".into()),
+            ..Clock::default()
         },
         cpu: Cpu {
             model: CpuModel {

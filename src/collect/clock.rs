@@ -1,8 +1,9 @@
-//! Time: the clock (epoch and local time with its zone), uptime from `/proc/uptime`
-//! and the boot time from `/proc/stat` `btime`.
+//! Time: the clock (epoch and local time with its zone), whether the kernel holds it
+//! synchronised (adjtimex(2), read-only), uptime from `/proc/uptime` and the boot time
+//! from `/proc/stat` `btime`.
 
 use super::kept::KeptReader;
-use crate::source::Source;
+use crate::source::{ClockDiscipline, Source};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -21,6 +22,22 @@ pub struct Clock {
     pub uptime_seconds: Option<f64>,
     pub boot_epoch: Option<i64>,
     pub boot_local: Option<String>,
+    /// Whether the kernel clock is synchronised (see [`synchronized`]); `None` where
+    /// adjtimex cannot be asked.
+    pub synchronized: Option<bool>,
+    /// The kernel's bound on the clock's error (adjtimex `maxerror`), in seconds.
+    pub max_error_seconds: Option<f64>,
+}
+
+/// The largest `maxerror` the kernel keeps (NTP_PHASE_LIMIT, 16 s): the clock has not
+/// been disciplined for that long, or ever.
+const UNSYNCHRONIZED_MAX_ERROR_US: i64 = 16_000_000;
+
+/// Synchronised while `maxerror` is below 16 s, as systemd-timedated judges it
+/// (`ntp_synced`): STA_UNSYNC is ignored, since chrony sets it on purpose to keep the
+/// kernel from writing the RTC while timesyncd does not.
+pub fn synchronized(discipline: &ClockDiscipline) -> bool {
+    discipline.max_error_us < UNSYNCHRONIZED_MAX_ERROR_US
 }
 
 /// The zone of the machine being read: the system's on the live root, the image's
@@ -65,6 +82,7 @@ impl ClockSampler {
     /// on the live machine.
     pub fn collect(&mut self) -> Clock {
         let zone = &self.zone;
+        let discipline = self.source.sys.clock_discipline();
         let now = Timestamp::try_from(self.source.sys.now()).unwrap_or(Timestamp::UNIX_EPOCH);
         let zoned = now.to_zoned_datetime(zone.clone());
         let uptime_seconds = (self.uptime.read_text())
@@ -85,6 +103,8 @@ impl ClockSampler {
             uptime_seconds,
             boot_epoch,
             boot_local: boot_epoch.and_then(|b| Timestamp::from_second(b).ok()).map(local),
+            synchronized: discipline.as_ref().map(synchronized),
+            max_error_seconds: discipline.map(|d| d.max_error_us as f64 / 1e6),
         }
     }
 }

@@ -77,6 +77,19 @@ pub struct ProcessRow {
     pub kernel_thread: bool,
 }
 
+/// A process in uninterruptible sleep (`D`), and for how long it has been seen so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockedProcess {
+    pub pid: u32,
+    pub name: Arc<str>,
+    /// The kernel function it waits in (`/proc/[pid]/wchan`: `request_wait_answer` on
+    /// a dead FUSE server, `rpc_wait_bit_killable` on NFS); `None` where unreadable.
+    pub wchan: Option<String>,
+    /// Since the first scan that saw it in D, if it has not run since (0 when this
+    /// scan is the first): a lower bound of how long it has been stuck.
+    pub blocked_seconds: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Repeated {
     pub name: Arc<str>,
@@ -99,6 +112,9 @@ pub struct Processes {
     /// Executables with more than one instance, most first (ties by name); kernel
     /// threads are not counted.
     pub repeated: Vec<Repeated>,
+    /// User processes in D state, longest blocked first (kernel threads are left out:
+    /// before Linux 4.14 idle ones sleep in D).
+    pub blocked_processes: Vec<BlockedProcess>,
     /// How long the scan took.
     pub scan_duration: Duration,
 }
@@ -188,6 +204,15 @@ impl Sample {
     }
 }
 
+/// `/proc/[pid]/wchan`: a kernel symbol, or `0` when it is not waiting (or the kernel
+/// hides it, as it does from non-root without kallsyms access).
+fn read_wchan(paths: &mut PidPaths, pid: u32) -> Option<String> {
+    let mut buf = [0u8; 128];
+    let len = File::open(paths.file(pid, "wchan")).ok()?.read_at(&mut buf, 0).ok()?;
+    let symbol = std::str::from_utf8(&buf[..len]).ok()?.trim();
+    (!symbol.is_empty() && symbol != "0").then(|| symbol.to_string())
+}
+
 /// The second field of `/proc/[pid]/statm`.
 fn resident_pages(paths: &mut PidPaths, pid: u32) -> Option<u64> {
     // Seven numbers of at most 20 digits each.
@@ -218,6 +243,8 @@ struct Tracked {
     user: Arc<str>,
     /// The scan that last saw it; older entries are pruned.
     seen: u64,
+    /// When a scan first saw it in D, while it stays in D without running.
+    blocked_since: Option<Instant>,
 }
 
 impl Tracked {
@@ -369,6 +396,7 @@ impl ProcessScanner {
         self.forget_vanished();
         self.last_count = list.len();
         let mut processes = summarize(list, &mut self.name_counts);
+        processes.blocked_processes = self.blocked(&processes.list, started);
         processes.scan_duration = started.elapsed();
         processes
     }
@@ -377,12 +405,15 @@ impl ProcessScanner {
     fn observe(&mut self, pid: u32, context: ScanContext) -> Option<ProcessRow> {
         // The common case: a known process followed through its kept descriptor.
         let mut gone = false;
+        // Whether schedstat says it ran since the previous scan (it is not read otherwise).
+        let mut schedstat_ran = None;
         if let Some(tracked) = self.tracked.get_mut(&pid) {
             match &tracked.probe {
                 Some(Probe::Stat(stat)) => {
                     if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
                         let read_at = Instant::now();
-                        return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
+                        let ran = fields.cpu_ticks != tracked.cpu_ticks;
+                        return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
                     }
                     gone = true;
                 }
@@ -395,7 +426,10 @@ impl ProcessScanner {
                         return Some(row(tracked, pid, idle, context.page_size));
                     }
                     // It ran: its stat is read below, and the probe kept.
-                    Some(cpu_ns) => tracked.cpu_ns = cpu_ns,
+                    Some(cpu_ns) => {
+                        schedstat_ran = Some(cpu_ns != tracked.cpu_ns);
+                        tracked.cpu_ns = cpu_ns;
+                    }
                     None => gone = true,
                 },
                 None => {}
@@ -420,7 +454,8 @@ impl ProcessScanner {
                 (tracked.probe, tracked.cpu_ns) =
                     choose_probe(file, pid, &fields, &self.descriptors, &mut self.identities.paths);
             }
-            return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities));
+            let ran = schedstat_ran.unwrap_or(fields.cpu_ticks != tracked.cpu_ticks);
+            return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
         }
 
         // A new process (or a new one under a reused pid): all its CPU time fell after
@@ -450,6 +485,7 @@ impl ProcessScanner {
             cmdline: identity.cmdline,
             user,
             seen: context.scan,
+            blocked_since: (fields.state == b'D').then_some(context.now),
         };
         let since_previous =
             context.previous.and_then(|previous| context.cpu_percent(fields.cpu_ticks, previous, read_at));
@@ -469,6 +505,27 @@ impl ProcessScanner {
             }
             Err(_) => None,
         }
+    }
+
+    /// The user processes in D in `list`, with their wchan (read only for them: a few
+    /// at most, and only while something is stuck).
+    fn blocked(&mut self, list: &[ProcessRow], now: Instant) -> Vec<BlockedProcess> {
+        let mut blocked: Vec<BlockedProcess> = list
+            .iter()
+            .filter(|row| row.state == 'D' && !row.kernel_thread)
+            .map(|row| BlockedProcess {
+                pid: row.pid,
+                name: Arc::clone(&row.name),
+                wchan: read_wchan(&mut self.identities.paths, row.pid),
+                blocked_seconds: self
+                    .tracked
+                    .get(&row.pid)
+                    .and_then(|t| t.blocked_since)
+                    .map_or(0.0, |since| now.saturating_duration_since(since).as_secs_f64()),
+            })
+            .collect();
+        blocked.sort_by(|a, b| b.blocked_seconds.total_cmp(&a.blocked_seconds).then(a.pid.cmp(&b.pid)));
+        blocked
     }
 
     fn forget_vanished(&mut self) {
@@ -538,7 +595,16 @@ fn refresh(
     read_at: Instant,
     context: ScanContext,
     identities: &mut IdentityReader,
+    ran: bool,
 ) -> ProcessRow {
+    // Still blocked only if it was in D at the previous reading and has not run since
+    // (a task woken in between would have run): else blocked from now, or not at all.
+    let still_blocked = tracked.sample.state == b'D' && !ran;
+    tracked.blocked_since = match (fields.state == b'D', tracked.blocked_since) {
+        (false, _) => None,
+        (true, Some(since)) if still_blocked => Some(since),
+        (true, _) => Some(context.now),
+    };
     let ticks = fields.cpu_ticks.saturating_sub(tracked.cpu_ticks);
     let cpu_percent = context.cpu_percent(ticks, tracked.read_at, read_at);
     tracked.cpu_ticks = fields.cpu_ticks;

@@ -2,9 +2,15 @@
 //! every judged value and the list of problems, worst first. The only place that
 //! decides what is wrong; the screen and the reports only look findings up.
 
+mod blocked;
 mod cgroups;
+mod clock;
+mod disks_io;
+mod hardware;
+mod kernel_limits;
 mod network;
 mod own;
+mod raid;
 mod rules;
 mod thresholds;
 pub mod timeline;
@@ -47,6 +53,18 @@ pub enum Key {
     OomKills,
     /// Any pressure stall (cpu, memory, io): the worst of them.
     Pressure,
+    /// A disk's I/O (by kernel name): busy, slow or queueing.
+    Disk(String),
+    /// Processes stuck in D state.
+    Blocked,
+    /// The kernel clock's synchronisation.
+    Clock,
+    /// A software RAID array (by md name).
+    Raid(String),
+    /// A system-wide kernel limit: `files` or `tasks`.
+    KernelLimit(&'static str),
+    /// Memory errors, a temperature (by chip and label), thermal throttling.
+    Hardware(String),
     /// The process scan has stopped answering.
     ProcessScan,
     /// ctop's configuration could not be used as written.
@@ -82,6 +100,12 @@ impl Key {
             // Already a rule's name: `listen_queue`, `syn_queue`, `conntrack` …
             Key::Network(rule) => rule,
             Key::Cgroup(_) => "cgroup",
+            Key::Disk(_) => "disk_io",
+            Key::Blocked => "blocked_processes",
+            Key::Clock => "clock",
+            Key::Raid(_) => "raid",
+            Key::KernelLimit(_) => "kernel_limit",
+            Key::Hardware(_) => "hardware",
         }
     }
 }

@@ -57,6 +57,7 @@ mod tests {
             pressure: s.pressure,
             oom_kills: s.oom_kills,
             interfaces: Vec::new(),
+            disks: Vec::new(),
         }))
     }
 

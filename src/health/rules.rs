@@ -21,7 +21,7 @@ use crate::format;
 use crate::snapshot::Snapshot;
 
 /// The excess of something broken outright.
-const BROKEN: f64 = 1.0;
+pub(super) const BROKEN: f64 = 1.0;
 /// The excess of a mount that does not answer: the worst thing ctop can see.
 const HANGS: f64 = 2.0;
 /// Where a hint about the past (OOM kills at an unknown time since boot) is ordered: its
@@ -43,10 +43,16 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     }
     if let Some(p) = &s.processes {
         processes(&mut found, p, t);
+        super::blocked::judge(&mut found, p, t);
     }
     uptime(&mut found, s.time.uptime_seconds, s.from_root_tree, t);
     oom_kills(&mut found, &s.oom_kills, t);
     pressure(&mut found, &s.pressure, t);
+    super::disks_io::judge(&mut found, &s.disks, t);
+    super::clock::judge(&mut found, &s.time, &s.platform, t);
+    super::raid::judge(&mut found, &s.raid);
+    super::kernel_limits::judge(&mut found, &s.kernel_limits, t);
+    super::hardware::judge(&mut found, &s.hardware);
     found.0.extend(super::network::judge(s, t));
     super::cgroups::judge(&mut found, &s.cgroups, t);
     found.0
@@ -79,7 +85,7 @@ impl Problems {
 }
 
 /// The band `value` falls in (at or above the level) and that band's threshold.
-fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
+pub(super) fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
     if value >= error {
         Some((Severity::Error, error))
     } else if value >= warning {
@@ -90,7 +96,7 @@ fn grade(value: f64, warning: f64, error: f64) -> Option<(Severity, f64)> {
 }
 
 /// How far an unbounded value is past its threshold, relative to it, capped at 1.
-fn relative_excess(value: f64, threshold: f64) -> f64 {
+pub(super) fn relative_excess(value: f64, threshold: f64) -> f64 {
     if threshold > 0.0 { ((value - threshold) / threshold).clamp(0.0, 1.0) } else { BROKEN }
 }
 

@@ -47,6 +47,35 @@ pub struct Thresholds {
     pub pressure_memory_some_warning: f64,
     pub pressure_memory_full_error: f64,
     pub pressure_io_some_warning: f64,
+    /// A rotational disk's %util over the last 10 s, at or above: a spinning disk serves
+    /// one request at a time, so a busy one is a saturated one.
+    pub disk_util_rotational_warning: f64,
+    /// Average await (ms) of reads or writes over the last 10 s, at or above, for
+    /// rotational disks (a seek costs ~10 ms) and solid-state ones (well under 1 ms).
+    pub disk_await_rotational_warning: f64,
+    pub disk_await_rotational_error: f64,
+    pub disk_await_solid_state_warning: f64,
+    pub disk_await_solid_state_error: f64,
+    /// A solid-state disk's average queue (aqu-sz) over the last 10 s, at or above:
+    /// its %util says 100 % at one request in flight, so its queue tells saturation.
+    pub disk_queue_solid_state_warning: f64,
+    /// A process in D state this many seconds without running (seen by two process
+    /// scans): a warning; an error from `blocked_error_seconds`, or when at least
+    /// `blocked_error_count` processes are (0 turns the count off).
+    pub blocked_warning_seconds: f64,
+    pub blocked_error_seconds: f64,
+    pub blocked_error_count: u64,
+    /// The kernel's bound on the clock's error (adjtimex `maxerror`), at or above: not
+    /// synchronised. 16 s (the kernel's ceiling) is systemd-timedated's rule; above 16
+    /// never fires.
+    pub clock_max_error_warning_seconds: f64,
+    /// File handles allocated, % of `fs.file-max`.
+    pub kernel_files_warning: f64,
+    pub kernel_files_error: f64,
+    /// Tasks (processes and threads), % of the tighter of `kernel.pid_max` and
+    /// `kernel.threads-max`.
+    pub kernel_tasks_warning: f64,
+    pub kernel_tasks_error: f64,
     /// A process scan running this many seconds without an answer is "not responding"
     /// (0 = off).
     pub process_scan_stalled_seconds: f64,
@@ -108,6 +137,20 @@ impl Default for Thresholds {
             pressure_memory_some_warning: 20.0,
             pressure_memory_full_error: 10.0,
             pressure_io_some_warning: 30.0,
+            disk_util_rotational_warning: 90.0,
+            disk_await_rotational_warning: 50.0,
+            disk_await_rotational_error: 200.0,
+            disk_await_solid_state_warning: 10.0,
+            disk_await_solid_state_error: 50.0,
+            disk_queue_solid_state_warning: 32.0,
+            blocked_warning_seconds: 5.0,
+            blocked_error_seconds: 120.0,
+            blocked_error_count: 10,
+            clock_max_error_warning_seconds: 16.0,
+            kernel_files_warning: 80.0,
+            kernel_files_error: 95.0,
+            kernel_tasks_warning: 80.0,
+            kernel_tasks_error: 95.0,
             process_scan_stalled_seconds: 10.0,
             tcp_listen_drops_error: 10.0,
             tcp_retransmit_warning: 5.0,
@@ -153,6 +196,19 @@ impl Thresholds {
             ("pressure_memory_some_warning", self.pressure_memory_some_warning),
             ("pressure_memory_full_error", self.pressure_memory_full_error),
             ("pressure_io_some_warning", self.pressure_io_some_warning),
+            ("disk_util_rotational_warning", self.disk_util_rotational_warning),
+            ("disk_await_rotational_warning", self.disk_await_rotational_warning),
+            ("disk_await_rotational_error", self.disk_await_rotational_error),
+            ("disk_await_solid_state_warning", self.disk_await_solid_state_warning),
+            ("disk_await_solid_state_error", self.disk_await_solid_state_error),
+            ("disk_queue_solid_state_warning", self.disk_queue_solid_state_warning),
+            ("blocked_warning_seconds", self.blocked_warning_seconds),
+            ("blocked_error_seconds", self.blocked_error_seconds),
+            ("clock_max_error_warning_seconds", self.clock_max_error_warning_seconds),
+            ("kernel_files_warning", self.kernel_files_warning),
+            ("kernel_files_error", self.kernel_files_error),
+            ("kernel_tasks_warning", self.kernel_tasks_warning),
+            ("kernel_tasks_error", self.kernel_tasks_error),
             ("process_scan_stalled_seconds", self.process_scan_stalled_seconds),
             ("tcp_listen_drops_error", self.tcp_listen_drops_error),
             ("tcp_retransmit_warning", self.tcp_retransmit_warning),
@@ -180,6 +236,26 @@ impl Thresholds {
             ("swap_warning", self.swap_warning, "swap_error", self.swap_error),
             ("fs_space_warning", self.fs_space_warning, "fs_space_error", self.fs_space_error),
             ("fs_inodes_warning", self.fs_inodes_warning, "fs_inodes_error", self.fs_inodes_error),
+            (
+                "disk_await_rotational_warning",
+                self.disk_await_rotational_warning,
+                "disk_await_rotational_error",
+                self.disk_await_rotational_error,
+            ),
+            ("kernel_files_warning", self.kernel_files_warning, "kernel_files_error", self.kernel_files_error),
+            ("kernel_tasks_warning", self.kernel_tasks_warning, "kernel_tasks_error", self.kernel_tasks_error),
+            (
+                "blocked_warning_seconds",
+                self.blocked_warning_seconds,
+                "blocked_error_seconds",
+                self.blocked_error_seconds,
+            ),
+            (
+                "disk_await_solid_state_warning",
+                self.disk_await_solid_state_warning,
+                "disk_await_solid_state_error",
+                self.disk_await_solid_state_error,
+            ),
             ("tcp_retransmit_warning", self.tcp_retransmit_warning, "tcp_retransmit_error", self.tcp_retransmit_error),
             ("tcp_orphans_warning", self.tcp_orphans_warning, "tcp_orphans_error", self.tcp_orphans_error),
             ("tcp_memory_warning", self.tcp_memory_warning, "tcp_memory_error", self.tcp_memory_error),

@@ -293,6 +293,8 @@ pub fn decode<'a>(
         pressure: Pressure { cpu_some, memory_some, memory_full, io_some, io_full },
         oom_kills: OomKills { since_boot: from_count(r.oom[0]), while_watching: from_count(r.oom[1]) },
         interfaces,
+        // Disk I/O rates are not kept yet: a past frame has none.
+        disks: Vec::new(),
     }
 }
 

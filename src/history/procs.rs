@@ -37,6 +37,7 @@ pub fn summarize(p: &Processes) -> Processes {
         threads: p.threads,
         kernel_threads: p.kernel_threads,
         scan_duration: p.scan_duration,
+        blocked_processes: p.blocked_processes.clone(),
     }
 }
 

@@ -9,8 +9,8 @@ use crate::ui::screen::{Screen, Times};
 use crate::ui::theme::Theme;
 use crate::ui::view::View;
 use crate::ui::{
-    cgroup_tree, cpu, disks, graphs, header, help, memory, moment, network, ports, problems, processes, services,
-    timeline,
+    cgroup_tree, cpu, diskio, disks, graphs, header, help, memory, moment, network, ports, problems, processes,
+    services, timeline,
 };
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -30,6 +30,7 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
         problems: screen.findings.problems.len(),
         cores: s.cpu.per_core.len().max(s.cpu.model.logical_cpus),
         filesystems: s.filesystems.len(),
+        disks: s.disks.len(),
         address_lines: network::address_lines(&s.interfaces),
         ports: s.listening.len(),
         processes: s.processes.as_ref().map_or(0, |p| view.process_order(p).len()),
@@ -48,6 +49,7 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
             cpu::draw(buf, a.cpu, screen, a.detailed);
             memory::draw(buf, a.memory, screen, a.detailed);
             disks::draw(buf, a.filesystems, screen, view);
+            diskio::draw(buf, a.disk_io, screen, view);
             network::draw(buf, a.network, screen, view);
             if view.cgroups.open {
                 cgroup_tree::draw(buf, a.processes, screen, view);

@@ -2,7 +2,7 @@
 //! platform) and when it is (local time and zone, epoch time, uptime, boot time).
 
 use crate::format;
-use crate::health::Key;
+use crate::health::{Key, Severity};
 use crate::ui::screen::Screen;
 use crate::ui::text::{Segment, fit_segments, judged};
 use ratatui::buffer::Buffer;
@@ -58,7 +58,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen) {
     let mut when = Vec::new();
     if t.epoch != 0 {
         when.push(Segment::new(0, vec![Span::raw(format!("{} {}", t.local, t.zone))]));
-        when.push(Segment::new(1, vec![label("epoch "), Span::raw(t.epoch.to_string())]));
+        let mut epoch = vec![label("epoch "), Span::raw(t.epoch.to_string())];
+        // Whether the epoch can be trusted, beside it: said when it cannot.
+        let clock = screen.findings.severity(&Key::Clock);
+        if clock != Severity::Ok {
+            epoch.push(Span::raw(" "));
+            epoch.extend(judged("unsynced".to_string(), clock, theme));
+        }
+        when.push(Segment::new(1, epoch));
+        if t.synchronized == Some(true) {
+            when.push(Segment::new(5, vec![Span::styled("clock synced", theme.dim())]));
+        }
     } else {
         when.push(Segment::new(0, vec![Span::styled("reading the clock…", theme.dim())]));
     }

@@ -1,7 +1,7 @@
 //! What fits at this size: a pure function of the terminal size and how many rows each
 //! panel has to show, giving every panel its rectangle. From top to bottom: the header,
-//! the problem lines, CPU, memory, then two bands of tables — filesystems beside
-//! network, and processes beside a column of repeated binaries over listening ports.
+//! the problem lines, CPU, memory, then two bands of tables — filesystems over disk
+//! I/O beside network, and processes beside a column of repeated binaries over listening ports.
 //! The bigger the terminal, the more rows (and, in the panels, columns) each gets.
 
 use ratatui::layout::Rect;
@@ -25,6 +25,8 @@ pub struct Counts {
     pub problems: usize,
     pub cores: usize,
     pub filesystems: usize,
+    /// Disks in the disk I/O table.
+    pub disks: usize,
     /// Lines the network table needs to list every address of every interface.
     pub address_lines: usize,
     pub ports: usize,
@@ -42,6 +44,8 @@ pub struct Areas {
     pub cpu: Rect,
     pub memory: Rect,
     pub filesystems: Rect,
+    /// Under the filesystems, in their column.
+    pub disk_io: Rect,
     pub network: Rect,
     pub processes: Rect,
     pub repeated: Rect,
@@ -123,8 +127,12 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     // The lower band keeps room for its side column's two tables.
     let half = if left.saturating_sub(before_graphs / 2) >= 20 { before_graphs / 2 } else { left / 2 };
     let upper_cap = half.clamp(MIN_TABLE, left.saturating_sub(2 * MIN_TABLE).max(MIN_TABLE));
-    let upper_want = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
-    let upper_height = upper_want.clamp(MIN_TABLE, upper_cap);
+    let storage_want = 2 * TABLE_CHROME + rows(counts.filesystems).max(1) + rows(counts.disks).max(1);
+    let upper_want = storage_want.max(TABLE_CHROME + rows(counts.address_lines).max(1));
+    // Two tables on the left (filesystems over disk I/O) when the side column keeps its
+    // two; on the shortest terminals the disk I/O table gets what is left, if anything.
+    let upper_min = left.saturating_sub(2 * MIN_TABLE).clamp(MIN_TABLE, 2 * MIN_TABLE);
+    let upper_height = upper_want.clamp(upper_min, upper_cap.max(upper_min));
     let upper = top.take(upper_height);
     let services = top.take(services_height);
     let lower = top.take(left - upper_height);
@@ -134,7 +142,8 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
     // (and never less than that): 45 % for the filesystems otherwise. Both only grow as the
     // window widens, so no table loses a column when it does.
     let fs_width = (w - NARROW_NETWORK_WIDTH - 1).min((u32::from(w) * 45 / 100) as u16);
-    let (filesystems, network) = split_columns(upper, fs_width);
+    let (storage, network) = split_columns(upper, fs_width);
+    let (filesystems, disk_io) = storage_split(storage, counts);
     // 31 at 80 columns: `0.0.0.0:47015 python3/8123 (8)` fits whole.
     let side_width = (u32::from(w) * 3 / 10).clamp(31, 60) as u16;
     let (processes, side) = split_columns(lower, w - side_width - 1);
@@ -150,6 +159,7 @@ pub fn plan(area: Rect, counts: &Counts) -> Plan {
         cpu,
         memory,
         filesystems,
+        disk_io,
         network,
         processes,
         repeated,
@@ -201,6 +211,22 @@ fn graph_band(top: &mut Rows, w: u16, h: u16, counts: &Counts) -> (Rect, Rect) {
     (graphs, timeline)
 }
 
+/// The filesystems over the disk I/O table, in the upper band's left column.
+fn storage_split(storage: Rect, counts: &Counts) -> (Rect, Rect) {
+    let filesystems_height = if storage.height >= 2 * MIN_TABLE {
+        side_split(
+            storage.height,
+            TABLE_CHROME + rows(counts.filesystems).max(1),
+            TABLE_CHROME + rows(counts.disks).max(1),
+        )
+    } else {
+        storage.height.min(MIN_TABLE)
+    };
+    let mut column = Rows { area: storage };
+    let filesystems = column.take(filesystems_height);
+    (filesystems, column.take(storage.height - filesystems_height))
+}
+
 /// The height of the upper of two stacked tables: each gets what it wants if both fit,
 /// else the smaller want is met when it is under half, else they halve.
 fn side_split(height: u16, upper_want: u16, lower_want: u16) -> u16 {
@@ -222,6 +248,7 @@ mod tests {
         problems: 5,
         cores: 16,
         filesystems: 40,
+        disks: 12,
         address_lines: 30,
         ports: 50,
         processes: 900,
@@ -237,8 +264,14 @@ mod tests {
         }
     }
 
-    fn all(a: &Areas) -> [Rect; 9] {
-        [a.header, a.problems, a.cpu, a.memory, a.filesystems, a.network, a.processes, a.repeated, a.ports]
+    fn all(a: &Areas) -> Vec<Rect> {
+        let mut rects = vec![a.header, a.problems, a.cpu, a.memory, a.filesystems, a.network, a.processes, a.repeated];
+        rects.push(a.ports);
+        // Below 15 rows the disk I/O table is the one area left out (see `upper_min`).
+        if a.disk_io.height > 0 {
+            rects.push(a.disk_io);
+        }
+        rects
     }
 
     #[test]
@@ -254,6 +287,11 @@ mod tests {
                     for (j, other) in rects.iter().enumerate().skip(i + 1) {
                         assert!(!r.intersects(*other), "{w}x{h}: {i} {r:?} overlaps {j} {other:?}");
                     }
+                }
+                if h >= 17 {
+                    assert!(a.disk_io.height >= MIN_TABLE, "{w}x{h} disk I/O {:?}", a.disk_io);
+                } else if h >= 15 {
+                    assert!(a.disk_io.height >= 1, "{w}x{h} disk I/O {:?}", a.disk_io);
                 }
                 for table in [a.filesystems, a.network, a.processes, a.repeated, a.ports] {
                     assert!(table.height >= MIN_TABLE, "{w}x{h} {table:?}");
@@ -295,10 +333,12 @@ mod tests {
 
     #[test]
     fn short_tables_give_their_rows_to_the_processes() {
-        let few = Counts { filesystems: 2, address_lines: 3, ..BUSY };
+        let few = Counts { filesystems: 2, disks: 1, address_lines: 3, ..BUSY };
         let a = areas(120, 40, &few);
         assert_eq!(a.filesystems.height, TABLE_CHROME + 3);
         assert!(a.processes.height + a.graphs.height > 20);
+        assert_eq!((a.filesystems.height, a.disk_io.height), (TABLE_CHROME + 2, TABLE_CHROME + 1));
+        assert!(a.processes.height >= 20);
         let quiet = Counts { repeated: 2, ..BUSY };
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
@@ -373,6 +413,20 @@ mod tests {
         let a = areas(250, 70, &quiet);
         assert_eq!(a.graphs.height, 16);
         assert_eq!(areas(250, 70, &BUSY).graphs.height, 6);
+    }
+
+    #[test]
+    fn disk_io_sits_under_the_filesystems_with_the_rows_it_needs() {
+        let few = Counts { filesystems: 3, disks: 2, address_lines: 4, ..BUSY };
+        let a = areas(80, 24, &few);
+        assert_eq!((a.filesystems.height, a.disk_io.height), (TABLE_CHROME + 3, TABLE_CHROME + 2));
+        assert_eq!(
+            (a.disk_io.x, a.disk_io.width, a.disk_io.y),
+            (a.filesystems.x, a.filesystems.width, a.filesystems.bottom())
+        );
+        let b = areas(120, 40, &Counts { disks: 6, ..few });
+        assert_eq!(b.disk_io.height, TABLE_CHROME + 6);
+        assert_eq!(b.disk_io.bottom(), b.network.bottom());
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod cgroup_tree;
 mod connections;
 mod cpu;
 pub mod dashboard;
+mod diskio;
 mod disks;
 mod graph;
 mod graphs;

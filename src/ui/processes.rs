@@ -91,7 +91,9 @@ fn title<'a>(
     if let Some(p) = processes {
         segments.push(Segment::new(5, vec![Span::raw(format!("{} running", p.running))]));
         if p.blocked > 0 {
-            segments.push(Segment::new(4, vec![Span::raw(format!("{} blocked", p.blocked))]));
+            let severity = screen.findings.severity(&Key::Blocked);
+            let priority = if severity == Severity::Ok { 4 } else { 1 };
+            segments.push(Segment::new(priority, judged(format!("{} blocked", p.blocked), severity, theme)));
         }
         if p.zombie > 0 {
             let severity = screen.findings.severity(&Key::Zombies);

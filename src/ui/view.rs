@@ -74,6 +74,8 @@ pub struct View {
     pub services_scroll: Scroll,
     /// The deepest level the tree drew, for `←` to fold from.
     pub cgroups_deepest: usize,
+    /// The disk I/O table likewise.
+    pub disk_scroll: Scroll,
     order: ProcessOrder,
 }
 

@@ -1,0 +1,77 @@
+//! Disk I/O: one row per whole disk, md array and dm volume (by the name an admin knows
+//! it by), with %util and read/write bytes per second; wider, the iostat columns
+//! (r/s, w/s, r_await, w_await, aqu-sz) and the filesystems mounted from each disk.
+
+use crate::collect::diskio::DiskIo;
+use crate::format;
+use crate::health::Key;
+use crate::sanitize::display;
+use crate::ui::screen::Screen;
+use crate::ui::table::{Column, Row, Table};
+use crate::ui::text::PENDING;
+use crate::ui::view::View;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+const COLUMNS: [Column; 10] = [
+    Column::left("DEVICE", 7, 0).growing().up_to(16),
+    Column::right("UTIL%", 5, 0).answer(),
+    Column::right("READ/s", 6, 0).answer(),
+    Column::right("WRIT/s", 6, 0).answer(),
+    Column::right("R_AWAIT", 7, 1),
+    Column::right("W_AWAIT", 7, 1),
+    Column::right("AQU-SZ", 6, 1),
+    Column::right("R/S", 6, 3),
+    Column::right("W/S", 6, 3),
+    Column::left("FILESYSTEMS", 11, 2).growing(),
+];
+
+pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
+    let disks = &screen.snapshot.disks;
+    let table = Table {
+        title: Line::from(format!(" Disk I/O {} ", disks.len())),
+        columns: &COLUMNS,
+        len: disks.len(),
+        empty: "no disk with I/O",
+        judged: true,
+        focused: false,
+    };
+    table.render(area, buf, screen.theme, &mut view.disk_scroll, |i| row(&disks[i], screen));
+}
+
+fn row<'a>(disk: &'a DiskIo, screen: &Screen) -> Row<'a> {
+    let severity = screen.findings.severity(&Key::Disk(disk.name.to_string()));
+    let style = screen.theme.severity(severity);
+    let numbers: [String; 8] = match &disk.rates {
+        Some(r) => [
+            format::percent(r.util_percent),
+            format::bytes_short(r.read_bytes_per_s as u64),
+            format::bytes_short(r.write_bytes_per_s as u64),
+            format!("{:.1}", r.read_await_ms),
+            format!("{:.1}", r.write_await_ms),
+            format!("{:.2}", r.queue_size),
+            format!("{:.0}", r.reads_per_s),
+            format!("{:.0}", r.writes_per_s),
+        ],
+        None => std::array::from_fn(|_| PENDING.to_string()),
+    };
+    let [util, read, write, r_await, w_await, queue, reads, writes] = numbers;
+    let mounts: Vec<_> =
+        screen.snapshot.filesystems.iter().filter(|f| disk.holds(&f.device)).map(|f| display(&f.mountpoint)).collect();
+    Row::new(
+        severity,
+        vec![
+            Span::styled(display(disk.display_name()), style),
+            Span::styled(util, style),
+            Span::raw(read),
+            Span::raw(write),
+            Span::raw(r_await),
+            Span::raw(w_await),
+            Span::raw(queue),
+            Span::raw(reads),
+            Span::raw(writes),
+            Span::raw(mounts.join(" ")),
+        ],
+    )
+}
