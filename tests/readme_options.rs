@@ -1,5 +1,5 @@
 //! The README's Options block is exactly what `ctop -h` prints, so the two cannot drift
-//! apart: change a flag's help in `main.rs`, run `ctop -h`, paste it into the README.
+//! apart: change a flag's help in `cli.rs`, run `ctop -h`, paste it into the README.
 
 use std::process::Command;
 

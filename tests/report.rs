@@ -286,6 +286,7 @@ HOST
    platform   bare metal
    local time 2026-11-24 14:03:07 CET (UTC+01:00)
    epoch      1795990987
+   clock      unknown
 !  uptime     25m 00s
    booted     2026-11-24 13:38:07 (epoch 1795989487)
 
@@ -313,6 +314,9 @@ FILESYSTEMS
    /data                        xfs       100G   50G   50G  50%     1%
    /locked                      ext4     /dev/vd7 (Permission denied)
    …oint/longer/than/its/column fuse.ss…  1.0G  1.0G    0B 100%     0%
+
+DISK I/O
+   DEVICE       R/S     W/S  READ/S WRITE/S R_AWAIT W_AWAIT AQU-SZ  UTIL%
 
 INTERFACES
    NAME                  STATE CABLE   SPEED   MTU       RX/s       TX/s KIND

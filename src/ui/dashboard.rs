@@ -33,7 +33,12 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
         disks: s.disks.len(),
         address_lines: network::address_lines(&s.interfaces),
         ports: s.listening.len(),
-        processes: s.processes.as_ref().map_or(0, |p| view.process_order(p).len()),
+        // The rows of whichever table the processes' place shows.
+        processes: if view.cgroups.open {
+            s.cgroups.list.len()
+        } else {
+            s.processes.as_ref().map_or(0, |p| view.process_order(p).len())
+        },
         repeated: s.processes.as_ref().map_or(0, |p| p.repeated.len()),
         services: s.cgroups.list.iter().filter(|c| c.kind != CgroupKind::Slice).count(),
     };

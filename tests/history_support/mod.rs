@@ -74,6 +74,8 @@ pub fn fast(at_ms: i64, cores: usize, interfaces: usize) -> FastTier {
             uptime_seconds: Some(86_400.0 + (at_ms - END_MS + HOUR_MS) as f64 / 1000.0),
             boot_epoch: Some(END_MS / 1000 - 86_400 - 3600),
             boot_local: None,
+            synchronized: None,
+            max_error_seconds: None,
         },
         cpu: Cpu {
             model: CpuModel { model: Some("Test CPU".into()), logical_cpus: cores, ..CpuModel::default() },
@@ -94,6 +96,7 @@ pub fn fast(at_ms: i64, cores: usize, interfaces: usize) -> FastTier {
         pressure: Pressure::default(),
         oom_kills: OomKills { since_boot: Some(0), while_watching: Some(0) },
         interfaces: ifaces,
+        disks: Vec::new(),
     }
 }
 
@@ -157,7 +160,15 @@ pub fn feed(history: &mut History, end_ms: i64, seconds: i64, cores: usize, inte
         if s % 5 == 0 {
             let filesystems = vec![filesystem("/", 40), filesystem("/var", 60 + (s % 7) as u64)];
             let network = Box::default();
-            history.record(&Update::Slow { filesystems, listening: Vec::new(), network }, at);
+            let slow = Update::Slow {
+                filesystems,
+                listening: Vec::new(),
+                raid: Vec::new(),
+                kernel_limits: Box::default(),
+                hardware: Box::default(),
+                network,
+            };
+            history.record(&slow, at);
         }
         if s % 30 == 0 {
             history.record(&Update::Processes(Arc::new(processes(at))), at);
