@@ -117,7 +117,7 @@ fn wait_for_state(pid: u32, wanted: char) {
 }
 
 #[test]
-#[ignore = "run inside a private mount namespace by a_process_blocked_in_d_state_is_named"]
+#[ignore = "run by a_process_blocked_in_d_state_is_named, inside a private mount namespace"]
 fn blocked_inner() {
     assert!(std::env::var_os("CTOP_TEST_PRIVATE_MOUNTS").is_some(), "run me through the outer test");
     let mount = mount_hung();
