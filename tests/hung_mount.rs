@@ -13,83 +13,19 @@ mod tmux_support;
 
 use ctop::collect::disks::{DiskProber, Filesystem, Usage};
 use ctop::source::Source;
-use disks_support::{have, is_root, run, run_command_within, skip};
+use disks_support::hung_fuse::{HungMount, cannot_hang_a_mount};
+use disks_support::{have, run_command_within, skip};
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const PYTHON: &str = "/usr/bin/python3";
 /// How long the dashboard runs beside the hung mount; CTOP_SOAK_SECS=600 for the
 /// issue's ten minutes.
 const SOAK_SECS: u64 = 20;
 
-fn fuse_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/disks/hung-fuse.py")
-}
-
-/// `fusermount3` (fuse3) or `fusermount` (fuse 2).
-fn fusermount() -> Option<&'static str> {
-    ["fusermount3", "fusermount"].into_iter().find(|p| have(p))
-}
-
 fn threads_of_this_process() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
-}
-
-/// The hung FUSE mount and its server process; unmounted and stopped when dropped,
-/// which also releases the statvfs calls stuck on it.
-struct HungMount {
-    point: PathBuf,
-    server: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl HungMount {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let point = dir.path().join("hung");
-        std::fs::create_dir(&point).unwrap();
-        let mut command = Command::new(PYTHON);
-        command.arg(fuse_script()).arg(&point).stdin(Stdio::null());
-        // SAFETY: prctl is async-signal-safe; the server must not outlive this test.
-        unsafe {
-            command.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let server = command.spawn().expect("start hung-fuse.py");
-        let mount = Self { point, server, _dir: dir };
-        // Wait for it in the mount table (reading the table does not touch the mount).
-        let wanted = format!(" {} ", mount.point.display());
-        let started = Instant::now();
-        while !std::fs::read_to_string("/proc/self/mountinfo").unwrap().contains(&wanted) {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "hung-fuse.py did not mount {}",
-                mount.point.display()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        mount
-    }
-
-    fn path(&self) -> &str {
-        self.point.to_str().unwrap()
-    }
-}
-
-impl Drop for HungMount {
-    fn drop(&mut self) {
-        if let Some(fusermount) = fusermount() {
-            run(fusermount, &["-u", "-z", self.path()]);
-        }
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
 }
 
 fn find<'a>(filesystems: &'a [Filesystem], mountpoint: &str) -> &'a Filesystem {
@@ -253,14 +189,8 @@ fn the_binary_reports_it_in_time(mountpoint: &str) {
 
 #[test]
 fn a_hung_mount_is_reported_and_costs_one_thread() {
-    if !is_root() {
-        return skip("needs root to mount FUSE in a private mount namespace");
-    }
-    if !Path::new("/dev/fuse").exists() || fusermount().is_none() {
-        return skip("needs /dev/fuse and fusermount (Debian: fuse3)");
-    }
-    if run(PYTHON, &["-c", "import fusepy"]).is_none() && run(PYTHON, &["-c", "import fuse"]).is_none() {
-        return skip("needs fusepy for /usr/bin/python3 (Debian: python3-fusepy)");
+    if let Some(why) = cannot_hang_a_mount() {
+        return skip(why);
     }
     if !have("tmux") {
         return skip("needs tmux to watch the dashboard beside the hung mount (Debian: tmux)");
