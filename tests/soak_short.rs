@@ -112,9 +112,11 @@ fn soak_inner() {
         sh(&format!("umount {}", dir.path().join(format!("m{i}")).display()));
         sh(&format!("ip link del sk{tag}a{i}"));
     }
+    // Descriptors back to at most as many as before: `before` may have caught a socket
+    // a tier holds for a moment (sock_diag, the statvfs lock); a leak only grows.
     let settled = eventually(Duration::from_secs(30), || {
         let now = usage(&pid);
-        now.0 == before.0 && now.1 == before.1
+        now.0 == before.0 && now.1 <= before.1
     });
     let after = usage(&pid);
     println!(
