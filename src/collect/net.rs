@@ -118,8 +118,9 @@ pub struct Interface {
 const IFF_UP: u32 = 0x1;
 
 /// How often link speed and duplex are read again while the link's state stays the
-/// same: they change only when the link is renegotiated, which takes its carrier down
-/// and up (read then at once), so this is a safety net, at the slow tier's pace.
+/// same: they change when the link is renegotiated, which takes its carrier down and up
+/// (read then at once), or when a bond loses a slave; this is the safety net, at the
+/// slow tier's pace. A veth is not read again: its speed is its driver's constant.
 const SPEED_REFRESH: Duration = Duration::from_secs(5);
 
 /// What is kept per interface name: its sysfs files, what is read once, and the
@@ -364,12 +365,21 @@ impl NetSampler {
             }
         }
         let known = self.known.get_mut(&o.name)?;
+        if known.fixed.is_none() {
+            let (kind, group) = kind::detect(dir, &mut self.buf);
+            let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
+            let bond_slave = dir.join("bonding_slave").exists();
+            known.fixed = Some(Fixed { mac, kind, group, bond_slave });
+        }
+        let fixed = known.fixed.as_ref()?;
         // Speed and duplex mean nothing without a link (and the kernel answers EINVAL):
-        // read them when the link comes up or changes state, and every SPEED_REFRESH.
+        // read them when the link comes up or changes state, and every SPEED_REFRESH but
+        // for a veth, whose speed is its driver's constant (a node's hundreds of pods).
         let carrier = if o.admin_up { o.carrier } else { None };
         let state = (carrier, o.operstate);
-        let stale =
-            known.link.as_ref().is_none_or(|l| l.state != state || now.duration_since(l.read_at) >= SPEED_REFRESH);
+        let stale = known.link.as_ref().is_none_or(|l| {
+            l.state != state || (fixed.kind != "veth" && now.duration_since(l.read_at) >= SPEED_REFRESH)
+        });
         if stale {
             let (speed_mbps, duplex) = if carrier == Some(true) {
                 let files = &mut known.files;
@@ -381,13 +391,6 @@ impl NetSampler {
         }
         let link = known.link.as_ref()?;
 
-        if known.fixed.is_none() {
-            let (kind, group) = kind::detect(dir, &mut self.buf);
-            let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
-            let bond_slave = dir.join("bonding_slave").exists();
-            known.fixed = Some(Fixed { mac, kind, group, bond_slave });
-        }
-        let fixed = known.fixed.as_ref()?;
         let rates = match (known.previous, o.counters, elapsed) {
             (Some(before), Some(now), Some(secs)) => Some(NetRates::between(&before, &now, secs, known.rates.as_ref())),
             _ => None,
