@@ -1,9 +1,11 @@
-//! The slow tier's sample: per filesystem its state and sizes (6 × `f32`), and the
+//! The slow tier's sample: per filesystem its state and sizes (6 × `f32`), the
 //! listening sockets, shared with the previous sample while they have not changed
-//! (they rarely do). [`decode`] gives the filesystems back, with device and type taken
-//! from the latest list where the mount point is still mounted.
+//! (they rarely do), and the network stack's health ([`super::network`]).
+//! [`decode_mount`] gives the filesystems back, with device and type taken from the
+//! latest list where the mount point is still mounted.
 
 use super::names::{NameId, Names};
+use super::network::NetworkRecord;
 use super::ring::Span;
 use crate::collect::disks::{Filesystem, FsUsage, Usage};
 use crate::collect::ports::ListeningSocket;
@@ -14,6 +16,7 @@ pub struct SlowRecord {
     pub at_ms: i64,
     pub mounts: Span,
     pub listening: Arc<[ListeningSocket]>,
+    pub network: NetworkRecord,
 }
 
 #[derive(Debug, Clone, Copy)]
