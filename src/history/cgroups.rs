@@ -18,8 +18,14 @@ pub const KEPT: usize = 8;
 /// Of those, at most this many are chosen for being near a limit.
 const NEAR_A_LIMIT: usize = 3;
 
-const KINDS: [CgroupKind; 6] =
-    [CgroupKind::Service, CgroupKind::Scope, CgroupKind::Slice, CgroupKind::Container, CgroupKind::Pod, CgroupKind::Other];
+const KINDS: [CgroupKind; 6] = [
+    CgroupKind::Service,
+    CgroupKind::Scope,
+    CgroupKind::Slice,
+    CgroupKind::Container,
+    CgroupKind::Pod,
+    CgroupKind::Other,
+];
 
 #[derive(Debug, Clone)]
 pub struct CgroupsRecord {

@@ -243,7 +243,11 @@ impl History {
         let mut last: Option<&Arc<[crate::collect::cgroups::OomEvent]>> = None;
         for c in self.cgroups.iter() {
             if !last.is_some_and(|l| Arc::ptr_eq(l, &c.oom_events)) {
-                shared_oom_events += c.oom_events.iter().map(|e| size_of_val(e) + e.path.len() + e.name.len() + e.local_time.len()).sum::<usize>();
+                shared_oom_events += c
+                    .oom_events
+                    .iter()
+                    .map(|e| size_of_val(e) + e.path.len() + e.name.len() + e.local_time.len())
+                    .sum::<usize>();
             }
             last = Some(&c.oom_events);
         }
@@ -305,7 +309,8 @@ impl History {
             s.network = network::decode(&slow.network, before);
         }
         if let Some(c) = self.cgroups.last_at_or_before(r.at_ms, |c| c.at_ms).and_then(|i| self.cgroups.get(i)) {
-            s.cgroups.list = self.cgroup_entries.get(c.entries).map(|e| cgroups::decode(e, &self.names, &live.cgroups)).collect();
+            s.cgroups.list =
+                self.cgroup_entries.get(c.entries).map(|e| cgroups::decode(e, &self.names, &live.cgroups)).collect();
             s.cgroups.oom_events = c.oom_events.to_vec();
             s.cgroups.truncated = c.truncated;
         }

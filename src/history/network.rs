@@ -111,8 +111,19 @@ pub fn decode(r: &NetworkRecord, previous: Option<&NetworkRecord>) -> Network {
         let before = previous.and_then(|p| bf16::unpack(p.rates[i]));
         Some(Rate { now, sustained: before.map_or(now, |b| b.min(now)) })
     };
-    let [in_use, time_wait, time_wait_limit, orphans, orphans_limit, memory_pages, memory_limit, pressure, udp, ct_count, ct_max] =
-        r.counts.map(from_count);
+    let [
+        in_use,
+        time_wait,
+        time_wait_limit,
+        orphans,
+        orphans_limit,
+        memory_pages,
+        memory_limit,
+        pressure,
+        udp,
+        ct_count,
+        ct_max,
+    ] = r.counts.map(from_count);
     let states = if r.flags & 4 != 0 {
         STATE_NAMES.iter().zip(r.states).map(|(&(_, name), n)| (name, from_count(n).unwrap_or(0))).collect()
     } else {

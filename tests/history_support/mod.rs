@@ -6,8 +6,8 @@
 
 use ctop::collect::cgroups::{Cgroup, CgroupKind, Cgroups, OomEvent};
 use ctop::collect::clock::Clock;
-use ctop::collect::diskio::{DiskIo, DiskRates};
 use ctop::collect::cpu::{Cpu, CpuModel, CpuUsage, Load};
+use ctop::collect::diskio::{DiskIo, DiskRates};
 use ctop::collect::disks::{Filesystem, FsUsage, Usage};
 use ctop::collect::limits::ContainerLimits;
 use ctop::collect::memory::{Memory, Swap};
@@ -100,7 +100,9 @@ pub fn fast(at_ms: i64, cores: usize, interfaces: usize) -> FastTier {
         pressure: Pressure::default(),
         oom_kills: OomKills { since_boot: Some(0), while_watching: Some(0) },
         interfaces: ifaces,
-        disks: (0..DISKS).map(|i| disk(&format!("vd{}", (b'a' + i as u8) as char), if spike { 95.0 } else { 10.0 })).collect(),
+        disks: (0..DISKS)
+            .map(|i| disk(&format!("vd{}", (b'a' + i as u8) as char), if spike { 95.0 } else { 10.0 }))
+            .collect(),
     }
 }
 
@@ -166,11 +168,15 @@ fn cgroup(path: &str, kind: CgroupKind, cpu: f64, memory: u64) -> Cgroup {
 pub fn cgroups(at_ms: i64, count: usize) -> Cgroups {
     let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
     let mut list = vec![cgroup("/system.slice", CgroupKind::Slice, 100.0, 4 * GIB)];
-    let mut db = cgroup("/system.slice/db.service", CgroupKind::Service, 5.0, if spike { GIB / 100 * 95 } else { GIB / 2 });
+    let mut db =
+        cgroup("/system.slice/db.service", CgroupKind::Service, 5.0, if spike { GIB / 100 * 95 } else { GIB / 2 });
     db.memory_limit_bytes = Some(GIB);
     list.push(db);
     list.push(cgroup("/system.slice/hog.service", CgroupKind::Service, if spike { 90.0 } else { 0.5 }, 50 << 20));
-    list.extend((list.len()..count).map(|i| cgroup(&format!("/system.slice/idle{i}.service"), CgroupKind::Service, 0.1, 8 << 20)));
+    list.extend(
+        (list.len()..count)
+            .map(|i| cgroup(&format!("/system.slice/idle{i}.service"), CgroupKind::Service, 0.1, 8 << 20)),
+    );
     let oom_events = if at_ms >= SPIKE_TO_MS {
         vec![OomEvent {
             path: "/system.slice/db.service".into(),
