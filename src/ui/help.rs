@@ -25,7 +25,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("Enter / Esc", "keep / clear the filter"),
     ("T / t", "one sample back / forward in time"),
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
-    (".", "back to live"),
+    (". / End", "back to live (End: while the past is shown)"),
     ("e", "problem timeline (e or Esc closes)"),
 ];
 
