@@ -21,12 +21,16 @@ use ratatui::style::{Color, Modifier};
 use std::time::Instant;
 
 fn render(width: u16, height: u16, history: &History, shown_ms: i64, with_times: bool) -> Buffer {
+    render_in(Theme::COLOR, width, height, history, shown_ms, with_times)
+}
+
+fn render_in(theme: Theme, width: u16, height: u16, history: &History, shown_ms: i64, with_times: bool) -> Buffer {
     let snapshot = history.snapshot_at(shown_ms, &Snapshot::default()).unwrap();
     let thresholds = Thresholds::default();
     let findings = health::judge(&snapshot, &thresholds);
     let mut timeline = Timeline::default();
     timeline.observe(END_MS, &snapshot, &findings);
-    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
     let times = Times {
         history,
         timeline: &timeline,
@@ -111,6 +115,28 @@ fn the_spike_is_red_in_its_columns_with_axis_and_scale_labelled() {
         let bottom = &buf[(quiet, axis - 1)];
         assert_ne!(bottom.symbol(), " ", "{w}x{h}: 5 % busy still shows");
         assert!(![Color::Red, Color::Yellow].contains(&bottom.fg), "{w}x{h}");
+    }
+}
+
+#[test]
+fn without_colour_the_spike_and_the_levels_are_told_by_their_characters() {
+    let history = hour();
+    for (w, h) in [(120, 40), (250, 70)] {
+        let buf = render_in(Theme::MONO, w, h, &history, END_MS, true);
+        let (title, axis) = band(&buf);
+        let graphs = graph_columns(&buf, axis);
+        for (name, graph) in [("CPU", graphs[0]), ("load", graphs[1])] {
+            let width = f64::from(graph.1 - graph.0);
+            let (first, last) = (graph.0 + (40.0 / 60.0 * width) as u16, graph.0 + (41.0 / 60.0 * width).ceil() as u16);
+            let shaded: Vec<u16> =
+                (graph.0..graph.1).filter(|&x| (title + 1..axis).any(|y| buf[(x, y)].symbol() == "▓")).collect();
+            assert!(!shaded.is_empty(), "{w}x{h} {name}: the spike past the error level is shaded");
+            assert!(shaded.iter().all(|&x| x + 1 >= first && x <= last), "{w}x{h} {name}: {shaded:?}");
+            let guides: String = (title + 1..axis).map(|y| buf[(graph.0 + 1, y)].symbol().to_string()).collect();
+            assert!(guides.contains('┈') && guides.contains('┅'), "{w}x{h} {name}: warning and error lines: {guides}");
+        }
+        let quiet = &buf[(graphs[0].0 + 2, axis - 1)];
+        assert!(!["▒", "▓"].contains(&quiet.symbol()), "{w}x{h}: the quiet CPU is not marked");
     }
 }
 
