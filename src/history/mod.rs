@@ -107,7 +107,8 @@ impl History {
     pub fn record(&mut self, update: &Update, at_ms: i64) {
         match update {
             Update::Fast(f) => self.record_fast(f, at_ms),
-            // RAID, kernel limits and hardware are not kept: a past frame has today's.
+            // RAID, kernel limits and hardware are not kept: a past frame has none of them
+            // (nor their findings).
             Update::Slow { filesystems, listening, network, .. } => {
                 if self.slow.is_empty() {
                     self.mounts.reserve(self.slow.capacity() * filesystems.len());
@@ -350,6 +351,18 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_the_sizes_performance_md_quotes() {
+        assert_eq!(size_of::<FastRecord>(), 144);
+        assert_eq!(size_of::<CoreRecord>(), 4);
+        assert_eq!(size_of::<IfaceRecord>(), 12);
+        assert_eq!(size_of::<DiskRecord>(), 22);
+        assert_eq!(size_of::<SlowRecord>(), 176);
+        assert_eq!(size_of::<MountRecord>(), 32);
+        assert_eq!(size_of::<CgroupsRecord>(), 40);
+        assert_eq!(size_of::<CgroupRecord>(), 32);
+    }
 
     #[test]
     fn rings_cover_the_window_at_each_cadence() {
