@@ -16,10 +16,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// Eighths of a cell, from one to seven (eight is a full block).
-const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+pub(super) const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A full cell of a column judged `severity`: solid, or shaded where colour cannot say it.
-fn full_cell(severity: Severity, theme: Theme) -> char {
+pub(super) fn full_cell(severity: Severity, theme: Theme) -> char {
     match severity {
         Severity::Warning if !theme.color => '▒',
         Severity::Error if !theme.color => '▓',
