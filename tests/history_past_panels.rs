@@ -1,6 +1,7 @@
 //! History keeps what later tiers added: a past moment shows the Disk I/O table, the
-//! network stack's health and the services and containers as they were then (and the
-//! rules judge them as they were), not today's or nothing.
+//! network stack's health, the services and containers, the kernel's limits and the RAID
+//! arrays as they were then (and the rules judge them as they were), not today's or
+//! nothing.
 
 mod history_support;
 
@@ -86,4 +87,22 @@ fn a_past_frame_shows_the_services_that_mattered_then() {
     assert_eq!(after.cgroups.oom_events.len(), 1);
     let findings = health::judge(&after, &t);
     assert!(findings.problems.iter().any(|p| p.message.starts_with("db.service: OOM kill at 11:41:00")));
+}
+
+#[test]
+fn a_past_frame_judges_the_kernel_limits_and_raid_as_they_were() {
+    let history = hour();
+    let t = Thresholds::default();
+    let during = history.snapshot_at(SPIKE_FROM_MS + 30_500, &live()).unwrap();
+    assert_eq!((during.kernel_limits.open_files, during.kernel_limits.file_max), (Some(99_000), Some(100_000)));
+    assert_eq!(during.kernel_limits.pid_max, Some(4_194_304));
+    assert!(during.raid[0].degraded());
+    let before = history.snapshot_at(SPIKE_FROM_MS - 60_000, &live()).unwrap();
+    assert_eq!(before.kernel_limits.open_files, Some(2_000));
+    assert!(!before.raid[0].degraded());
+    let keys = |s: &Snapshot| health::judge(s, &t).problems.into_iter().map(|p| p.key).collect::<Vec<_>>();
+    let (now, then) = (keys(&during), keys(&before));
+    for key in [Key::KernelLimit("files"), Key::Raid("md0".into())] {
+        assert!(now.contains(&key) && !then.contains(&key), "{key:?}: {now:?} / {then:?}");
+    }
 }

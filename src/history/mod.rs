@@ -107,9 +107,8 @@ impl History {
     pub fn record(&mut self, update: &Update, at_ms: i64) {
         match update {
             Update::Fast(f) => self.record_fast(f, at_ms),
-            // RAID, kernel limits and hardware are not kept: a past frame has none of them
-            // (nor their findings).
-            Update::Slow { filesystems, listening, network, .. } => {
+            // Hardware (temperatures, memory errors) is not kept: a past frame has none.
+            Update::Slow { filesystems, listening, network, kernel_limits, raid, .. } => {
                 if self.slow.is_empty() {
                     self.mounts.reserve(self.slow.capacity() * filesystems.len());
                 }
@@ -118,12 +117,17 @@ impl History {
                     _ => Arc::from(listening.as_slice()),
                 };
                 let network = network::encode(network, self.slow.last().map(|last| &last.network));
+                let raid = match self.slow.last() {
+                    Some(last) if *last.raid == raid[..] => last.raid.clone(),
+                    _ => Arc::from(raid.as_slice()),
+                };
+                let kernel_limits = slow::encode_limits(kernel_limits);
                 if let Some(old) = self.slow.make_room() {
                     self.mounts.drop_front(old.mounts);
                 }
                 let names = &mut self.names;
                 let mounts = self.mounts.push(filesystems.iter().filter_map(|fs| slow::encode_mount(fs, names)));
-                self.slow.push(SlowRecord { at_ms, mounts, listening, network });
+                self.slow.push(SlowRecord { at_ms, mounts, listening, network, kernel_limits, raid });
             }
             Update::Processes(p) => {
                 self.procs.push(ProcRecord { at_ms, processes: Arc::new(procs::summarize(p)) });
@@ -231,13 +235,16 @@ impl History {
     /// Bytes history holds now (rings as allocated, names, process summaries).
     pub fn bytes(&self) -> usize {
         let procs = procs::bytes(self.procs.iter().map(|p| &*p.processes));
-        let mut shared_listening = 0;
+        let mut shared = 0;
         let mut last: Option<&SlowRecord> = None;
         for s in self.slow.iter() {
             if !last.is_some_and(|l| Arc::ptr_eq(&l.listening, &s.listening)) {
-                shared_listening += size_of_val(&*s.listening);
+                shared += size_of_val(&*s.listening);
             }
-            shared_listening += s.network.remotes_bytes(last.map(|l| &l.network));
+            if !last.is_some_and(|l| Arc::ptr_eq(&l.raid, &s.raid)) {
+                shared += s.raid.iter().map(raid_bytes).sum::<usize>();
+            }
+            shared += s.network.remotes_bytes(last.map(|l| &l.network));
             last = Some(s);
         }
         let mut shared_oom_events = 0;
@@ -258,7 +265,7 @@ impl History {
             + self.disks.bytes()
             + self.slow.bytes()
             + self.mounts.bytes()
-            + shared_listening
+            + shared
             + self.cgroups.bytes()
             + self.cgroup_entries.bytes()
             + shared_oom_events
@@ -308,6 +315,8 @@ impl History {
             s.listening = slow.listening.to_vec();
             let before = at.checked_sub(1).and_then(|b| self.slow.get(b)).map(|b| &b.network);
             s.network = network::decode(&slow.network, before);
+            s.kernel_limits = slow::decode_limits(&slow.kernel_limits);
+            s.raid = slow.raid.to_vec();
         }
         if let Some(c) = self.cgroups.last_at_or_before(r.at_ms, |c| c.at_ms).and_then(|i| self.cgroups.get(i)) {
             s.cgroups.list =
@@ -348,6 +357,14 @@ impl History {
     }
 }
 
+/// What one RAID array holds, its members' names included.
+fn raid_bytes(a: &crate::collect::raid::MdArray) -> usize {
+    let text = [Some(&a.name), Some(&a.state), a.level.as_ref(), a.slots.as_ref()].into_iter().flatten();
+    size_of_val(a)
+        + a.members.iter().map(|m| size_of_val(m) + m.name.len()).sum::<usize>()
+        + text.map(String::len).sum::<usize>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,7 +375,7 @@ mod tests {
         assert_eq!(size_of::<CoreRecord>(), 4);
         assert_eq!(size_of::<IfaceRecord>(), 12);
         assert_eq!(size_of::<DiskRecord>(), 22);
-        assert_eq!(size_of::<SlowRecord>(), 176);
+        assert_eq!(size_of::<SlowRecord>(), 216);
         assert_eq!(size_of::<MountRecord>(), 32);
         assert_eq!(size_of::<CgroupsRecord>(), 40);
         assert_eq!(size_of::<CgroupRecord>(), 32);

@@ -9,12 +9,14 @@ use ctop::collect::clock::Clock;
 use ctop::collect::cpu::{Cpu, CpuModel, CpuUsage, Load};
 use ctop::collect::diskio::{DiskIo, DiskRates};
 use ctop::collect::disks::{Filesystem, FsUsage, Usage};
+use ctop::collect::kernel_limits::KernelLimits;
 use ctop::collect::limits::ContainerLimits;
 use ctop::collect::memory::{Memory, Swap};
 use ctop::collect::net::{Interface, NetRates};
 use ctop::collect::network::{Network, Rate};
 use ctop::collect::pressure::{OomKills, Pressure};
 use ctop::collect::procs::{ProcessRow, Processes, Repeated};
+use ctop::collect::raid::{MdArray, MdMember};
 use ctop::history::{Cadence, History};
 use ctop::snapshot::{FastTier, Update};
 use std::sync::Arc;
@@ -145,6 +147,34 @@ pub fn network(at_ms: i64) -> Network {
     n
 }
 
+/// Open files near `file-max` during the spike.
+pub fn kernel_limits(at_ms: i64) -> KernelLimits {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    KernelLimits {
+        open_files: Some(if spike { 99_000 } else { 2_000 }),
+        file_max: Some(100_000),
+        tasks: Some(300),
+        pid_max: Some(4_194_304),
+        threads_max: Some(190_000),
+    }
+}
+
+/// A two-disk mirror that loses a disk during the spike.
+pub fn raid(at_ms: i64) -> Vec<MdArray> {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    let member = |name: &str, failed: bool| MdMember { name: name.into(), failed, spare: false };
+    vec![MdArray {
+        name: "md0".into(),
+        state: "active".into(),
+        level: Some("raid1".into()),
+        members: vec![member("vda1", false), member("vdb1", spike)],
+        raid_disks: Some(2),
+        working_disks: Some(if spike { 1 } else { 2 }),
+        slots: Some(if spike { "[U_]" } else { "[UU]" }.into()),
+        sync: None,
+    }]
+}
+
 /// Cgroups in the synthetic machine (this VM has about 500).
 pub const CGROUPS: usize = 500;
 
@@ -254,8 +284,8 @@ pub fn feed(history: &mut History, end_ms: i64, seconds: i64, cores: usize, inte
             let slow = Update::Slow {
                 filesystems,
                 listening: Vec::new(),
-                raid: Vec::new(),
-                kernel_limits: Box::default(),
+                raid: raid(at),
+                kernel_limits: Box::new(kernel_limits(at)),
                 hardware: Box::default(),
                 network,
             };
