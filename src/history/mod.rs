@@ -4,12 +4,13 @@
 //! Each tier has its own [`ring`] at its own cadence: the fast tier (CPU split, per
 //! core, load, memory, swap, pressure, container limits, OOM counts, per-interface
 //! rates and link state, per-disk I/O) every `interval`; the slow tier (per-filesystem
-//! sizes and state, listening sockets, the network stack's health) every
-//! `slow_interval`; the services and containers that matter most, and the OOM kills in
-//! them, every cgroup walk; a summary of the process table (totals, top by CPU and
-//! memory, repeated binaries) every scan. Records are compact ([`fast`], [`disks`],
-//! [`slow`], [`network`], [`cgroups`], [`procs`]): about 280 bytes a second on a 2-CPU
-//! machine with three interfaces and two disks. [`History::bytes`] says what it holds.
+//! sizes and state, listening sockets, the network stack's health, kernel limits,
+//! RAID) every `slow_interval`; the services and containers that matter most, and the
+//! OOM kills in them, every cgroup walk; a summary of the process table (totals, top by
+//! CPU and memory, repeated binaries) every scan. Records are compact ([`fast`],
+//! [`disks`], [`slow`], [`network`], [`cgroups`], [`procs`]): about 400 bytes a second on
+//! a 2-CPU machine with three interfaces, two disks and 500 cgroups. [`History::bytes`]
+//! says what it holds.
 //!
 //! One path for live and past: history is fed [`Update`]s — the same values the
 //! collector threads send — with the time they were taken ([`History::record`]), and
