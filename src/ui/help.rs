@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 18] = [
+pub const KEYS: [(&str, &str); 20] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close help, timeline, prompt, filter or tree (never quits)"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
+    ("<  >", "sort by the column left / right"),
     ("S", "cgroup tree in place of processes"),
     ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
     ("Tab  Shift-Tab", "focus next / previous table"),
@@ -27,6 +28,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
     (".", "back to live"),
     ("e", "problem timeline (e or Esc closes)"),
+    ("mouse", "click: focus a table, sort by a title; wheel"),
 ];
 
 /// What the sandbox line says: the kernel's word on this thread (see `crate::sandbox`).
