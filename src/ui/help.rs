@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 /// a new key joins a row of its kind rather than adding one.
 pub const KEYS: [(&str, &str); 18] = [
     ("q  F10  Ctrl-C", "quit"),
-    ("Esc", "close what is open (help, filter, tree...); never quits"),
+    ("Esc", "close what is open; never quits"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
     ("<  >", "sort by the column left / right"),
