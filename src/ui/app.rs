@@ -109,6 +109,8 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Right if view.cgroups.open => view.cgroups.expand(),
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
+        KeyCode::Char('<') => view.step_sort(-1),
+        KeyCode::Char('>') => view.step_sort(1),
         KeyCode::Char('r') => return Action::Rescan,
         KeyCode::Char('K') => view.toggle_kernel_threads(),
         KeyCode::Char('T') => return Action::Step(-1),
