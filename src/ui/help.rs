@@ -14,7 +14,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
     ("S", "cgroup tree in place of processes"),
-    ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
+    ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold branch (* all)"),
     ("Tab  Shift-Tab", "focus next / previous table"),
     ("Up  Down", "scroll the focused table"),
     ("PgUp  PgDn", "scroll a page"),
