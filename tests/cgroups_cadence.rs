@@ -117,3 +117,52 @@ fn without_the_kernel_s_counts_the_tree_is_listed_again_within_six_readings() {
     let found = (0..6).any(|_| find(&sampler.collect(), "/system.slice/new.service").is_some());
     assert!(found, "listed again within six readings (30 s at the default interval)");
 }
+
+#[test]
+fn below_an_empty_v2_cgroup_no_cgroup_is_asked() {
+    let (dir, top) = fixture_copy();
+    let slice = top.join("system.slice");
+    let nginx = slice.join("nginx.service");
+    write(slice.join("cgroup.events"), "populated 0\nfrozen 0\n");
+    write(nginx.join("cgroup.events"), "populated 0\nfrozen 0\n");
+    let mut sampler = sampler(dir.path());
+    sampler.collect();
+    sampler.collect();
+    // The kernel would never say this below an empty slice: were nginx asked, it
+    // would be read.
+    write(nginx.join("cgroup.events"), "populated 1\nfrozen 0\n");
+    write(nginx.join("memory.current"), "1\n");
+    let cgroups = sampler.collect();
+    assert_ne!(find(&cgroups, "/system.slice/nginx.service").unwrap().memory_bytes, Some(1));
+    write(slice.join("cgroup.events"), "populated 1\nfrozen 0\n");
+    let cgroups = sampler.collect();
+    assert_eq!(find(&cgroups, "/system.slice/nginx.service").unwrap().memory_bytes, Some(1), "asked again");
+}
+
+#[test]
+fn only_the_hierarchy_whose_count_changed_is_listed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cgroups/hybrid-host"), dir.path());
+    let top = dir.path().join("sys/fs/cgroup");
+    let proc_cgroups = |memory: u32| {
+        format!(
+            "#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t2\t12\t1\ncpuacct\t2\t12\t1\nmemory\t4\t{memory}\t1\npids\t5\t12\t1\nblkio\t6\t12\t1\n"
+        )
+    };
+    write(dir.path().join("proc/cgroups"), &proc_cgroups(12));
+    write(top.join("unified/cgroup.stat"), "nr_descendants 9\n");
+    let mut sampler = sampler(dir.path());
+    sampler.collect();
+    // New in two hierarchies; only memory's count moves.
+    for h in ["memory", "pids"] {
+        std::fs::create_dir(top.join(h).join("system.slice/new.service")).unwrap();
+        write(top.join(h).join("system.slice/new.service/cgroup.procs"), "900\n");
+    }
+    write(top.join("memory/system.slice/new.service/memory.usage_in_bytes"), "4096\n");
+    write(top.join("pids/system.slice/new.service/pids.current"), "3\n");
+    write(dir.path().join("proc/cgroups"), &proc_cgroups(13));
+    let cgroups = sampler.collect();
+    let new = find(&cgroups, "/system.slice/new.service").expect("found in the memory hierarchy");
+    assert_eq!((new.memory_bytes, new.pids), (Some(4096), None), "pids not listed again: {new:?}");
+    assert!(find(&cgroups, "/system.slice/ssh.service").is_some(), "the others stay");
+}

@@ -186,11 +186,15 @@ struct Node {
     busy: bool,
     /// Whether its probe could be read at this reading: then it is still there.
     probed: bool,
+    /// Whether that probe was a v2 `cgroup.events`, which speaks for the cgroups below.
+    probed_v2: bool,
 }
 
 struct NodeFile {
     /// Where it sorts: v1 files, then v2, each in its list's order.
     rank: usize,
+    /// Which of the sampler's hierarchies it is in.
+    hierarchy: usize,
     v2: bool,
     name: &'static str,
     reader: KeptReader,
@@ -206,7 +210,8 @@ pub struct CgroupSampler {
     namer: Namer,
     zone: TimeZone,
     readings: u64,
-    since_walk: u64,
+    /// Per hierarchy, readings since it was last walked.
+    since_walk: Vec<u64>,
     /// A cgroup went at the last reading: walk, in case another came in its place.
     lost_one: bool,
     next_slot: u64,
@@ -219,12 +224,12 @@ impl CgroupSampler {
         let hierarchies = hierarchies::find(&source);
         Self {
             tree_counts: TreeCounts::new(&source, &hierarchies),
+            since_walk: vec![0; hierarchies.len()],
             hierarchies,
             nodes: BTreeMap::new(),
             namer: Namer::new(source.clone()),
             zone: super::clock::time_zone(&source),
             readings: 0,
-            since_walk: 0,
             lost_one: false,
             next_slot: 0,
             truncated: false,
@@ -235,24 +240,47 @@ impl CgroupSampler {
 
     pub fn collect(&mut self) -> Cgroups {
         let counts = self.tree_counts.now();
-        let walk_due = match self.tree_counts.changed(&counts) {
-            Some(changed) => changed || self.since_walk >= WALK_AT_LEAST_EVERY,
-            None => self.since_walk >= WALK_EVERY,
-        };
-        if self.readings == 0 || self.lost_one || walk_due {
-            self.truncated = self.walk();
+        let due: Vec<bool> = (0..self.hierarchies.len())
+            .map(|i| {
+                let since = self.since_walk[i];
+                let on_clock = match self.tree_counts.changed(&counts, i) {
+                    Some(changed) => changed || since >= WALK_AT_LEAST_EVERY,
+                    None => since >= WALK_EVERY,
+                };
+                self.readings == 0 || self.lost_one || on_clock
+            })
+            .collect();
+        if due.contains(&true) {
+            self.truncated = self.walk(&due);
             self.tree_counts.walked(counts);
-            self.since_walk = 0;
             self.lost_one = false;
         }
-        self.since_walk += 1;
-        let now = Instant::now();
+        for (since, walked) in self.since_walk.iter_mut().zip(&due) {
+            *since = if *walked { 1 } else { *since + 1 };
+        }
         let first_reading = self.readings == 0;
         let reading = self.readings;
         self.readings += 1;
 
-        // Which cgroups hold processes, in them or below them.
-        let probed: Vec<bool> = self.nodes.values_mut().map(Node::probe).collect();
+        // Which cgroups hold processes, in them or below them. Below a v2 cgroup that
+        // holds none, no v2 cgroup does: those are not asked (a v1 cgroup is, as its
+        // processes may be elsewhere in the unified tree).
+        let mut empty_v2: HashSet<&str> = HashSet::new();
+        let mut probed = Vec::with_capacity(self.nodes.len());
+        for (path, node) in self.nodes.iter_mut() {
+            let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+            let busy = if empty_v2.contains(parent) && node.files.iter().any(|f| f.name == "cgroup.events") {
+                node.probed = false;
+                false
+            } else {
+                node.probe()
+            };
+            if !busy && (node.probed_v2 || (!node.probed && empty_v2.contains(parent))) {
+                empty_v2.insert(path);
+            }
+            probed.push(busy);
+        }
+        drop(empty_v2);
         let mut busy = vec![false; probed.len()];
         let mut busy_below: HashSet<&str> = HashSet::new();
         for (i, path) in self.nodes.keys().enumerate().rev() {
@@ -274,6 +302,9 @@ impl CgroupSampler {
             let idle = !busy_now && !was_busy;
             let at = |every: u64| (reading + node.slot).is_multiple_of(every);
             let full = if idle { at(IDLE_FULL_EVERY) } else { busy_now && at(FULL_EVERY) };
+            // When this cgroup is read: a whole first reading of 500 cgroups takes long
+            // enough that one moment for all would skew the rates of the last ones.
+            let now = Instant::now();
             let counters = match node.previous {
                 Some((_, previous)) if idle && !full => Some(previous),
                 Some((_, previous)) if !full => node.read(Some(&previous)),
@@ -372,16 +403,17 @@ impl CgroupSampler {
         self.oom_events.drain(..excess);
     }
 
-    /// Lists every hierarchy's cgroup directories, adding new cgroups and files and
-    /// dropping those gone. True when there were more than [`MAX_CGROUPS`].
-    fn walk(&mut self) -> bool {
+    /// Lists the cgroup directories of the hierarchies `due` says, adding new cgroups
+    /// and files and dropping those gone from them. True when there were more than
+    /// [`MAX_CGROUPS`].
+    fn walk(&mut self, due: &[bool]) -> bool {
         for node in self.nodes.values_mut() {
             node.seen = false;
-            node.files.iter_mut().for_each(|f| f.seen = false);
+            node.files.iter_mut().filter(|f| due[f.hierarchy]).for_each(|f| f.seen = false);
         }
         let mut truncated = false;
         let Self { hierarchies, nodes, namer, next_slot, .. } = self;
-        for h in hierarchies.iter() {
+        for (hierarchy, h) in hierarchies.iter().enumerate().filter(|&(i, _)| due[i]) {
             let mut stack: Vec<(PathBuf, String, usize)> = vec![(h.top.clone(), h.root.clone(), 0)];
             while let Some((dir, path, depth)) = stack.pop() {
                 let Ok(entries) = std::fs::read_dir(&dir) else { continue };
@@ -405,6 +437,7 @@ impl CgroupSampler {
                             pids: Vec::new(),
                             busy: true,
                             probed: false,
+                            probed_v2: false,
                         },
                     );
                     *next_slot += 1;
@@ -425,12 +458,13 @@ impl CgroupSampler {
                             stack.push((entry.path(), format!("{path}/{name}"), depth + 1));
                         }
                     } else if let Some(n) = node.as_mut() {
-                        n.see_file(h.v2, name, &dir);
+                        n.see_file(hierarchy, h.v2, name, &dir);
                     }
                 }
             }
         }
-        nodes.retain(|_, n| n.seen);
+        // A cgroup not seen now is gone, unless a hierarchy not walked has it.
+        nodes.retain(|_, n| n.seen || n.files.iter().any(|f| !due[f.hierarchy]));
         for node in nodes.values_mut() {
             node.files.retain(|f| f.seen);
         }
@@ -441,7 +475,7 @@ impl CgroupSampler {
 impl Node {
     /// Notes that the cgroup has file `name` in `dir`, keeping a reader for it if it
     /// is one ctop reads.
-    fn see_file(&mut self, v2: bool, name: &str, dir: &std::path::Path) {
+    fn see_file(&mut self, hierarchy: usize, v2: bool, name: &str, dir: &std::path::Path) {
         let (list, offset): (&[&'static str], usize) = if v2 { (&V2_FILES, V1_FILES.len()) } else { (&V1_FILES, 0) };
         let Some(index) = list.iter().position(|f| *f == name) else { return };
         let rank = offset + index;
@@ -454,7 +488,7 @@ impl Node {
             Err(i) => {
                 let budget = if cadence(name) == Cadence::Full { &NOT_KEPT } else { &KEPT };
                 let reader = KeptReader::counted_by(dir.join(name), budget);
-                self.files.insert(i, NodeFile { rank, v2, name: list[index], reader, seen: true });
+                self.files.insert(i, NodeFile { rank, hierarchy, v2, name: list[index], reader, seen: true });
             }
         }
     }
@@ -471,6 +505,7 @@ impl Node {
     /// below). True when it cannot tell.
     fn probe(&mut self) -> bool {
         self.probed = false;
+        self.probed_v2 = false;
         let Some(i) = self.probe_file() else { return true };
         let file = &mut self.files[i];
         let Some(text) = file.reader.read_text() else { return true };
@@ -480,7 +515,9 @@ impl Node {
             self.pids.extend(text.lines().filter_map(|l| l.trim().parse::<u32>().ok()));
             !self.pids.is_empty()
         } else {
-            files::populated(text).unwrap_or(true)
+            let populated = files::populated(text);
+            self.probed_v2 = populated.is_some();
+            populated.unwrap_or(true)
         }
     }
 
