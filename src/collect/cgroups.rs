@@ -486,7 +486,9 @@ impl Node {
         match self.files.binary_search_by_key(&rank, |f| f.rank) {
             Ok(i) => self.files[i].seen = true,
             Err(i) => {
-                let budget = if cadence(name) == Cadence::Full { &NOT_KEPT } else { &KEPT };
+                // `cgroup.procs` is read every time where it is the probe (no v2 file).
+                let rarely = cadence(name) == Cadence::Full && name != "cgroup.procs";
+                let budget = if rarely { &NOT_KEPT } else { &KEPT };
                 let reader = KeptReader::counted_by(dir.join(name), budget);
                 self.files.insert(i, NodeFile { rank, hierarchy, v2, name: list[index], reader, seen: true });
             }
