@@ -84,6 +84,7 @@ fn process(pid: u32, name: &str, cpu: f32, rss: u64) -> ProcessRow {
         rss_bytes: rss,
         threads: 4,
         kernel_thread: false,
+        io: None,
     }
 }
 
@@ -523,7 +524,7 @@ fn help_lists_every_key() {
         "q  F10  Ctrl-C",
         "Esc",
         "?  F1",
-        "P / M",
+        "P / M / I",
         "Tab  Shift-Tab",
         "PgUp  PgDn",
         "Home  End",

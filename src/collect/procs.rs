@@ -34,6 +34,7 @@
 //! process with procfs-core's parsers.
 
 mod identity;
+mod io_counters;
 mod new_tasks;
 mod paths;
 mod shared_strings;
@@ -42,9 +43,10 @@ mod users;
 
 use super::descriptors::{self, Descriptors, KeptFile};
 use identity::Identity;
+use io_counters::IoCounters;
 use new_tasks::NewTasks;
 use paths::PidPaths;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use shared_strings::SharedStrings;
 use stat::StatFields;
 use std::cmp::Ordering;
@@ -75,6 +77,39 @@ pub struct ProcessRow {
     pub rss_bytes: u64,
     pub threads: u32,
     pub kernel_thread: bool,
+    /// Storage I/O per second (`/proc/[pid]/io`) over the window since the previous
+    /// scan; `None` where the file is unreadable (another user's process, unless root)
+    /// and on the first scan. In JSON: `io_read_bytes_per_s`, `io_write_bytes_per_s`.
+    #[serde(flatten, serialize_with = "io_fields")]
+    pub io: Option<IoRates>,
+}
+
+/// Bytes per second a process read from and wrote towards storage: `f32`, as CPU %,
+/// to keep a row (and the history holding thousands of them) small.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IoRates {
+    pub read_bytes_per_s: f32,
+    pub write_bytes_per_s: f32,
+}
+
+impl IoRates {
+    pub fn total(self) -> f32 {
+        self.read_bytes_per_s + self.write_bytes_per_s
+    }
+}
+
+/// Both JSON fields, `null` when unknown: one `Option` in the row, two stable names.
+fn io_fields<S: Serializer>(io: &Option<IoRates>, serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Fields {
+        io_read_bytes_per_s: Option<f32>,
+        io_write_bytes_per_s: Option<f32>,
+    }
+    Fields {
+        io_read_bytes_per_s: io.map(|r| r.read_bytes_per_s),
+        io_write_bytes_per_s: io.map(|r| r.write_bytes_per_s),
+    }
+    .serialize(serializer)
 }
 
 /// A process in uninterruptible sleep (`D`), and for how long it has been seen so.
@@ -135,6 +170,18 @@ impl Processes {
     pub fn top_by_memory(&self, n: usize) -> Vec<&ProcessRow> {
         top(&self.list, n, |a, b| b.rss_bytes.cmp(&a.rss_bytes).then(a.pid.cmp(&b.pid)))
     }
+
+    /// The `n` processes doing the most storage I/O (read + write), busiest first;
+    /// those whose I/O is unknown come after every known one.
+    pub fn top_by_io(&self, n: usize) -> Vec<&ProcessRow> {
+        top(&self.list, n, by_io)
+    }
+}
+
+/// Most storage I/O first, unknown last, then by pid: the `I` sort and `top_by_io`.
+pub fn by_io(a: &ProcessRow, b: &ProcessRow) -> Ordering {
+    let io = |p: &ProcessRow| p.io.map_or(-1.0, IoRates::total);
+    io(b).total_cmp(&io(a)).then(a.pid.cmp(&b.pid))
 }
 
 /// The first `n` rows in `order`: a selection, then a sort of those `n` only, because
@@ -245,7 +292,41 @@ struct Tracked {
     seen: u64,
     /// When a scan first saw it in D, while it stays in D without running.
     blocked_since: Option<Instant>,
+    /// Its storage I/O counters as last read; `None` where unreadable.
+    io: Option<IoReading>,
 }
+
+/// `/proc/[pid]/io` as read at `at`.
+#[derive(Debug, Clone, Copy)]
+struct IoReading {
+    counters: IoCounters,
+    at: Instant,
+}
+
+impl IoReading {
+    /// Reads the counters now, and the rates since `earlier` (the previous reading)
+    /// when both are known and far enough apart.
+    fn next(
+        paths: &mut PidPaths,
+        pid: u32,
+        earlier: Option<IoReading>,
+        at: Instant,
+    ) -> (Option<Self>, Option<IoRates>) {
+        let Some(counters) = io_counters::read(paths, pid) else { return (None, None) };
+        let rates = earlier.and_then(|earlier| {
+            let seconds = at.saturating_duration_since(earlier.at).as_secs_f64();
+            (seconds >= MIN_IO_WINDOW_SECONDS).then(|| {
+                let (read, write) = counters.rates_since(earlier.counters, seconds);
+                IoRates { read_bytes_per_s: read, write_bytes_per_s: write }
+            })
+        });
+        (Some(Self { counters, at }), rates)
+    }
+}
+
+/// The shortest window an I/O rate is computed over, as for CPU %
+/// ([`MIN_WINDOW_TICKS`] at 100 Hz).
+const MIN_IO_WINDOW_SECONDS: f64 = 0.05;
 
 impl Tracked {
     /// Whether the last stat read still holds: the process has not run since, was
@@ -420,10 +501,17 @@ impl ProcessScanner {
                 Some(Probe::Schedstat(schedstat)) => match read_cpu_ns(&schedstat.file) {
                     Some(cpu_ns) if tracked.unchanged(cpu_ns, context.now) => {
                         // Not a tick since the last reading: that reading holds until now.
-                        tracked.read_at = Instant::now();
+                        let now = Instant::now();
+                        tracked.read_at = now;
                         tracked.seen = context.scan;
                         let idle = context.previous.map(|_| 0.0);
-                        return Some(row(tracked, pid, idle, context.page_size));
+                        // Nor its I/O counters: the kernel counts I/O to the task that
+                        // dirties the page or submits the read, as it runs.
+                        let idle_io = tracked.io.as_mut().and_then(|io| {
+                            io.at = now;
+                            context.previous.map(|_| IoRates::default())
+                        });
+                        return Some(row(tracked, pid, idle, idle_io, context.page_size));
                     }
                     // It ran: its stat is read below, and the probe kept.
                     Some(cpu_ns) => {
@@ -472,6 +560,9 @@ impl ProcessScanner {
         // Spread the first refreshes over the interval, so that the processes found by
         // the first scan are not all due on the same later scan.
         let spread = STAT_REFRESH_INTERVAL.mul_f64(f64::from(pid % 16 + 1) / 16.0);
+        // Its I/O, like its CPU time, all fell after the previous scan started.
+        let since_start = context.previous.map(|at| IoReading { counters: IoCounters::default(), at });
+        let (io, io_rates) = IoReading::next(&mut self.identities.paths, pid, since_start, read_at);
         let tracked = Tracked {
             probe,
             start_time: fields.start_time,
@@ -486,10 +577,11 @@ impl ProcessScanner {
             user,
             seen: context.scan,
             blocked_since: (fields.state == b'D').then_some(context.now),
+            io,
         };
         let since_previous =
             context.previous.and_then(|previous| context.cpu_percent(fields.cpu_ticks, previous, read_at));
-        let row = row(&tracked, pid, since_previous, context.page_size);
+        let row = row(&tracked, pid, since_previous, io_rates, context.page_size);
         self.tracked.insert(pid, tracked);
         Some(row)
     }
@@ -614,7 +706,8 @@ fn refresh(
     tracked.seen = context.scan;
     // An exec caught half-way has its new comm but no arguments yet: read again.
     let arguments_pending = tracked.cmdline.is_empty() && !fields.kernel_thread && fields.state != b'Z';
-    if *tracked.comm != *fields.comm || arguments_pending {
+    let exec = *tracked.comm != *fields.comm || arguments_pending;
+    if exec {
         tracked.comm = fields.comm.into();
         // If it vanished meanwhile, the old identity serves until the next scan misses it.
         if let Ok((identity, user)) = identities.read(pid, fields) {
@@ -623,10 +716,39 @@ fn refresh(
             tracked.user = user;
         }
     }
-    row(tracked, pid, cpu_percent, context.page_size)
+    let io = refresh_io(tracked, pid, fields, read_at, context, &mut identities.paths, ran, exec);
+    row(tracked, pid, cpu_percent, io, context.page_size)
 }
 
-fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, page_size: u64) -> ProcessRow {
+/// The I/O rates of a process whose stat was just read. `/proc/[pid]/io` is read again
+/// only where it may have moved: the process ran since the last reading (by schedstat,
+/// or by a CPU tick where that is the probe), has several threads (whose ticks are
+/// coarse), or is running or blocked now. One that used less than a tick of CPU shows
+/// 0 and its counters are read when it next runs, so no byte is lost, only spread over
+/// the longer window. A process whose file was unreadable at first sight is tried again
+/// only after an exec (which may change its credentials): a failed open per process
+/// per scan is what a non-root ctop would pay otherwise.
+#[allow(clippy::too_many_arguments)]
+fn refresh_io(
+    tracked: &mut Tracked,
+    pid: u32,
+    fields: &StatFields,
+    read_at: Instant,
+    context: ScanContext,
+    paths: &mut PidPaths,
+    ran: bool,
+    exec: bool,
+) -> Option<IoRates> {
+    let may_have_moved = ran || fields.threads > 1 || matches!(fields.state, b'R' | b'D');
+    if (tracked.io.is_some() && may_have_moved) || (tracked.io.is_none() && exec) {
+        let (reading, rates) = IoReading::next(paths, pid, tracked.io, read_at);
+        tracked.io = reading;
+        return rates;
+    }
+    tracked.io.and(context.previous).map(|_| IoRates::default())
+}
+
+fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, io: Option<IoRates>, page_size: u64) -> ProcessRow {
     let sample = tracked.sample;
     ProcessRow {
         pid,
@@ -639,6 +761,7 @@ fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, page_size: u64) ->
         rss_bytes: sample.rss_pages.saturating_mul(page_size),
         threads: sample.threads,
         kernel_thread: sample.kernel_thread,
+        io,
     }
 }
 

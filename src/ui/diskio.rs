@@ -1,6 +1,7 @@
 //! Disk I/O: one row per whole disk, md array and dm volume (by the name an admin knows
 //! it by), with %util and read/write bytes per second; wider, the iostat columns
 //! (r/s, w/s, r_await, w_await, aqu-sz) and the filesystems mounted from each disk.
+//! The title names the process doing the most disk I/O, where the last scan saw one.
 
 use crate::collect::diskio::DiskIo;
 use crate::format;
@@ -27,10 +28,23 @@ const COLUMNS: [Column; 10] = [
     Column::left("FILESYSTEMS", 11, 2).growing(),
 ];
 
+/// Below this a process's I/O is not worth a title (a log line now and then).
+const TOP_PROCESS_MIN_BYTES_PER_S: f32 = 1024.0;
+
+/// Room left on the rule for the scroll position (` 1-3/3 `).
+const SCROLL_ROOM: usize = 10;
+
 pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let disks = &screen.snapshot.disks;
+    let mut title = format!(" Disk I/O {} ", disks.len());
+    if let Some(top) = top_process(screen) {
+        let with_top = format!(" Disk I/O {} · top: {top} ", disks.len());
+        if with_top.chars().count() + SCROLL_ROOM <= area.width as usize {
+            title = with_top;
+        }
+    }
     let table = Table {
-        title: Line::from(format!(" Disk I/O {} ", disks.len())),
+        title: Line::from(title),
         columns: &COLUMNS,
         len: disks.len(),
         empty: "no disk with I/O",
@@ -38,6 +52,22 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         focused: false,
     };
     table.render(area, buf, screen.theme, &mut view.disk_scroll, |i| row(&disks[i], screen));
+}
+
+/// `postgres 45M/s w`: the busiest process by read + write bytes/s, its rate and
+/// whether it mostly reads or writes.
+fn top_process(screen: &Screen) -> Option<String> {
+    let processes = screen.snapshot.processes.as_ref()?;
+    // A pass rather than a sort: this runs on every frame over the whole table.
+    let (busiest, io) = processes
+        .list
+        .iter()
+        .filter_map(|p| Some((p, p.io?)))
+        .max_by(|(_, a), (_, b)| a.total().total_cmp(&b.total()))?;
+    (io.total() >= TOP_PROCESS_MIN_BYTES_PER_S).then(|| {
+        let mostly = if io.write_bytes_per_s >= io.read_bytes_per_s { "w" } else { "r" };
+        format!("{} {}/s {mostly}", display(&busiest.name), format::bytes_short(io.total() as u64))
+    })
 }
 
 fn row<'a>(disk: &'a DiskIo, screen: &Screen) -> Row<'a> {

@@ -12,7 +12,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close help, timeline, prompt, filter or tree (never quits)"),
     ("?  F1", "this help"),
-    ("P / M", "sort processes by CPU / memory"),
+    ("P / M / I", "sort processes by CPU / memory / disk I/O"),
     ("S", "cgroup tree in place of processes"),
     ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
     ("Tab  Shift-Tab", "focus next / previous table"),

@@ -39,6 +39,8 @@ pub enum SortBy {
     #[default]
     Cpu,
     Memory,
+    /// Storage I/O (read + write bytes/s), as iotop; `I`.
+    Io,
 }
 
 /// The filter being typed after `/`, or kept after Enter.
@@ -199,6 +201,7 @@ impl ProcessOrder {
             match sort {
                 SortBy::Cpu => self.rows.sort_by(|a, b| by_cpu(key(a), key(b))),
                 SortBy::Memory => self.rows.sort_by(|a, b| key(b).rss_bytes.cmp(&key(a).rss_bytes).then(a.cmp(b))),
+                SortBy::Io => self.rows.sort_by(|a, b| crate::collect::procs::by_io(key(a), key(b))),
             }
             self.source = Some(processes.clone());
             self.sort = sort;
@@ -231,6 +234,7 @@ mod tests {
             rss_bytes: rss,
             threads: 1,
             kernel_thread: false,
+            io: None,
         }
     }
 
