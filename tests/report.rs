@@ -12,7 +12,7 @@ use ctop::collect::memory::{Memory, Swap};
 use ctop::collect::net::{Address, Interface, NetCounters, NetRates};
 use ctop::collect::ports::{ListeningSocket, Protocol};
 use ctop::collect::pressure::{OomKills, Pressure};
-use ctop::collect::procs::{IoRates, ProcessRow, Processes, Repeated};
+use ctop::collect::procs::{FdLimitUse, IoRates, ProcessRow, Processes, Repeated};
 use ctop::health::{Finding, Findings, Key, Severity};
 use ctop::report;
 use ctop::snapshot::Snapshot;
@@ -86,6 +86,7 @@ fn snapshot() -> Snapshot {
         repeated: vec![Repeated { name: "postgres".into(), count: 30 }, Repeated { name: "sh".into(), count: 2 }],
         scan_duration: Duration::from_millis(7),
         blocked_processes: Vec::new(),
+        near_fd_limit: vec![FdLimitUse { pid: 100, name: "postgres".into(), open_files: 990, soft_limit: 1024 }],
     };
     let mut eth1 = Interface {
         name: "eth1".into(),
@@ -347,6 +348,7 @@ NETWORK
 PROCESSES
 !  total      3 processes (40 kernel threads), 9 threads, scanned in 7 ms
 !  states     1 running, 1 sleeping, 1 blocked (D), 0 stopped, 2 zombie
+   fd limit   postgres (100) 990 of 1024 open files (97%)
    top by CPU
        PID USER       CPU%    RSS NAME     COMMAND
        200 postgres   80.2   512M backup   /usr/lib/backup -D /var/lib/backup
@@ -457,6 +459,7 @@ fn the_json_document_carries_the_values_unrounded() {
     assert_eq!(pids("top_memory"), [100, 200, 300]);
     // Only the processes doing disk I/O; unknown I/O is null, never 0.
     assert_eq!(pids("top_io"), [200]);
+    assert_eq!(p["near_fd_limit"][0]["open_files"].as_u64(), Some(990));
     let backup = &p["top_cpu"][0];
     assert_eq!(
         (backup["io_read_bytes_per_s"].as_f64(), backup["io_write_bytes_per_s"].as_f64()),

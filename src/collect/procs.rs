@@ -33,6 +33,7 @@
 //! 140–155 ms for a scan that reads `stat`, `statm`, `status` and `cmdline` of every
 //! process with procfs-core's parsers.
 
+mod fd_limits;
 mod identity;
 mod io_counters;
 mod new_tasks;
@@ -42,6 +43,8 @@ mod stat;
 mod users;
 
 use super::descriptors::{self, Descriptors, KeptFile};
+pub use fd_limits::FdLimitUse;
+use fd_limits::FdTable;
 use identity::Identity;
 use io_counters::IoCounters;
 use new_tasks::NewTasks;
@@ -150,6 +153,8 @@ pub struct Processes {
     /// User processes in D state, longest blocked first (kernel threads are left out:
     /// before Linux 4.14 idle ones sleep in D).
     pub blocked_processes: Vec<BlockedProcess>,
+    /// Processes using at least half their own open-file limit, most used first (a few).
+    pub near_fd_limit: Vec<FdLimitUse>,
     /// How long the scan took.
     pub scan_duration: Duration,
 }
@@ -294,6 +299,10 @@ struct Tracked {
     blocked_since: Option<Instant>,
     /// Its storage I/O counters as last read; `None` where unreadable.
     io: Option<IoReading>,
+    /// Its descriptor table and limit, to screen it for `near_fd_limit`.
+    fd_table: FdTable,
+    /// When its table size may be read again, if it has run.
+    fd_table_due: Instant,
 }
 
 /// `/proc/[pid]/io` as read at `at`.
@@ -478,6 +487,8 @@ impl ProcessScanner {
         self.last_count = list.len();
         let mut processes = summarize(list, &mut self.name_counts);
         processes.blocked_processes = self.blocked(&processes.list, started);
+        let tables = self.tracked.iter().map(|(&pid, t)| (pid, &t.name, t.fd_table));
+        processes.near_fd_limit = fd_limits::near_limit(&mut self.identities.paths, tables);
         processes.scan_duration = started.elapsed();
         processes
     }
@@ -563,6 +574,10 @@ impl ProcessScanner {
         // Its I/O, like its CPU time, all fell after the previous scan started.
         let since_start = context.previous.map(|at| IoReading { counters: IoCounters::default(), at });
         let (io, io_rates) = IoReading::next(&mut self.identities.paths, pid, since_start, read_at);
+        let mut fd_table = FdTable::default();
+        if let Some(size) = identity.fd_size {
+            fd_table.update(&mut self.identities.paths, pid, size);
+        }
         let tracked = Tracked {
             probe,
             start_time: fields.start_time,
@@ -578,6 +593,8 @@ impl ProcessScanner {
             seen: context.scan,
             blocked_since: (fields.state == b'D').then_some(context.now),
             io,
+            fd_table,
+            fd_table_due: context.now + spread,
         };
         let since_previous =
             context.previous.and_then(|previous| context.cpu_percent(fields.cpu_ticks, previous, read_at));
@@ -714,6 +731,16 @@ fn refresh(
             tracked.name = identity.name;
             tracked.cmdline = identity.cmdline;
             tracked.user = user;
+            if let Some(size) = identity.fd_size {
+                tracked.fd_table.update(&mut identities.paths, pid, size);
+            }
+        }
+    } else if ran && !fields.kernel_thread && context.now >= tracked.fd_table_due {
+        // Only a process that runs opens descriptors; its status is read again at most
+        // every STAT_REFRESH_INTERVAL (status costs three times stat).
+        tracked.fd_table_due = context.now + STAT_REFRESH_INTERVAL;
+        if let Some(size) = identity::fd_table_size(&mut identities.paths, pid, &mut identities.buf) {
+            tracked.fd_table.update(&mut identities.paths, pid, size);
         }
     }
     let io = refresh_io(tracked, pid, fields, read_at, context, &mut identities.paths, ran, exec);

@@ -186,6 +186,7 @@ struct JsonProcesses<'a> {
     top_io: Vec<&'a ProcessRow>,
     repeated: &'a [crate::collect::procs::Repeated],
     blocked_processes: &'a [crate::collect::procs::BlockedProcess],
+    near_fd_limit: &'a [crate::collect::procs::FdLimitUse],
 }
 
 fn doing_io(p: &crate::collect::procs::Processes) -> Vec<&ProcessRow> {
@@ -256,6 +257,7 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             top_io: doing_io(p),
             repeated: &p.repeated,
             blocked_processes: &p.blocked_processes,
+            near_fd_limit: &p.near_fd_limit,
         }),
         cgroups: s.cgroups.list.iter().map(json_cgroup).collect(),
         disks: s.disks.iter().map(json_disk).collect(),

@@ -737,6 +737,20 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             p.running, p.sleeping, p.blocked, p.stopped, p.zombie
         ),
     );
+    for near in &p.near_fd_limit {
+        t.field(
+            findings.severity(&Key::ProcessFdLimit(near.pid)),
+            "fd limit",
+            &format!(
+                "{} ({}) {} of {} open files ({})",
+                near.name,
+                near.pid,
+                near.open_files,
+                near.soft_limit,
+                format::percent(near.percent())
+            ),
+        );
+    }
     let columns = [
         Column::right("PID", 7, 0).answer(),
         Column::left("USER", 9, 1),
