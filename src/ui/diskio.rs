@@ -31,18 +31,9 @@ const COLUMNS: [Column; 10] = [
 /// Below this a process's I/O is not worth a title (a log line now and then).
 const TOP_PROCESS_MIN_BYTES_PER_S: f32 = 1024.0;
 
-/// Room left on the rule for the scroll position (` 1-3/3 `).
-const SCROLL_ROOM: usize = 10;
-
 pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let disks = &screen.snapshot.disks;
-    let mut title = format!(" Disk I/O {} ", disks.len());
-    if let Some(top) = top_process(screen) {
-        let with_top = format!(" Disk I/O {} · top: {top} ", disks.len());
-        if with_top.chars().count() + SCROLL_ROOM <= area.width as usize {
-            title = with_top;
-        }
-    }
+    let title = title(disks.len(), top_process(screen), area);
     let table = Table {
         title: Line::from(title),
         columns: &COLUMNS,
@@ -52,6 +43,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         focused: false,
     };
     table.render(area, buf, screen.theme, &mut view.disk_scroll, |i| row(&disks[i], screen));
+}
+
+/// ` Disk I/O 3 · top: postgres 45M/s w `, shorter (` Disk I/O 3 · postgres 45M/s w `)
+/// or without the process where the rule has no room for it beside the scroll position.
+fn title(disks: usize, top: Option<String>, area: Rect) -> String {
+    let plain = format!(" Disk I/O {disks} ");
+    let Some(top) = top else { return plain };
+    // The rule's corners, and the scroll position (` 1-3/9 `) when the rows overflow.
+    let scrolling = disks + 2 > area.height as usize;
+    let room = (area.width as usize).saturating_sub(if scrolling { 12 } else { 2 });
+    [format!(" Disk I/O {disks} · top: {top} "), format!(" Disk I/O {disks} · {top} ")]
+        .into_iter()
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or(plain)
 }
 
 /// `postgres 45M/s w`: the busiest process by read + write bytes/s, its rate and
@@ -104,4 +109,21 @@ fn row<'a>(disk: &'a DiskIo, screen: &Screen) -> Row<'a> {
             Span::raw(mounts.join(" ")),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_busiest_process_is_named_where_the_rule_has_room() {
+        let top = || Some("dd 98M/s w".to_string());
+        let area = |width| Rect::new(0, 0, width, 6);
+        assert_eq!(title(2, top(), area(60)), " Disk I/O 2 · top: dd 98M/s w ");
+        assert_eq!(title(2, top(), area(31)), " Disk I/O 2 · dd 98M/s w ");
+        assert_eq!(title(2, top(), area(20)), " Disk I/O 2 ");
+        assert_eq!(title(2, None, area(60)), " Disk I/O 2 ");
+        // Rows that overflow leave room for the scroll position.
+        assert_eq!(title(9, top(), Rect::new(0, 0, 37, 6)), " Disk I/O 9 · dd 98M/s w ");
+    }
 }
