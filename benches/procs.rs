@@ -59,11 +59,12 @@ fn top_by_cpu(bencher: Bencher, n: usize) {
 }
 
 /// Every process's `/proc/PID/io` opened, read and closed, as a scan reads it for the
-/// processes that ran (and for every new one): its cost per file next to `stat`'s.
-#[divan::bench(args = ["io", "stat"])]
+/// processes that ran (and for every new one): its cost per file next to `stat`'s, and
+/// `status` and `limits`, read to screen processes for their descriptor limit.
+#[divan::bench(args = ["io", "stat", "status", "limits"])]
 fn open_read_close_every(bencher: Bencher, file: &str) {
     let paths = every_pid_file(file);
-    let mut buf = [0u8; 1024];
+    let mut buf = [0u8; 2048];
     bencher.bench_local(|| {
         paths.iter().filter_map(|p| std::fs::File::open(p).ok()?.read_at(&mut buf, 0).ok()).sum::<usize>()
     });

@@ -110,6 +110,8 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('I') => view.sort_by(SortBy::Io),
+        KeyCode::Char('<') => view.step_sort(-1),
+        KeyCode::Char('>') => view.step_sort(1),
         KeyCode::Char('r') => return Action::Rescan,
         KeyCode::Char('K') => view.toggle_kernel_threads(),
         KeyCode::Char('T') => return Action::Step(-1),

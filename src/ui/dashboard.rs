@@ -45,6 +45,7 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
     match layout::plan(area, &counts) {
         Plan::TooSmall => {
             view.drawn = None;
+            view.process_header = Default::default();
             too_small(buf, area, screen.theme);
         }
         Plan::Dashboard(a) => {
