@@ -299,6 +299,8 @@ struct Tracked {
     blocked_since: Option<Instant>,
     /// Its storage I/O counters as last read; `None` where unreadable.
     io: Option<IoReading>,
+    /// `/proc/[pid]/io` kept open once it has run while descriptors are kept.
+    io_file: Option<KeptFile>,
     /// Its descriptor table and limit, to screen it for `near_fd_limit`.
     fd_table: FdTable,
     /// When its table size may be read again, if it has run.
@@ -313,15 +315,32 @@ struct IoReading {
 }
 
 impl IoReading {
-    /// Reads the counters now, and the rates since `earlier` (the previous reading)
-    /// when both are known and far enough apart.
+    /// Reads the counters now (through `kept` when open; else opening the file, kept
+    /// after when `descriptors` has room), and the rates since `earlier` (the previous
+    /// reading) when both are known and far enough apart.
     fn next(
-        paths: &mut PidPaths,
+        kept: &mut Option<KeptFile>,
+        source: IoSource,
         pid: u32,
         earlier: Option<IoReading>,
         at: Instant,
     ) -> (Option<Self>, Option<IoRates>) {
-        let Some(counters) = io_counters::read(paths, pid) else { return (None, None) };
+        let counters = match kept {
+            Some(file) => {
+                let counters = io_counters::read_from(&file.file);
+                if counters.is_none() {
+                    *kept = None;
+                }
+                counters
+            }
+            None => io_counters::open(source.paths, pid).map(|(file, counters)| {
+                if let Some(descriptors) = source.descriptors {
+                    *kept = descriptors.keep(file);
+                }
+                counters
+            }),
+        };
+        let Some(counters) = counters else { return (None, None) };
         let rates = earlier.and_then(|earlier| {
             let seconds = at.saturating_duration_since(earlier.at).as_secs_f64();
             (seconds >= MIN_IO_WINDOW_SECONDS).then(|| {
@@ -331,6 +350,14 @@ impl IoReading {
         });
         (Some(Self { counters, at }), rates)
     }
+}
+
+/// Where a process's `/proc/[pid]/io` is opened when no descriptor is kept for it, and
+/// whether what is opened may be kept (`descriptors`: only for a process that ran, so
+/// a first scan of thousands keeps none; `has_room` is false while scans are rare).
+struct IoSource<'a> {
+    paths: &'a mut PidPaths,
+    descriptors: Option<&'a Descriptors>,
 }
 
 /// The shortest window an I/O rate is computed over, as for CPU %
@@ -464,6 +491,7 @@ impl ProcessScanner {
         if self.descriptors.set_keeping(frequent) {
             for tracked in self.tracked.values_mut() {
                 tracked.probe = None;
+                tracked.io_file = None;
             }
         }
 
@@ -505,7 +533,17 @@ impl ProcessScanner {
                     if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
                         let read_at = Instant::now();
                         let ran = fields.cpu_ticks != tracked.cpu_ticks;
-                        return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
+                        let descriptors = &self.descriptors;
+                        return Some(refresh(
+                            tracked,
+                            pid,
+                            &fields,
+                            read_at,
+                            context,
+                            &mut self.identities,
+                            ran,
+                            descriptors,
+                        ));
                     }
                     gone = true;
                 }
@@ -554,7 +592,16 @@ impl ProcessScanner {
                     choose_probe(file, pid, &fields, &self.descriptors, &mut self.identities.paths);
             }
             let ran = schedstat_ran.unwrap_or(fields.cpu_ticks != tracked.cpu_ticks);
-            return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
+            return Some(refresh(
+                tracked,
+                pid,
+                &fields,
+                read_at,
+                context,
+                &mut self.identities,
+                ran,
+                &self.descriptors,
+            ));
         }
 
         // A new process (or a new one under a reused pid): all its CPU time fell after
@@ -573,7 +620,9 @@ impl ProcessScanner {
         let spread = STAT_REFRESH_INTERVAL.mul_f64(f64::from(pid % 16 + 1) / 16.0);
         // Its I/O, like its CPU time, all fell after the previous scan started.
         let since_start = context.previous.map(|at| IoReading { counters: IoCounters::default(), at });
-        let (io, io_rates) = IoReading::next(&mut self.identities.paths, pid, since_start, read_at);
+        let mut io_file = None;
+        let source = IoSource { paths: &mut self.identities.paths, descriptors: None };
+        let (io, io_rates) = IoReading::next(&mut io_file, source, pid, since_start, read_at);
         let mut fd_table = FdTable::default();
         if let Some(size) = identity.fd_size {
             fd_table.update(&mut self.identities.paths, pid, size);
@@ -593,6 +642,7 @@ impl ProcessScanner {
             seen: context.scan,
             blocked_since: (fields.state == b'D').then_some(context.now),
             io,
+            io_file,
             fd_table,
             fd_table_due: context.now + spread,
         };
@@ -658,6 +708,7 @@ fn release_descriptors(descriptors: &mut Descriptors, tracked: &mut HashMap<u32,
             break;
         }
         entry.probe = None;
+        entry.io_file = None;
     }
 }
 
@@ -697,6 +748,7 @@ fn read_cpu_ns(file: &File) -> Option<u64> {
 }
 
 /// Updates a known process from its new stat and returns its row.
+#[allow(clippy::too_many_arguments)]
 fn refresh(
     tracked: &mut Tracked,
     pid: u32,
@@ -705,6 +757,7 @@ fn refresh(
     context: ScanContext,
     identities: &mut IdentityReader,
     ran: bool,
+    descriptors: &Descriptors,
 ) -> ProcessRow {
     // Still blocked only if it was in D at the previous reading and has not run since
     // (a task woken in between would have run): else blocked from now, or not at all.
@@ -743,14 +796,17 @@ fn refresh(
             tracked.fd_table.update(&mut identities.paths, pid, size);
         }
     }
-    let io = refresh_io(tracked, pid, fields, read_at, context, &mut identities.paths, ran, exec);
+    let source = IoSource { paths: &mut identities.paths, descriptors: Some(descriptors) };
+    let io = refresh_io(tracked, pid, fields, read_at, context, source, ran, exec);
     row(tracked, pid, cpu_percent, io, context.page_size)
 }
 
 /// The I/O rates of a process whose stat was just read. `/proc/[pid]/io` is read again
 /// only where it may have moved: the process ran since the last reading (by schedstat,
 /// or by a CPU tick where that is the probe), has several threads (whose ticks are
-/// coarse), or is running or blocked now. One that used less than a tick of CPU shows
+/// coarse), or is running or blocked now; while scans are frequent enough to keep
+/// descriptors, through one kept for it after it first ran (a pread costs about a third
+/// of an open, read and close). One that used less than a tick of CPU shows
 /// 0 and its counters are read when it next runs, so no byte is lost, only spread over
 /// the longer window. A process whose file was unreadable at first sight is tried again
 /// only after an exec (which may change its credentials): a failed open per process
@@ -762,13 +818,13 @@ fn refresh_io(
     fields: &StatFields,
     read_at: Instant,
     context: ScanContext,
-    paths: &mut PidPaths,
+    source: IoSource,
     ran: bool,
     exec: bool,
 ) -> Option<IoRates> {
     let may_have_moved = ran || fields.threads > 1 || matches!(fields.state, b'R' | b'D');
     if (tracked.io.is_some() && may_have_moved) || (tracked.io.is_none() && exec) {
-        let (reading, rates) = IoReading::next(paths, pid, tracked.io, read_at);
+        let (reading, rates) = IoReading::next(&mut tracked.io_file, source, pid, tracked.io, read_at);
         tracked.io = reading;
         return rates;
     }

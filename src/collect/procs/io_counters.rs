@@ -27,12 +27,19 @@ impl IoCounters {
     }
 }
 
-/// `None` where the file cannot be read (another user's process, a zombie, a kernel
-/// without task I/O accounting) or is garbled.
-pub(super) fn read(paths: &mut PidPaths, pid: u32) -> Option<IoCounters> {
+/// Opens the file and reads it; `None` where it cannot be read (another user's process,
+/// a zombie, a kernel without task I/O accounting) or is garbled.
+pub(super) fn open(paths: &mut PidPaths, pid: u32) -> Option<(File, IoCounters)> {
+    let file = File::open(paths.file(pid, "io")).ok()?;
+    let counters = read_from(&file)?;
+    Some((file, counters))
+}
+
+/// Reads an open (kept) file again; `None` once its process is gone (ESRCH).
+pub(super) fn read_from(file: &File) -> Option<IoCounters> {
     // Seven lines of a name and at most 20 digits.
     let mut buf = [0u8; 256];
-    let len = File::open(paths.file(pid, "io")).ok()?.read_at(&mut buf, 0).ok()?;
+    let len = file.read_at(&mut buf, 0).ok()?;
     parse(&buf[..len])
 }
 
