@@ -26,7 +26,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("/", "filter by name (Enter keeps, Esc clears)"),
     ("T / t", "one sample back / forward in time"),
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
-    (".", "back to live"),
+    (". / End", "back to live (End: while the past is shown)"),
     ("e", "problem timeline (e or Esc closes)"),
     ("mouse", "click: focus a table, sort by a title; wheel"),
 ];
