@@ -1,7 +1,8 @@
 //! Benchmarks of the process scan: a warm scanner on this machine (descriptors kept,
 //! and opening stat and statm of every process each time as htop does, to show what
 //! keeping them saves), a first scan (every pid new), a scan of the captured fixture
-//! tree, and picking the top rows out of a scan.
+//! tree, picking the top rows out of a scan, and what `/proc/PID/io` costs per
+//! process against `stat`.
 //!
 //! `cargo bench --bench procs`; start a few thousand `sleep`s first to see the cost at
 //! scale.
@@ -9,6 +10,7 @@
 use ctop::collect::procs::ProcessScanner;
 use ctop::source::{FixedSystem, Source};
 use divan::Bencher;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -54,4 +56,33 @@ fn top_by_cpu(bencher: Bencher, n: usize) {
     scanner.scan();
     let processes = scanner.scan();
     bencher.bench_local(|| processes.top_by_cpu(n).len());
+}
+
+/// Every process's `/proc/PID/io` opened, read and closed, as a scan reads it for the
+/// processes that ran (and for every new one): its cost per file next to `stat`'s, and
+/// `status` and `limits`, read to screen processes for their descriptor limit.
+#[divan::bench(args = ["io", "stat", "status", "limits"])]
+fn open_read_close_every(bencher: Bencher, file: &str) {
+    let paths = every_pid_file(file);
+    let mut buf = [0u8; 2048];
+    bencher.bench_local(|| {
+        paths.iter().filter_map(|p| std::fs::File::open(p).ok()?.read_at(&mut buf, 0).ok()).sum::<usize>()
+    });
+}
+
+/// The same files read through descriptors kept open (pread at offset 0).
+#[divan::bench(args = ["io", "stat"])]
+fn pread_kept_every(bencher: Bencher, file: &str) {
+    let files: Vec<_> = every_pid_file(file).iter().filter_map(|p| std::fs::File::open(p).ok()).collect();
+    let mut buf = [0u8; 1024];
+    bencher.bench_local(|| files.iter().filter_map(|f| f.read_at(&mut buf, 0).ok()).sum::<usize>());
+}
+
+fn every_pid_file(file: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+        .map(|e| e.path().join(file))
+        .collect()
 }

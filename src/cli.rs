@@ -55,5 +55,5 @@ pub struct Args {
 }
 
 pub const AFTER_HELP: &str = "\
-Keys in the dashboard: q quit, ? help, P/M sort by CPU/memory, / filter, r rescan processes, Tab focus.
+Keys in the dashboard: q quit, ? help, P/M/I sort by CPU/memory/disk I/O, / filter, r rescan processes, Tab focus.
 Colours: yellow is a warning, red an error; `!` and `!!` mark them where colour is off.";

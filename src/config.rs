@@ -125,6 +125,8 @@ const DOCS: &[(&str, &str)] = &[
     ("kernel_files_error", ""),
     ("kernel_tasks_warning", "Tasks (processes and threads), % of the tighter of kernel.pid_max and threads-max."),
     ("kernel_tasks_error", ""),
+    ("process_files_warning", "A process's open descriptors, % of its own soft limit (counted from 50 %)."),
+    ("process_files_error", ""),
     ("process_scan_stalled_seconds", "A process scan this many seconds without an answer: not responding (0 = off)."),
     ("tcp_listen_drops_error", "TCP listen-queue drops a second, held 2 slow intervals: error (any drop: warning)."),
     ("tcp_retransmit_warning", "Retransmitted TCP segments, % of segments sent."),

@@ -40,6 +40,12 @@ pub fn bytes_short(n: u64) -> String {
     }
 }
 
+/// A process's disk I/O rate: `0` when idle, so that the few doing I/O stand out
+/// (where the rate is unknown the caller leaves the cell blank, never 0).
+pub fn io_rate(bytes_per_s: f32) -> String {
+    if bytes_per_s < 1.0 { "0".to_string() } else { bytes_short(bytes_per_s as u64) }
+}
+
 /// Bits per second in SI steps: the value and its prefix (`""`, `k`, `M`, `G`).
 fn scale_bits(bits: f64) -> (f64, &'static str) {
     if bits >= 1e9 {

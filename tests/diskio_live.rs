@@ -8,41 +8,11 @@ mod disks_support;
 
 use ctop::collect::diskio::{DiskIo, DiskIoSampler};
 use ctop::source::Source;
-use disks_support::{Mounted, have, is_root, run, skip};
+use disks_support::{LoopDevice, Mounted, have, is_root, run, skip};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-
-/// A loop device over an image file, detached and removed when dropped.
-struct LoopDevice {
-    device: PathBuf,
-    image: PathBuf,
-}
-
-impl LoopDevice {
-    fn new(megabytes: u64) -> Option<Self> {
-        let image = std::env::temp_dir().join(format!("ctop-diskio-{}.img", std::process::id()));
-        std::fs::File::create(&image).ok()?.set_len(megabytes << 20).ok()?;
-        let device = run("losetup", &["-f", "--show", image.to_str()?]).map(|out| PathBuf::from(out.trim()));
-        let Some(device) = device else {
-            let _ = std::fs::remove_file(&image);
-            return None;
-        };
-        Some(Self { device, image })
-    }
-
-    fn name(&self) -> &str {
-        self.device.file_name().and_then(|n| n.to_str()).expect("a /dev/loopN path")
-    }
-}
-
-impl Drop for LoopDevice {
-    fn drop(&mut self) {
-        run("losetup", &["-d", self.device.to_str().unwrap_or_default()]);
-        let _ = std::fs::remove_file(&self.image);
-    }
-}
 
 /// Shell loops of `dd` that keep reading and writing until dropped.
 struct Load(Vec<Child>);
@@ -118,7 +88,7 @@ fn rates_agree_with_iostat_on_a_loop_device_under_load() {
             return skip(&format!("diskio_live: {tool} is not installed (sysstat gives iostat)"));
         }
     }
-    let device = LoopDevice::new(256).expect("losetup -f --show on an image file");
+    let device = LoopDevice::new("diskio", 256).expect("losetup -f --show on an image file");
     run("mkfs.ext4", &["-q", "-F", device.device.to_str().unwrap()]).expect("mkfs.ext4");
     let mounted = Mounted::device(&device.device).expect("mounting the ext4 image");
     let dir = mounted.point.clone();

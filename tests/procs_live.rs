@@ -137,10 +137,11 @@ fn processes_starting_and_ending_during_scans_are_harmless() {
         assert!(p.list.iter().all(|r| r.cpu_percent.is_none_or(|c| c.is_finite() && c >= 0.0)));
     }
     churn.join().unwrap();
-    // Every vanished pid was pruned: at most one descriptor per process alive now.
+    // Every vanished pid was pruned: at most two descriptors per process alive now (its
+    // stat or schedstat, and its io once it has run).
     let alive = scanner.scan().total;
     let kept = scanner.kept_descriptors();
-    assert!(kept <= alive, "{kept} descriptors for {alive} processes");
+    assert!(kept <= 2 * alive, "{kept} descriptors for {alive} processes");
 }
 
 /// Hands `pid` to a new process by setting the last allocated pid just below it (root

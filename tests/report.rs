@@ -12,7 +12,7 @@ use ctop::collect::memory::{Memory, Swap};
 use ctop::collect::net::{Address, Interface, NetCounters, NetRates};
 use ctop::collect::ports::{ListeningSocket, Protocol};
 use ctop::collect::pressure::{OomKills, Pressure};
-use ctop::collect::procs::{ProcessRow, Processes, Repeated};
+use ctop::collect::procs::{FdLimitUse, IoRates, ProcessRow, Processes, Repeated};
 use ctop::health::{Finding, Findings, Key, Severity};
 use ctop::report;
 use ctop::snapshot::Snapshot;
@@ -60,14 +60,18 @@ fn process(pid: u32, name: &str, cpu: Option<f32>, rss: u64) -> ProcessRow {
         rss_bytes: rss,
         threads: 1,
         kernel_thread: false,
+        io: None,
     }
 }
 
 fn snapshot() -> Snapshot {
     let list = vec![
         process(100, "postgres", Some(12.5), 2 * GIB),
-        process(200, "backup", Some(80.25), GIB / 2),
-        process(300, "idle", None, 4 << 20),
+        ProcessRow {
+            io: Some(IoRates { read_bytes_per_s: 52_428_800.0, write_bytes_per_s: 4096.0 }),
+            ..process(200, "backup", Some(80.25), GIB / 2)
+        },
+        ProcessRow { io: Some(IoRates::default()), ..process(300, "idle", None, 4 << 20) },
     ];
     let processes = Processes {
         total: 3,
@@ -82,6 +86,7 @@ fn snapshot() -> Snapshot {
         repeated: vec![Repeated { name: "postgres".into(), count: 30 }, Repeated { name: "sh".into(), count: 2 }],
         scan_duration: Duration::from_millis(7),
         blocked_processes: Vec::new(),
+        near_fd_limit: vec![FdLimitUse { pid: 100, name: "postgres".into(), open_files: 990, soft_limit: 1024 }],
     };
     let mut eth1 = Interface {
         name: "eth1".into(),
@@ -343,6 +348,7 @@ NETWORK
 PROCESSES
 !  total      3 processes (40 kernel threads), 9 threads, scanned in 7 ms
 !  states     1 running, 1 sleeping, 1 blocked (D), 0 stopped, 2 zombie
+   fd limit   postgres (100) 990 of 1024 open files (97%)
    top by CPU
        PID USER       CPU%    RSS NAME     COMMAND
        200 postgres   80.2   512M backup   /usr/lib/backup -D /var/lib/backup
@@ -353,6 +359,9 @@ PROCESSES
        100 postgres   12.5   2.0G postgres /usr/lib/postgres -D /var/lib/postgr…
        200 postgres   80.2   512M backup   /usr/lib/backup -D /var/lib/backup
        300 postgres      -   4.0M idle     /usr/lib/idle -D /var/lib/idle
+   top by disk I/O (read + write per second)
+       PID USER      READ/s WRIT/s NAME     COMMAND
+       200 postgres     50M   4.0K backup   /usr/lib/backup -D /var/lib/backup
    most repeated
      COUNT EXECUTABLE
 !       30 postgres
@@ -448,6 +457,16 @@ fn the_json_document_carries_the_values_unrounded() {
     let pids = |list: &str| p[list].as_array().unwrap().iter().map(|r| r["pid"].as_u64().unwrap()).collect::<Vec<_>>();
     assert_eq!(pids("top_cpu"), [200, 100, 300]);
     assert_eq!(pids("top_memory"), [100, 200, 300]);
+    // Only the processes doing disk I/O; unknown I/O is null, never 0.
+    assert_eq!(pids("top_io"), [200]);
+    assert_eq!(p["near_fd_limit"][0]["open_files"].as_u64(), Some(990));
+    let backup = &p["top_cpu"][0];
+    assert_eq!(
+        (backup["io_read_bytes_per_s"].as_f64(), backup["io_write_bytes_per_s"].as_f64()),
+        (Some(52_428_800.0), Some(4096.0))
+    );
+    assert!(p["top_cpu"][1]["io_read_bytes_per_s"].is_null() && p["top_cpu"][1]["io_write_bytes_per_s"].is_null());
+    assert_eq!(p["top_cpu"][2]["io_write_bytes_per_s"].as_f64(), Some(0.0));
     assert_eq!(
         [p["total"].as_u64(), p["running"].as_u64(), p["sleeping"].as_u64(), p["blocked"].as_u64()],
         [Some(3), Some(1), Some(1), Some(1)]

@@ -84,6 +84,7 @@ fn process(pid: u32, name: &str, cpu: f32, rss: u64) -> ProcessRow {
         rss_bytes: rss,
         threads: 4,
         kernel_thread: false,
+        io: None,
     }
 }
 

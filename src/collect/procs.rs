@@ -33,7 +33,9 @@
 //! 140–155 ms for a scan that reads `stat`, `statm`, `status` and `cmdline` of every
 //! process with procfs-core's parsers.
 
+mod fd_limits;
 mod identity;
+mod io_counters;
 mod new_tasks;
 mod paths;
 mod shared_strings;
@@ -41,10 +43,13 @@ mod stat;
 mod users;
 
 use super::descriptors::{self, Descriptors, KeptFile};
+pub use fd_limits::FdLimitUse;
+use fd_limits::FdTable;
 use identity::Identity;
+use io_counters::IoCounters;
 use new_tasks::NewTasks;
 use paths::PidPaths;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use shared_strings::SharedStrings;
 use stat::StatFields;
 use std::cmp::Ordering;
@@ -75,6 +80,39 @@ pub struct ProcessRow {
     pub rss_bytes: u64,
     pub threads: u32,
     pub kernel_thread: bool,
+    /// Storage I/O per second (`/proc/[pid]/io`) over the window since the previous
+    /// scan; `None` where the file is unreadable (another user's process, unless root)
+    /// and on the first scan. In JSON: `io_read_bytes_per_s`, `io_write_bytes_per_s`.
+    #[serde(flatten, serialize_with = "io_fields")]
+    pub io: Option<IoRates>,
+}
+
+/// Bytes per second a process read from and wrote towards storage: `f32`, as CPU %,
+/// to keep a row (and the history holding thousands of them) small.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IoRates {
+    pub read_bytes_per_s: f32,
+    pub write_bytes_per_s: f32,
+}
+
+impl IoRates {
+    pub fn total(self) -> f32 {
+        self.read_bytes_per_s + self.write_bytes_per_s
+    }
+}
+
+/// Both JSON fields, `null` when unknown: one `Option` in the row, two stable names.
+fn io_fields<S: Serializer>(io: &Option<IoRates>, serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Fields {
+        io_read_bytes_per_s: Option<f32>,
+        io_write_bytes_per_s: Option<f32>,
+    }
+    Fields {
+        io_read_bytes_per_s: io.map(|r| r.read_bytes_per_s),
+        io_write_bytes_per_s: io.map(|r| r.write_bytes_per_s),
+    }
+    .serialize(serializer)
 }
 
 /// A process in uninterruptible sleep (`D`), and for how long it has been seen so.
@@ -115,6 +153,8 @@ pub struct Processes {
     /// User processes in D state, longest blocked first (kernel threads are left out:
     /// before Linux 4.14 idle ones sleep in D).
     pub blocked_processes: Vec<BlockedProcess>,
+    /// Processes using at least half their own open-file limit, most used first (a few).
+    pub near_fd_limit: Vec<FdLimitUse>,
     /// How long the scan took.
     pub scan_duration: Duration,
 }
@@ -135,6 +175,18 @@ impl Processes {
     pub fn top_by_memory(&self, n: usize) -> Vec<&ProcessRow> {
         top(&self.list, n, |a, b| b.rss_bytes.cmp(&a.rss_bytes).then(a.pid.cmp(&b.pid)))
     }
+
+    /// The `n` processes doing the most storage I/O (read + write), busiest first;
+    /// those whose I/O is unknown come after every known one.
+    pub fn top_by_io(&self, n: usize) -> Vec<&ProcessRow> {
+        top(&self.list, n, by_io)
+    }
+}
+
+/// Most storage I/O first, unknown last, then by pid: the `I` sort and `top_by_io`.
+pub fn by_io(a: &ProcessRow, b: &ProcessRow) -> Ordering {
+    let io = |p: &ProcessRow| p.io.map_or(-1.0, IoRates::total);
+    io(b).total_cmp(&io(a)).then(a.pid.cmp(&b.pid))
 }
 
 /// The first `n` rows in `order`: a selection, then a sort of those `n` only, because
@@ -245,7 +297,72 @@ struct Tracked {
     seen: u64,
     /// When a scan first saw it in D, while it stays in D without running.
     blocked_since: Option<Instant>,
+    /// Its storage I/O counters as last read; `None` where unreadable.
+    io: Option<IoReading>,
+    /// `/proc/[pid]/io` kept open once it has run while descriptors are kept.
+    io_file: Option<KeptFile>,
+    /// Its descriptor table and limit, to screen it for `near_fd_limit`.
+    fd_table: FdTable,
+    /// When its table size may be read again, if it has run.
+    fd_table_due: Instant,
 }
+
+/// `/proc/[pid]/io` as read at `at`.
+#[derive(Debug, Clone, Copy)]
+struct IoReading {
+    counters: IoCounters,
+    at: Instant,
+}
+
+impl IoReading {
+    /// Reads the counters now (through `kept` when open; else opening the file, kept
+    /// after when `descriptors` has room), and the rates since `earlier` (the previous
+    /// reading) when both are known and far enough apart.
+    fn next(
+        kept: &mut Option<KeptFile>,
+        source: IoSource,
+        pid: u32,
+        earlier: Option<IoReading>,
+        at: Instant,
+    ) -> (Option<Self>, Option<IoRates>) {
+        let counters = match kept {
+            Some(file) => {
+                let counters = io_counters::read_from(&file.file);
+                if counters.is_none() {
+                    *kept = None;
+                }
+                counters
+            }
+            None => io_counters::open(source.paths, pid).map(|(file, counters)| {
+                if let Some(descriptors) = source.descriptors {
+                    *kept = descriptors.keep(file);
+                }
+                counters
+            }),
+        };
+        let Some(counters) = counters else { return (None, None) };
+        let rates = earlier.and_then(|earlier| {
+            let seconds = at.saturating_duration_since(earlier.at).as_secs_f64();
+            (seconds >= MIN_IO_WINDOW_SECONDS).then(|| {
+                let (read, write) = counters.rates_since(earlier.counters, seconds);
+                IoRates { read_bytes_per_s: read, write_bytes_per_s: write }
+            })
+        });
+        (Some(Self { counters, at }), rates)
+    }
+}
+
+/// Where a process's `/proc/[pid]/io` is opened when no descriptor is kept for it, and
+/// whether what is opened may be kept (`descriptors`: only for a process that ran, so
+/// a first scan of thousands keeps none; `has_room` is false while scans are rare).
+struct IoSource<'a> {
+    paths: &'a mut PidPaths,
+    descriptors: Option<&'a Descriptors>,
+}
+
+/// The shortest window an I/O rate is computed over, as for CPU %
+/// ([`MIN_WINDOW_TICKS`] at 100 Hz).
+const MIN_IO_WINDOW_SECONDS: f64 = 0.05;
 
 impl Tracked {
     /// Whether the last stat read still holds: the process has not run since, was
@@ -374,6 +491,7 @@ impl ProcessScanner {
         if self.descriptors.set_keeping(frequent) {
             for tracked in self.tracked.values_mut() {
                 tracked.probe = None;
+                tracked.io_file = None;
             }
         }
 
@@ -397,6 +515,8 @@ impl ProcessScanner {
         self.last_count = list.len();
         let mut processes = summarize(list, &mut self.name_counts);
         processes.blocked_processes = self.blocked(&processes.list, started);
+        let tables = self.tracked.iter().map(|(&pid, t)| (pid, &t.name, t.fd_table));
+        processes.near_fd_limit = fd_limits::near_limit(&mut self.identities.paths, tables);
         processes.scan_duration = started.elapsed();
         processes
     }
@@ -413,17 +533,34 @@ impl ProcessScanner {
                     if let Some(fields) = read_stat(&stat.file, &mut self.stat_buf) {
                         let read_at = Instant::now();
                         let ran = fields.cpu_ticks != tracked.cpu_ticks;
-                        return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
+                        let descriptors = &self.descriptors;
+                        return Some(refresh(
+                            tracked,
+                            pid,
+                            &fields,
+                            read_at,
+                            context,
+                            &mut self.identities,
+                            ran,
+                            descriptors,
+                        ));
                     }
                     gone = true;
                 }
                 Some(Probe::Schedstat(schedstat)) => match read_cpu_ns(&schedstat.file) {
                     Some(cpu_ns) if tracked.unchanged(cpu_ns, context.now) => {
                         // Not a tick since the last reading: that reading holds until now.
-                        tracked.read_at = Instant::now();
+                        let now = Instant::now();
+                        tracked.read_at = now;
                         tracked.seen = context.scan;
                         let idle = context.previous.map(|_| 0.0);
-                        return Some(row(tracked, pid, idle, context.page_size));
+                        // Nor its I/O counters: the kernel counts I/O to the task that
+                        // dirties the page or submits the read, as it runs.
+                        let idle_io = tracked.io.as_mut().and_then(|io| {
+                            io.at = now;
+                            context.previous.map(|_| IoRates::default())
+                        });
+                        return Some(row(tracked, pid, idle, idle_io, context.page_size));
                     }
                     // It ran: its stat is read below, and the probe kept.
                     Some(cpu_ns) => {
@@ -455,7 +592,16 @@ impl ProcessScanner {
                     choose_probe(file, pid, &fields, &self.descriptors, &mut self.identities.paths);
             }
             let ran = schedstat_ran.unwrap_or(fields.cpu_ticks != tracked.cpu_ticks);
-            return Some(refresh(tracked, pid, &fields, read_at, context, &mut self.identities, ran));
+            return Some(refresh(
+                tracked,
+                pid,
+                &fields,
+                read_at,
+                context,
+                &mut self.identities,
+                ran,
+                &self.descriptors,
+            ));
         }
 
         // A new process (or a new one under a reused pid): all its CPU time fell after
@@ -472,6 +618,15 @@ impl ProcessScanner {
         // Spread the first refreshes over the interval, so that the processes found by
         // the first scan are not all due on the same later scan.
         let spread = STAT_REFRESH_INTERVAL.mul_f64(f64::from(pid % 16 + 1) / 16.0);
+        // Its I/O, like its CPU time, all fell after the previous scan started.
+        let since_start = context.previous.map(|at| IoReading { counters: IoCounters::default(), at });
+        let mut io_file = None;
+        let source = IoSource { paths: &mut self.identities.paths, descriptors: None };
+        let (io, io_rates) = IoReading::next(&mut io_file, source, pid, since_start, read_at);
+        let mut fd_table = FdTable::default();
+        if let Some(size) = identity.fd_size {
+            fd_table.update(&mut self.identities.paths, pid, size);
+        }
         let tracked = Tracked {
             probe,
             start_time: fields.start_time,
@@ -486,10 +641,14 @@ impl ProcessScanner {
             user,
             seen: context.scan,
             blocked_since: (fields.state == b'D').then_some(context.now),
+            io,
+            io_file,
+            fd_table,
+            fd_table_due: context.now + spread,
         };
         let since_previous =
             context.previous.and_then(|previous| context.cpu_percent(fields.cpu_ticks, previous, read_at));
-        let row = row(&tracked, pid, since_previous, context.page_size);
+        let row = row(&tracked, pid, since_previous, io_rates, context.page_size);
         self.tracked.insert(pid, tracked);
         Some(row)
     }
@@ -549,6 +708,7 @@ fn release_descriptors(descriptors: &mut Descriptors, tracked: &mut HashMap<u32,
             break;
         }
         entry.probe = None;
+        entry.io_file = None;
     }
 }
 
@@ -588,6 +748,7 @@ fn read_cpu_ns(file: &File) -> Option<u64> {
 }
 
 /// Updates a known process from its new stat and returns its row.
+#[allow(clippy::too_many_arguments)]
 fn refresh(
     tracked: &mut Tracked,
     pid: u32,
@@ -596,6 +757,7 @@ fn refresh(
     context: ScanContext,
     identities: &mut IdentityReader,
     ran: bool,
+    descriptors: &Descriptors,
 ) -> ProcessRow {
     // Still blocked only if it was in D at the previous reading and has not run since
     // (a task woken in between would have run): else blocked from now, or not at all.
@@ -614,19 +776,62 @@ fn refresh(
     tracked.seen = context.scan;
     // An exec caught half-way has its new comm but no arguments yet: read again.
     let arguments_pending = tracked.cmdline.is_empty() && !fields.kernel_thread && fields.state != b'Z';
-    if *tracked.comm != *fields.comm || arguments_pending {
+    let exec = *tracked.comm != *fields.comm || arguments_pending;
+    if exec {
         tracked.comm = fields.comm.into();
         // If it vanished meanwhile, the old identity serves until the next scan misses it.
         if let Ok((identity, user)) = identities.read(pid, fields) {
             tracked.name = identity.name;
             tracked.cmdline = identity.cmdline;
             tracked.user = user;
+            if let Some(size) = identity.fd_size {
+                tracked.fd_table.update(&mut identities.paths, pid, size);
+            }
+        }
+    } else if ran && !fields.kernel_thread && context.now >= tracked.fd_table_due {
+        // Only a process that runs opens descriptors; its status is read again at most
+        // every STAT_REFRESH_INTERVAL (status costs three times stat).
+        tracked.fd_table_due = context.now + STAT_REFRESH_INTERVAL;
+        if let Some(size) = identity::fd_table_size(&mut identities.paths, pid, &mut identities.buf) {
+            tracked.fd_table.update(&mut identities.paths, pid, size);
         }
     }
-    row(tracked, pid, cpu_percent, context.page_size)
+    let source = IoSource { paths: &mut identities.paths, descriptors: Some(descriptors) };
+    let io = refresh_io(tracked, pid, fields, read_at, context, source, ran, exec);
+    row(tracked, pid, cpu_percent, io, context.page_size)
 }
 
-fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, page_size: u64) -> ProcessRow {
+/// The I/O rates of a process whose stat was just read. `/proc/[pid]/io` is read again
+/// only where it may have moved: the process ran since the last reading (by schedstat,
+/// or by a CPU tick where that is the probe), has several threads (whose ticks are
+/// coarse), or is running or blocked now; while scans are frequent enough to keep
+/// descriptors, through one kept for it after it first ran (a pread costs about a third
+/// of an open, read and close). One that used less than a tick of CPU shows
+/// 0 and its counters are read when it next runs, so no byte is lost, only spread over
+/// the longer window. A process whose file was unreadable at first sight is tried again
+/// only after an exec (which may change its credentials): a failed open per process
+/// per scan is what a non-root ctop would pay otherwise.
+#[allow(clippy::too_many_arguments)]
+fn refresh_io(
+    tracked: &mut Tracked,
+    pid: u32,
+    fields: &StatFields,
+    read_at: Instant,
+    context: ScanContext,
+    source: IoSource,
+    ran: bool,
+    exec: bool,
+) -> Option<IoRates> {
+    let may_have_moved = ran || fields.threads > 1 || matches!(fields.state, b'R' | b'D');
+    if (tracked.io.is_some() && may_have_moved) || (tracked.io.is_none() && exec) {
+        let (reading, rates) = IoReading::next(&mut tracked.io_file, source, pid, tracked.io, read_at);
+        tracked.io = reading;
+        return rates;
+    }
+    tracked.io.and(context.previous).map(|_| IoRates::default())
+}
+
+fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, io: Option<IoRates>, page_size: u64) -> ProcessRow {
     let sample = tracked.sample;
     ProcessRow {
         pid,
@@ -639,6 +844,7 @@ fn row(tracked: &Tracked, pid: u32, cpu_percent: Option<f32>, page_size: u64) ->
         rss_bytes: sample.rss_pages.saturating_mul(page_size),
         threads: sample.threads,
         kernel_thread: sample.kernel_thread,
+        io,
     }
 }
 

@@ -6,6 +6,7 @@ mod blocked;
 mod cgroups;
 mod clock;
 mod disks_io;
+mod fd_limits;
 mod hardware;
 mod kernel_limits;
 mod network;
@@ -65,6 +66,8 @@ pub enum Key {
     KernelLimit(&'static str),
     /// Memory errors, a temperature (by chip and label), thermal throttling.
     Hardware(String),
+    /// A process (by pid) near its own open-file limit.
+    ProcessFdLimit(u32),
     /// The process scan has stopped answering.
     ProcessScan,
     /// ctop's configuration could not be used as written.
@@ -106,6 +109,7 @@ impl Key {
             Key::Raid(_) => "raid",
             Key::KernelLimit(_) => "kernel_limit",
             Key::Hardware(_) => "hardware",
+            Key::ProcessFdLimit(_) => "process_fd_limit",
         }
     }
 }

@@ -44,6 +44,7 @@ pub(super) fn judge_all(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
     if let Some(p) = &s.processes {
         processes(&mut found, p, t);
         super::blocked::judge(&mut found, p, t);
+        super::fd_limits::judge(&mut found, p, t);
     }
     uptime(&mut found, s.time.uptime_seconds, s.from_root_tree, t);
     oom_kills(&mut found, &s.oom_kills, t);

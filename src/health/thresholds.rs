@@ -76,6 +76,11 @@ pub struct Thresholds {
     /// `kernel.threads-max`.
     pub kernel_tasks_warning: f64,
     pub kernel_tasks_error: f64,
+    /// A process's open descriptors, % of its own soft RLIMIT_NOFILE. Processes are
+    /// counted from half their limit up (`collect::procs::fd_limits`), so a warning
+    /// below 50 acts as 50.
+    pub process_files_warning: f64,
+    pub process_files_error: f64,
     /// A process scan running this many seconds without an answer is "not responding"
     /// (0 = off).
     pub process_scan_stalled_seconds: f64,
@@ -151,6 +156,8 @@ impl Default for Thresholds {
             kernel_files_error: 95.0,
             kernel_tasks_warning: 80.0,
             kernel_tasks_error: 95.0,
+            process_files_warning: 80.0,
+            process_files_error: 95.0,
             process_scan_stalled_seconds: 10.0,
             tcp_listen_drops_error: 10.0,
             tcp_retransmit_warning: 5.0,
@@ -209,6 +216,8 @@ impl Thresholds {
             ("kernel_files_error", self.kernel_files_error),
             ("kernel_tasks_warning", self.kernel_tasks_warning),
             ("kernel_tasks_error", self.kernel_tasks_error),
+            ("process_files_warning", self.process_files_warning),
+            ("process_files_error", self.process_files_error),
             ("process_scan_stalled_seconds", self.process_scan_stalled_seconds),
             ("tcp_listen_drops_error", self.tcp_listen_drops_error),
             ("tcp_retransmit_warning", self.tcp_retransmit_warning),
@@ -244,6 +253,7 @@ impl Thresholds {
             ),
             ("kernel_files_warning", self.kernel_files_warning, "kernel_files_error", self.kernel_files_error),
             ("kernel_tasks_warning", self.kernel_tasks_warning, "kernel_tasks_error", self.kernel_tasks_error),
+            ("process_files_warning", self.process_files_warning, "process_files_error", self.process_files_error),
             (
                 "blocked_warning_seconds",
                 self.blocked_warning_seconds,

@@ -38,6 +38,7 @@ pub fn summarize(p: &Processes) -> Processes {
         kernel_threads: p.kernel_threads,
         scan_duration: p.scan_duration,
         blocked_processes: p.blocked_processes.clone(),
+        near_fd_limit: p.near_fd_limit.clone(),
     }
 }
 

@@ -182,8 +182,15 @@ struct JsonProcesses<'a> {
     kernel_threads: usize,
     top_cpu: Vec<&'a ProcessRow>,
     top_memory: Vec<&'a ProcessRow>,
+    /// Those doing disk I/O (read + write above 0), busiest first.
+    top_io: Vec<&'a ProcessRow>,
     repeated: &'a [crate::collect::procs::Repeated],
     blocked_processes: &'a [crate::collect::procs::BlockedProcess],
+    near_fd_limit: &'a [crate::collect::procs::FdLimitUse],
+}
+
+fn doing_io(p: &crate::collect::procs::Processes) -> Vec<&ProcessRow> {
+    p.top_by_io(TOP_PROCESSES).into_iter().filter(|r| r.io.is_some_and(|io| io.total() > 0.0)).collect()
 }
 
 /// The `--json` document, pretty-printed, with a final newline.
@@ -247,8 +254,10 @@ pub fn json(s: &Snapshot, findings: &Findings) -> serde_json::Result<String> {
             kernel_threads: p.kernel_threads,
             top_cpu: p.top_by_cpu(TOP_PROCESSES),
             top_memory: p.top_by_memory(TOP_PROCESSES),
+            top_io: doing_io(p),
             repeated: &p.repeated,
             blocked_processes: &p.blocked_processes,
+            near_fd_limit: &p.near_fd_limit,
         }),
         cgroups: s.cgroups.list.iter().map(json_cgroup).collect(),
         disks: s.disks.iter().map(json_disk).collect(),

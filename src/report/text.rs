@@ -677,6 +677,41 @@ fn network_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     }
 }
 
+/// The processes doing disk I/O over the window, busiest first; a line saying so when
+/// none is (or none could be read: another user's processes need root).
+fn io_table(t: &mut Text, p: &crate::collect::procs::Processes) {
+    t.line(Severity::Ok, "   top by disk I/O (read + write per second)");
+    let rows: Vec<TextRow> = p
+        .top_by_io(TOP_PROCESSES)
+        .into_iter()
+        .filter_map(|r| {
+            let io = r.io.filter(|io| io.total() > 0.0)?;
+            let cells = vec![
+                r.pid.to_string(),
+                r.user.to_string(),
+                format::io_rate(io.read_bytes_per_s),
+                format::io_rate(io.write_bytes_per_s),
+                r.name.to_string(),
+                r.cmdline.to_string(),
+            ];
+            Some((Severity::Ok, plain(cells)))
+        })
+        .collect();
+    if rows.is_empty() {
+        t.line(Severity::Ok, "     none");
+        return;
+    }
+    let columns = [
+        Column::right("PID", 7, 0).answer(),
+        Column::left("USER", 9, 1),
+        Column::right("READ/s", 6, 0).answer(),
+        Column::right("WRIT/s", 6, 0).answer(),
+        Column::left("NAME", 8, 0).wanting_whole(15),
+        Column::left("COMMAND", 8, 2).growing(),
+    ];
+    t.table(&columns, &rows);
+}
+
 fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.section("PROCESSES");
     let Some(p) = &s.processes else {
@@ -702,6 +737,20 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             p.running, p.sleeping, p.blocked, p.stopped, p.zombie
         ),
     );
+    for near in &p.near_fd_limit {
+        t.field(
+            findings.severity(&Key::ProcessFdLimit(near.pid)),
+            "fd limit",
+            &format!(
+                "{} ({}) {} of {} open files ({})",
+                near.name,
+                near.pid,
+                near.open_files,
+                near.soft_limit,
+                format::percent(near.percent())
+            ),
+        );
+    }
     let columns = [
         Column::right("PID", 7, 0).answer(),
         Column::left("USER", 9, 1),
@@ -727,6 +776,7 @@ fn processes_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
     t.table(&columns, &p.top_by_cpu(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
     t.line(Severity::Ok, "   top by memory");
     t.table(&columns, &p.top_by_memory(TOP_PROCESSES).into_iter().map(row).collect::<Vec<_>>());
+    io_table(t, p);
     t.line(Severity::Ok, "   most repeated");
     let rows: Vec<TextRow> = p
         .repeated

@@ -110,6 +110,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('*') if view.cgroups.open => view.cgroups.fold_all(),
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
+        KeyCode::Char('I') => view.sort_by(SortBy::Io),
         KeyCode::Char('<') => view.step_sort(-1),
         KeyCode::Char('>') => view.step_sort(1),
         KeyCode::Char('r') => return Action::Rescan,
@@ -471,6 +472,8 @@ mod tests {
         let mut view = View::default();
         on_key(&mut view, key(KeyCode::Char('M')));
         assert_eq!(view.sort, SortBy::Memory);
+        on_key(&mut view, key(KeyCode::Char('I')));
+        assert_eq!(view.sort, SortBy::Io);
         on_key(&mut view, key(KeyCode::Char('P')));
         assert_eq!(view.sort, SortBy::Cpu);
         assert_eq!(on_key(&mut view, key(KeyCode::Char('r'))), Action::Rescan);

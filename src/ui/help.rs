@@ -14,7 +14,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close what is open; never quits"),
     ("?  F1", "this help"),
-    ("P / M", "sort processes by CPU / memory"),
+    ("P / M / I", "sort processes by CPU / memory / disk I/O"),
     ("<  >", "sort by the column left / right"),
     ("S", "cgroup tree in place of processes"),
     ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold branch (* all)"),

@@ -17,13 +17,16 @@ use ratatui::text::{Line, Span};
 
 // USER before COMMAND, and COMMAND entering only with room for 16 characters: columns
 // enter in priority order, so USER, once shown at 80 columns, stays at every width above.
-const COLUMNS: [Column; 9] = [
+// The disk I/O rates enter after the state, where the screen is wide.
+const COLUMNS: [Column; 11] = [
     Column::right("PID", 7, 0).answer(),
     Column::left("USER", 9, 1),
     Column::left("S", 1, 3),
     Column::right("CPU%", 5, 0).answer(),
     Column::right("MEM", 5, 0).answer(),
     Column::right("THR", 4, 5).answer(),
+    Column::right("READ/s", 6, 4),
+    Column::right("WRIT/s", 6, 4),
     Column::left("NAME", 8, 0).wanting_whole(15),
     // The service, container or pod: only where the screen is wide.
     Column::left("UNIT", 18, 6),
@@ -129,6 +132,8 @@ fn row<'a>(p: &'a ProcessRow, zombie: Severity, screen: &Screen) -> Row<'a> {
             Span::raw(p.cpu_percent.map_or(PENDING.to_string(), |c| format!("{c:.1}"))),
             Span::raw(format::bytes_short(p.rss_bytes)),
             Span::raw(p.threads.to_string()),
+            Span::raw(p.io.map_or(String::new(), |io| format::io_rate(io.read_bytes_per_s))),
+            Span::raw(p.io.map_or(String::new(), |io| format::io_rate(io.write_bytes_per_s))),
             text(&p.name),
             Span::styled(
                 screen

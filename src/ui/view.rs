@@ -43,12 +43,15 @@ pub enum SortBy {
     Cpu,
     Memory,
     Threads,
+    /// Disk I/O (read + write bytes/s), as iotop; `I`.
+    Io,
     Name,
 }
 
 impl SortBy {
     /// In the order of the table's columns, which `<` and `>` step through.
-    const ORDER: [SortBy; 6] = [SortBy::Pid, SortBy::User, SortBy::Cpu, SortBy::Memory, SortBy::Threads, SortBy::Name];
+    const ORDER: [SortBy; 7] =
+        [SortBy::Pid, SortBy::User, SortBy::Cpu, SortBy::Memory, SortBy::Threads, SortBy::Io, SortBy::Name];
 
     /// The sort a click on this column title asks for.
     pub fn of_column(title: &str) -> Option<SortBy> {
@@ -58,6 +61,7 @@ impl SortBy {
             "CPU%" => SortBy::Cpu,
             "MEM" => SortBy::Memory,
             "THR" => SortBy::Threads,
+            "READ/s" | "WRIT/s" => SortBy::Io,
             "NAME" | "COMMAND" => SortBy::Name,
             _ => return None,
         })
@@ -70,6 +74,7 @@ impl SortBy {
             SortBy::Cpu => "by CPU",
             SortBy::Memory => "by mem",
             SortBy::Threads => "by threads",
+            SortBy::Io => "by I/O",
             SortBy::Name => "by name",
         }
     }
@@ -261,6 +266,7 @@ impl ProcessOrder {
                 SortBy::Memory => self.rows.sort_by_key(|i| std::cmp::Reverse(key(i).rss_bytes)),
                 SortBy::Threads => self.rows.sort_by_key(|i| std::cmp::Reverse(key(i).threads)),
                 SortBy::Name => self.rows.sort_by_cached_key(|&i| list[i as usize].name.to_lowercase()),
+                SortBy::Io => self.rows.sort_by(|a, b| crate::collect::procs::by_io(key(a), key(b))),
             }
             self.source = Some(processes.clone());
             self.sort = sort;
@@ -293,6 +299,7 @@ mod tests {
             rss_bytes: rss,
             threads: 1,
             kernel_thread: false,
+            io: None,
         }
     }
 

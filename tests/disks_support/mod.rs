@@ -114,3 +114,34 @@ impl Drop for Mounted {
 }
 
 pub mod hung_fuse;
+
+/// A loop device over an image file, detached and removed when dropped.
+pub struct LoopDevice {
+    pub device: PathBuf,
+    image: PathBuf,
+}
+
+impl LoopDevice {
+    /// `what` names the image after the test: `/tmp/ctop-<what>-<pid>.img`.
+    pub fn new(what: &str, megabytes: u64) -> Option<Self> {
+        let image = std::env::temp_dir().join(format!("ctop-{what}-{}.img", std::process::id()));
+        std::fs::File::create(&image).ok()?.set_len(megabytes << 20).ok()?;
+        let device = run("losetup", &["-f", "--show", image.to_str()?]).map(|out| PathBuf::from(out.trim()));
+        let Some(device) = device else {
+            let _ = std::fs::remove_file(&image);
+            return None;
+        };
+        Some(Self { device, image })
+    }
+
+    pub fn name(&self) -> &str {
+        self.device.file_name().and_then(|n| n.to_str()).expect("a /dev/loopN path")
+    }
+}
+
+impl Drop for LoopDevice {
+    fn drop(&mut self) {
+        run("losetup", &["-d", self.device.to_str().unwrap_or_default()]);
+        let _ = std::fs::remove_file(&self.image);
+    }
+}

@@ -90,6 +90,7 @@ fn process(pid: u32, name: &str, state: char) -> ProcessRow {
         rss_bytes: 40 << 20,
         threads: 3,
         kernel_thread: false,
+        io: None,
     }
 }
 

@@ -254,6 +254,7 @@ pub fn process(pid: u32, name: &str, cpu: f32, rss: u64) -> ProcessRow {
         rss_bytes: rss,
         threads: 1,
         kernel_thread: false,
+        io: None,
     }
 }
 

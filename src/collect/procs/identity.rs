@@ -26,6 +26,8 @@ pub(super) struct Identity {
     /// Arguments joined by spaces; empty for kernel threads and zombies, which have none.
     pub cmdline: Arc<str>,
     pub uid: u32,
+    /// `FDSize:` of status (see `fd_limits`); `None` for kernel threads.
+    pub fd_size: Option<u32>,
 }
 
 /// Fails when the process vanished while being read (or descriptors ran out).
@@ -38,14 +40,20 @@ pub(super) fn read(
 ) -> io::Result<Identity> {
     if kernel_thread {
         // Kernel threads have no command line and always run as root: no file to read.
-        return Ok(Identity { name: String::from_utf8_lossy(comm).into(), cmdline: "".into(), uid: 0 });
+        return Ok(Identity { name: String::from_utf8_lossy(comm).into(), cmdline: "".into(), uid: 0, fd_size: None });
     }
     read_limited(paths.file(pid, "cmdline"), CMDLINE_MAX_BYTES, buf)?;
     let name = name_for(comm, buf);
     let cmdline = command_line(buf);
     read_limited(paths.file(pid, "status"), usize::MAX, buf)?;
     let uid = effective_uid(buf).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidData))?;
-    Ok(Identity { name, cmdline, uid })
+    Ok(Identity { name, cmdline, uid, fd_size: super::fd_limits::table_size(buf) })
+}
+
+/// `FDSize:` of the status file, read again for a process that ran.
+pub(super) fn fd_table_size(paths: &mut PidPaths, pid: u32, buf: &mut Vec<u8>) -> Option<u32> {
+    read_limited(paths.file(pid, "status"), usize::MAX, buf).ok()?;
+    super::fd_limits::table_size(buf)
 }
 
 /// Reads at most `limit` bytes of a file into `buf` (replacing its content).
