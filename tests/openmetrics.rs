@@ -117,7 +117,7 @@ fn unknown_values_are_left_out_not_written_as_zero() {
 }
 
 #[test]
-fn state_gauges_are_1_where_the_state_holds_and_0_where_it_does_not() {
+fn state_gauges_are_1_where_the_state_holds_and_0_where_it_does_not_and_speed_is_in_bytes() {
     let mut s = judged_snapshot();
     s.filesystems[1].read_only = true;
     s.filesystems[1].remounted_read_only = true;
@@ -138,6 +138,7 @@ fn state_gauges_are_1_where_the_state_holds_and_0_where_it_does_not() {
         bond_slave: false,
     };
     s.interfaces = vec![interface("eth0", true, Some(true)), interface("eth1", false, Some(false))];
+    s.interfaces[0].speed_mbps = Some(1000);
     let text = openmetrics(&s, &judge(&s, &Thresholds::default()));
     let value = |family: &str, subject: &str| -> String {
         let line = text
@@ -155,4 +156,6 @@ fn state_gauges_are_1_where_the_state_holds_and_0_where_it_does_not() {
         assert_eq!(value(family, "interface=\"eth0\""), "1", "{family}");
         assert_eq!(value(family, "interface=\"eth1\""), "0", "{family}");
     }
+    // The driver's Mb/s in the format's base unit: 1000 Mb/s is 125 000 000 bytes a second.
+    assert_eq!(value("interface_speed_bytes_per_second", "interface=\"eth0\""), "125000000");
 }
