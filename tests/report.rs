@@ -460,3 +460,19 @@ fn the_json_document_carries_the_values_unrounded() {
     assert_eq!(v["findings"][0]["subject"], "/mnt/nfs");
     assert_eq!(v["platform"]["description"], "bare metal");
 }
+
+#[test]
+fn the_clock_line_says_whether_the_clock_is_synchronised_and_its_bound() {
+    let clock_line = |synchronized, max_error_seconds| {
+        let mut s = snapshot();
+        s.time.synchronized = synchronized;
+        s.time.max_error_seconds = max_error_seconds;
+        let text = report::text(&s, &Findings::default(), false);
+        text.lines().find(|l| l.starts_with("   clock ")).map(String::from).unwrap_or_else(|| panic!("{text}"))
+    };
+    // The kernel's maxerror: milliseconds matter while synchronised, seconds once not.
+    assert_eq!(clock_line(Some(true), Some(0.25)), "   clock      synchronised (max error 0.250 s)");
+    assert_eq!(clock_line(Some(false), Some(16.0)), "   clock      not synchronised (max error 16 s)");
+    assert_eq!(clock_line(None, Some(16.0)), "   clock      unknown");
+    assert_eq!(clock_line(Some(true), None), "   clock      unknown");
+}
