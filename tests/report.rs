@@ -527,3 +527,18 @@ fn one_known_part_is_enough_to_show_its_line() {
     assert!(text.contains("   container  memory limit unlimited, CPU limit 0.50 CPUs\n"), "{text}");
     assert!(text.contains("   pressure   cpu -  memory - (full -)  io 1.0% (full -)\n"), "{text}");
 }
+
+#[test]
+fn socket_counts_are_shown_against_their_limit_where_the_kernel_gives_one() {
+    let mut s = Snapshot::default();
+    let tcp = &mut s.network.tcp;
+    tcp.time_wait = Some(1200);
+    tcp.time_wait_limit = Some(262144);
+    tcp.orphans = Some(3);
+    tcp.memory_pages = Some(45);
+    tcp.memory_limit_pages = Some(92000);
+    let text = report::text(&s, &Findings::default(), false);
+    for line in ["   time_wait  1200 of 262144", "   orphans    3", "   tcp memory 45 of 92000 pages"] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+}
