@@ -542,3 +542,11 @@ fn socket_counts_are_shown_against_their_limit_where_the_kernel_gives_one() {
         assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
     }
 }
+
+#[test]
+fn connection_states_list_only_the_states_some_socket_is_in() {
+    let mut s = Snapshot::default();
+    s.network.connections.states = [("established", 5), ("syn-sent", 0), ("time-wait", 2)].into_iter().collect();
+    let text = report::text(&s, &Findings::default(), false);
+    assert!(text.lines().any(|l| l == "   states     established 5, time-wait 2"), "{text}");
+}
