@@ -4,6 +4,7 @@
 
 use ctop::collect::disks::{Filesystem, FsUsage, Usage};
 use ctop::collect::memory::Memory;
+use ctop::collect::net::Interface;
 use ctop::health::{Thresholds, judge};
 use ctop::report::openmetrics;
 use ctop::snapshot::Snapshot;
@@ -113,4 +114,48 @@ fn unknown_values_are_left_out_not_written_as_zero() {
         assert!(!text.contains(absent), "{absent} written without a value:\n{text}");
     }
     assert!(text.ends_with("# EOF\n"));
+}
+
+#[test]
+fn state_gauges_are_1_where_the_state_holds_and_0_where_it_does_not_and_speed_is_in_bytes() {
+    let mut s = judged_snapshot();
+    s.filesystems[1].read_only = true;
+    s.filesystems[1].remounted_read_only = true;
+    s.filesystems[1].device_missing = true;
+    let interface = |name: &str, admin_up, carrier| Interface {
+        name: name.into(),
+        operstate: if carrier == Some(true) { "up" } else { "down" }.into(),
+        admin_up,
+        carrier,
+        speed_mbps: None,
+        duplex: None,
+        mtu: None,
+        mac: None,
+        kind: "ether".into(),
+        addresses: Vec::new(),
+        counters: None,
+        rates: None,
+        bond_slave: false,
+    };
+    s.interfaces = vec![interface("eth0", true, Some(true)), interface("eth1", false, Some(false))];
+    s.interfaces[0].speed_mbps = Some(1000);
+    let text = openmetrics(&s, &judge(&s, &Thresholds::default()));
+    let value = |family: &str, subject: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("ctop_{family}{{")) && l.contains(subject))
+            .unwrap_or_else(|| panic!("no ctop_{family} for {subject}:\n{text}"));
+        line.rsplit(' ').next().unwrap().to_string()
+    };
+    for family in ["filesystem_read_only", "filesystem_remounted_read_only", "filesystem_device_missing"] {
+        assert_eq!(value(family, "mountpoint=\"/var\""), "0", "{family}");
+        assert_eq!(value(family, "mountpoint=\"/srv/a"), "1", "{family}");
+    }
+    assert_eq!(value("filesystem_not_responding", "mountpoint=\"/var\""), "0");
+    for family in ["interface_admin_up", "interface_carrier"] {
+        assert_eq!(value(family, "interface=\"eth0\""), "1", "{family}");
+        assert_eq!(value(family, "interface=\"eth1\""), "0", "{family}");
+    }
+    // The driver's Mb/s in the format's base unit: 1000 Mb/s is 125 000 000 bytes a second.
+    assert_eq!(value("interface_speed_bytes_per_second", "interface=\"eth0\""), "125000000");
 }

@@ -479,3 +479,93 @@ fn the_json_document_carries_the_values_unrounded() {
     assert_eq!(v["findings"][0]["subject"], "/mnt/nfs");
     assert_eq!(v["platform"]["description"], "bare metal");
 }
+
+#[test]
+fn the_clock_line_says_whether_the_clock_is_synchronised_and_its_bound() {
+    let clock_line = |synchronized, max_error_seconds| {
+        let mut s = snapshot();
+        s.time.synchronized = synchronized;
+        s.time.max_error_seconds = max_error_seconds;
+        let text = report::text(&s, &Findings::default(), false);
+        text.lines().find(|l| l.starts_with("   clock ")).map(String::from).unwrap_or_else(|| panic!("{text}"))
+    };
+    // The kernel's maxerror: milliseconds matter while synchronised, seconds once not.
+    assert_eq!(clock_line(Some(true), Some(0.25)), "   clock      synchronised (max error 0.250 s)");
+    assert_eq!(clock_line(Some(false), Some(16.0)), "   clock      not synchronised (max error 16 s)");
+    assert_eq!(clock_line(None, Some(16.0)), "   clock      unknown");
+    assert_eq!(clock_line(Some(true), None), "   clock      unknown");
+}
+
+#[test]
+fn the_per_core_list_fills_the_line_to_80_columns_and_wraps_after() {
+    let per_core_lines = |busy: &[f64]| {
+        let mut s = Snapshot::default();
+        s.cpu.per_core = busy.iter().map(|&b| usage(b, 0.0, 0.0, 0.0)).collect();
+        let text = report::text(&s, &Findings::default(), false);
+        let start = text.lines().position(|l| l.starts_with("   per core")).expect("a per-core line");
+        text.lines()
+            .skip(start)
+            .take_while(|l| l.starts_with("   per core") || l.starts_with("              "))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    // `0:16%` … `10:16%`: exactly 80 columns, one line.
+    let lines = per_core_lines(&[16.0; 11]);
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0].chars().count(), 80, "{lines:#?}");
+    // One character more (`10:100%`) no longer fits: it goes on the next line.
+    let mut busy = [16.0; 11];
+    busy[10] = 100.0;
+    let lines = per_core_lines(&busy);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(lines[1], "              10:100%");
+}
+
+#[test]
+fn one_known_part_is_enough_to_show_its_line() {
+    let s = Snapshot {
+        memory: Some(Memory::default()),
+        limits: ContainerLimits { memory_max_bytes: Some(GIB), ..ContainerLimits::default() },
+        pressure: Pressure { memory_some: Some(2.5), ..Pressure::default() },
+        ..Snapshot::default()
+    };
+    let text = report::text(&s, &Findings::default(), false);
+    for line in [
+        "   memory     0 B used of 0 B (0%), 0 B available",
+        "   container  memory limit 1.00 GiB, CPU limit unlimited",
+        "   pressure   cpu -  memory 2.5% (full -)  io - (full -)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+    let s = Snapshot {
+        limits: ContainerLimits { cpu_quota_cpus: Some(0.5), ..ContainerLimits::default() },
+        pressure: Pressure { io_some: Some(1.0), ..Pressure::default() },
+        ..Snapshot::default()
+    };
+    let text = report::text(&s, &Findings::default(), false);
+    assert!(text.contains("   container  memory limit unlimited, CPU limit 0.50 CPUs\n"), "{text}");
+    assert!(text.contains("   pressure   cpu -  memory - (full -)  io 1.0% (full -)\n"), "{text}");
+}
+
+#[test]
+fn socket_counts_are_shown_against_their_limit_where_the_kernel_gives_one() {
+    let mut s = Snapshot::default();
+    let tcp = &mut s.network.tcp;
+    tcp.time_wait = Some(1200);
+    tcp.time_wait_limit = Some(262144);
+    tcp.orphans = Some(3);
+    tcp.memory_pages = Some(45);
+    tcp.memory_limit_pages = Some(92000);
+    let text = report::text(&s, &Findings::default(), false);
+    for line in ["   time_wait  1200 of 262144", "   orphans    3", "   tcp memory 45 of 92000 pages"] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+}
+
+#[test]
+fn connection_states_list_only_the_states_some_socket_is_in() {
+    let mut s = Snapshot::default();
+    s.network.connections.states = [("established", 5), ("syn-sent", 0), ("time-wait", 2)].into_iter().collect();
+    let text = report::text(&s, &Findings::default(), false);
+    assert!(text.lines().any(|l| l == "   states     established 5, time-wait 2"), "{text}");
+}

@@ -282,6 +282,39 @@ mod tests {
         assert_eq!(s.offset, 15);
     }
 
+    /// The lines of a table of `len` rows (row `i` says `i`) drawn `height` lines tall,
+    /// and the screen line below it (the next panel's, which the table must leave alone).
+    fn drawn(len: usize, height: u16) -> Vec<String> {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, height + 1));
+        let table =
+            Table { title: Line::from("T"), columns: &COLUMNS, len, empty: "none", focused: false, judged: false };
+        table.render(Rect::new(0, 0, 30, height), &mut buf, Theme::MONO, &mut Scroll::default(), |i| {
+            Row::new(Severity::Ok, vec![Span::raw(i.to_string())])
+        });
+        (0..=height).map(|y| text(&buf, y)).collect()
+    }
+
+    #[test]
+    fn the_scroll_position_is_shown_only_when_rows_are_hidden() {
+        let title_rule = |len, height| drawn(len, height).swap_remove(0);
+        // 6 lines: the rule, the header and a page of 4 rows.
+        assert!(title_rule(5, 6).ends_with(" 1-4/5 "), "{:?}", title_rule(5, 6));
+        assert!(!title_rule(4, 6).contains('/'), "every row on screen: {:?}", title_rule(4, 6));
+        assert!(!title_rule(2, 6).contains('/'), "{:?}", title_rule(2, 6));
+        // Squeezed to its rule alone no row is on screen: there is no "1-0/5" to show.
+        assert!(!title_rule(5, 1).contains('/'), "{:?}", title_rule(5, 1));
+    }
+
+    #[test]
+    fn an_empty_table_says_so_under_its_header_and_a_full_one_does_not() {
+        assert_eq!(drawn(0, 5)[2].trim_end(), "none");
+        assert_eq!(drawn(0, 3)[2].trim_end(), "none", "one line under the header is enough");
+        assert_eq!(drawn(0, 2)[2].trim_end(), "", "no line under the header: not written below the table");
+        let full = drawn(2, 5);
+        assert_eq!(full[2].trim_end(), "0", "{full:?}");
+        assert_eq!(full[3].trim_end(), "1", "{full:?}");
+    }
+
     #[test]
     fn only_visible_rows_are_asked_for() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 40, 6));
