@@ -31,7 +31,7 @@ use hierarchies::Hierarchy;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use names::{Identity, Namer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -39,7 +39,8 @@ use std::time::Instant;
 
 /// One cgroup as last read. Rates and event counts cover the window since the reading
 /// before; `None` until there are two readings, or where no hierarchy has the file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cgroup {
     /// `/system.slice/nginx.service`.
     pub path: String,
@@ -95,7 +96,7 @@ impl Cgroup {
 }
 
 /// An OOM kill seen in a cgroup while ctop watched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OomEvent {
     pub path: String,
     pub name: String,
@@ -106,7 +107,8 @@ pub struct OomEvent {
     pub kills: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cgroups {
     /// Sorted by path: every cgroup after its parent.
     pub list: Vec<Cgroup>,

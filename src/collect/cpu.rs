@@ -6,14 +6,15 @@
 use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::{CpuTime, ExplicitSystemInfo, FromRead, FromReadSI, KernelStats, LoadAverage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// What the processor is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CpuModel {
     pub model: Option<String>,
     pub sockets: Option<usize>,
@@ -25,7 +26,8 @@ pub struct CpuModel {
 }
 
 /// Where the CPU time went over the sampling window, in percent of that window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CpuUsage {
     /// user + nice (guest time is included in it by the kernel).
     pub user: f64,
@@ -43,7 +45,8 @@ impl CpuUsage {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Load {
     pub one: f64,
     pub five: f64,
@@ -53,7 +56,8 @@ pub struct Load {
     pub entities: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cpu {
     #[serde(flatten)]
     pub model: CpuModel,

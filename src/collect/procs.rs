@@ -44,7 +44,7 @@ use super::descriptors::{self, Descriptors, KeptFile};
 use identity::Identity;
 use new_tasks::NewTasks;
 use paths::PidPaths;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use shared_strings::SharedStrings;
 use stat::StatFields;
 use std::cmp::Ordering;
@@ -56,7 +56,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use users::Users;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessRow {
     pub pid: u32,
     pub ppid: u32,
@@ -78,7 +78,7 @@ pub struct ProcessRow {
 }
 
 /// A process in uninterruptible sleep (`D`), and for how long it has been seen so.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlockedProcess {
     pub pid: u32,
     pub name: Arc<str>,
@@ -90,13 +90,14 @@ pub struct BlockedProcess {
     pub blocked_seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repeated {
     pub name: Arc<str>,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Processes {
     pub total: usize,
     pub running: usize,

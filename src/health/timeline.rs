@@ -188,6 +188,17 @@ impl Timeline {
         }
     }
 
+    /// A reboot seen in a recording (the boot epoch changed between two samples): from
+    /// the last sample before it to the first after, times in the zone `utc_offset_s`.
+    pub fn rebooted(&mut self, last_seen_ms: i64, back_ms: i64, utc_offset_s: i32, snapshot: &Snapshot) {
+        let clock = |ms: i64| crate::history::when::local(ms.div_euclid(1000), utc_offset_s, "%H:%M:%S");
+        let down = crate::format::duration((back_ms - last_seen_ms) as f64 / 1000.0);
+        let message = format!("rebooted: last seen {}, back {}, down {down}", clock(last_seen_ms), clock(back_ms));
+        let mut event = new_event(last_seen_ms, snapshot, None, "reboot", Severity::Warning, &message);
+        event.ended_ms = Some(back_ms);
+        self.push(event);
+    }
+
     /// An event that starts and ends at once; it has no key, so no finding continues it.
     fn push_point(&mut self, at_ms: i64, snapshot: &Snapshot, subject: &str, severity: Severity, message: String) {
         let mut event = new_event(at_ms, snapshot, None, subject, severity, &message);
