@@ -86,11 +86,17 @@ impl BlockHeader {
 
 /// Appends one sample's frame (length, CBOR) to `out`.
 pub fn encode_sample(out: &mut Vec<u8>, at_ms: i64, record: &RecordRef) -> Result<(), String> {
-    let mut value = Value::serialized(&(at_ms, record)).map_err(|e| e.to_string())?;
-    narrow(&mut value);
     let start = out.len();
     out.extend_from_slice(&[0; 4]);
-    ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())?;
+    if let RecordRef::Cgroups(_) = record {
+        // Written directly: a tree of thousands of cgroups as a `Value` first would cost
+        // megabytes of nodes for a few bytes saved.
+        ciborium::into_writer(&(at_ms, record), &mut *out).map_err(|e| e.to_string())?;
+    } else {
+        let mut value = Value::serialized(&(at_ms, record)).map_err(|e| e.to_string())?;
+        narrow(&mut value);
+        ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())?;
+    }
     let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
     out[start..start + 4].copy_from_slice(&len.to_le_bytes());
     Ok(())

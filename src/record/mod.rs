@@ -38,9 +38,9 @@
 //!
 //! **Compact.** Samples are small once compressed together: zstd over a block of about
 //! a minute of samples codes each sample against the ones before it (field names and
-//! values that did not change cost almost nothing), which is the delta coding. Kinds
-//! other than `fast` that did not change since the last block are written once per
-//! block only (see [`writer`]).
+//! values that did not change cost almost nothing): the delta coding is zstd's, each
+//! sample matched against the minute before it. The cgroup tree, the largest sample by
+//! far on a busy host, is written at most every 30 s (see [`writer`]).
 //!
 //! **Seekable.** Block headers carry the times of their first and last samples, so
 //! the reader's index is the chain of headers (40 bytes read per block, a minute each:
