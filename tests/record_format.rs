@@ -233,3 +233,23 @@ fn segments_are_private_and_never_follow_a_link() {
     std::os::unix::fs::symlink(dir.path(), &link).unwrap();
     assert!(Writer::open(&link, 1 << 30, &identity()).is_err());
 }
+
+#[test]
+fn remote_addresses_inside_the_network_stack_read_back() {
+    // Inside `Network`'s flattened connection counts, where serde's buffering once read
+    // an address back in a form it was not written in.
+    let mut network = ctop::collect::network::Network::default();
+    network.connections.top_remotes =
+        vec![ctop::collect::ports::connections::RemoteCount { address: "192.0.2.7".parse().unwrap(), connections: 3 }];
+    let slow = Update::Slow {
+        filesystems: Vec::new(),
+        listening: Vec::new(),
+        raid: Vec::new(),
+        kernel_limits: Box::default(),
+        hardware: Box::default(),
+        network: Box::new(network),
+    };
+    let (_, record) = format::decode_sample(&frame(&slow, 5)[4..]).unwrap();
+    let Some(Update::Slow { network, .. }) = record.into_update() else { panic!("a slow sample") };
+    assert_eq!(network.connections.top_remotes[0].address.to_string(), "192.0.2.7");
+}

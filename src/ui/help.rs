@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 /// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 18] = [
+pub const KEYS: [(&str, &str); 19] = [
     ("q  F10  Ctrl-C", "quit"),
     ("Esc", "close help, timeline, prompt, filter or tree (never quits)"),
     ("?  F1", "this help"),
@@ -27,6 +27,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
     (".", "back to live"),
     ("e", "problem timeline (e or Esc closes)"),
+    ("space  + / -", "replay: pause; faster / slower"),
 ];
 
 /// What the sandbox line says: the kernel's word on this thread (see `crate::sandbox`).

@@ -47,6 +47,9 @@ pub struct LocalCounts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteCount {
+    /// Always as text: inside `Network`'s flattened fields serde would otherwise write
+    /// it as text to JSON but read it back from a recording as a tagged enum.
+    #[serde(serialize_with = "address_text", deserialize_with = "address_from_text")]
     pub address: IpAddr,
     pub connections: u64,
 }
@@ -73,6 +76,14 @@ pub struct Connections {
     pub counted_every_s: f64,
     /// This update repeats the last count (the next is not due yet).
     pub reused: bool,
+}
+
+fn address_text<S: serde::Serializer>(address: &IpAddr, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(address)
+}
+
+fn address_from_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IpAddr, D::Error> {
+    String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
 }
 
 /// States read back (a recording) by name; a name this version does not know is left out.
