@@ -176,7 +176,7 @@ impl Player {
                 // btime can move by a second as the clock is disciplined: not a reboot.
                 && (boot - last_boot).abs() > 1
             {
-                shown.timeline.rebooted(last_ms, at, shown.history.utc_offset_s(), &shown.snapshot);
+                shown.timeline.rebooted(last_ms, at, shown.history.utc_offset_s(), shown.snapshot);
             }
             self.last_boot = Some((at, boot));
         }
