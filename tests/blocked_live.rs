@@ -5,9 +5,9 @@
 //! its wchan and for how long, and the rule must name it.
 //!
 //! The mount is made in a private mount namespace (the test re-runs itself there with
-//! unshare), so nobody else's `df` meets it. Cleanup, however the test ends: the
-//! stuck process is killed (a killable wait ends on SIGKILL), the FUSE daemon too
-//! (kill -9), and the mount lazily unmounted. Skips with a note when not root or when
+//! unshare), so nobody else's `df` meets it. Cleanup, however the test ends: the FUSE
+//! daemon is killed, then the stuck process (see `Caller`), then the mount is lazily
+//! unmounted (`disks_support::hung_fuse`). Skips with a note when not root or when
 //! FUSE, fusepy or fusermount is missing.
 
 mod disks_support;
@@ -16,9 +16,9 @@ use ctop::collect::procs::{ProcessScanner, Processes};
 use ctop::health::{self, Key, Severity, Thresholds};
 use ctop::snapshot::Snapshot;
 use ctop::source::Source;
-use disks_support::{have, is_root, run, skip};
+use disks_support::hung_fuse::{HungMount, cannot_hang_a_mount};
+use disks_support::skip;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,16 +28,6 @@ const PYTHON: &str = "/usr/bin/python3";
 /// A generous deadline for things that take well under a second: about 20 times that,
 /// so a loaded machine does not fail the test, while a hang still ends it.
 const NEVER_HANGS: Duration = Duration::from_secs(20);
-
-/// A child killed (SIGKILL) and reaped when dropped.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The process stuck on the mount. SIGKILL alone does not free it: its request has
 /// reached the daemon, and FUSE then waits for the answer uninterruptibly (fs/fuse/dev.c
@@ -59,49 +49,6 @@ impl Drop for Caller {
     }
 }
 
-/// The FUSE mount: its daemon is killed first (which makes the stuck statvfs fail),
-/// then the mount is lazily unmounted.
-struct HungMount {
-    point: PathBuf,
-    _server: Killed,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for HungMount {
-    fn drop(&mut self) {
-        // `_server` is dropped after this: kill it now, so the unmount finds no waiter.
-        let pid = self._server.0.id();
-        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::SIGKILL);
-        run("umount", &["-l", self.point.to_str().unwrap_or_default()]);
-    }
-}
-
-fn mount_hung() -> HungMount {
-    let dir = tempfile::Builder::new().prefix(&format!("ctop-blocked-{}-", std::process::id())).tempdir().unwrap();
-    let point = dir.path().join("hung");
-    std::fs::create_dir(&point).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/disks/hung-fuse.py");
-    let mut command = Command::new(PYTHON);
-    command.arg(script).arg(&point).stdin(Stdio::null());
-    // SAFETY: prctl is async-signal-safe; the daemon must not outlive this test.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let server = Killed(command.spawn().expect("start hung-fuse.py"));
-    let wanted = format!(" {} ", point.display());
-    let started = Instant::now();
-    while !std::fs::read_to_string("/proc/self/mountinfo").unwrap().contains(&wanted) {
-        assert!(started.elapsed() < NEVER_HANGS, "hung-fuse.py did not mount {}", point.display());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    HungMount { point, _server: server, _dir: dir }
-}
-
 /// The state letter of a process, from `/proc/PID/stat`.
 fn state(pid: u32) -> char {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
@@ -120,14 +67,12 @@ fn wait_for_state(pid: u32, wanted: char) {
 #[ignore = "run by a_process_blocked_in_d_state_is_named, inside a private mount namespace"]
 fn blocked_inner() {
     assert!(std::env::var_os("CTOP_TEST_PRIVATE_MOUNTS").is_some(), "run me through the outer test");
-    let mount = mount_hung();
+    let mount = HungMount::start();
     // A process that handles SIGUSR1 and asks statvfs of the hung mount.
-    let script = format!(
-        "import os, signal\nsignal.signal(signal.SIGUSR1, lambda *a: None)\nos.statvfs({:?})\n",
-        mount.point.to_str().unwrap()
-    );
+    let script =
+        format!("import os, signal\nsignal.signal(signal.SIGUSR1, lambda *a: None)\nos.statvfs({:?})\n", mount.path());
     let child = Command::new(PYTHON).args(["-c", &script]).stdin(Stdio::null()).spawn().unwrap();
-    let caller = Caller { child, daemon: mount._server.0.id() };
+    let caller = Caller { child, daemon: mount.server_pid() };
     let pid = caller.child.id();
     wait_for_state(pid, 'S');
     // Let it reach the FUSE wait, then interrupt it with a signal it handles.
@@ -172,15 +117,8 @@ fn blocked_inner() {
 
 #[test]
 fn a_process_blocked_in_d_state_is_named() {
-    if !is_root() {
-        return skip("blocked_live: needs root to mount FUSE in a private mount namespace");
-    }
-    let fusermount = ["fusermount3", "fusermount"].into_iter().any(have);
-    if !Path::new("/dev/fuse").exists() || !fusermount {
-        return skip("blocked_live: needs /dev/fuse and fusermount (Debian: fuse3)");
-    }
-    if run(PYTHON, &["-c", "import fusepy"]).is_none() && run(PYTHON, &["-c", "import fuse"]).is_none() {
-        return skip("blocked_live: needs fusepy for /usr/bin/python3 (Debian: python3-fusepy)");
+    if let Some(why) = cannot_hang_a_mount() {
+        return skip(&format!("blocked_live: {why}"));
     }
     let mut command = Command::new(std::env::current_exe().unwrap());
     command

@@ -235,4 +235,12 @@ fn busy_oom_killed_and_throttled_services_are_seen_and_judged() {
         "throttled {lost:.0}%: {mine:?}"
     );
     eprintln!("hog {hog_cpu:.1}% (process {hog_own:.1}%), throttled {lost:.0}%, findings {mine:?}");
+
+    // The kill joins the problem timeline: one error event naming the service.
+    let mut timeline = ctop::health::timeline::Timeline::default();
+    timeline.observe(events[0].epoch * 1000, &snapshot, &findings);
+    let named: Vec<_> =
+        timeline.events().filter(|e| e.key.is_none() && e.first_message.starts_with("oom.service: OOM kill")).collect();
+    assert_eq!(named.len(), 1, "{:?}", timeline.events().collect::<Vec<_>>());
+    assert_eq!((named[0].severity, named[0].started_ms), (Severity::Error, events[0].epoch * 1000));
 }

@@ -1,7 +1,8 @@
 //! The history graphs, timeline panel and past header on a ratatui TestBackend, over a
 //! synthetic hour with a one-minute CPU and load spike 20 minutes before its end: the
 //! spike is drawn in the right columns and red (past the error thresholds), the time
-//! axis and scale are labelled, the past is announced, and 80×24 is unchanged.
+//! axis and scale are labelled, the past is announced, and 80×24 only gains a sparkline
+//! where the CPU line leaves room.
 
 mod history_support;
 
@@ -21,12 +22,16 @@ use ratatui::style::{Color, Modifier};
 use std::time::Instant;
 
 fn render(width: u16, height: u16, history: &History, shown_ms: i64, with_times: bool) -> Buffer {
+    render_in(Theme::COLOR, width, height, history, shown_ms, with_times)
+}
+
+fn render_in(theme: Theme, width: u16, height: u16, history: &History, shown_ms: i64, with_times: bool) -> Buffer {
     let snapshot = history.snapshot_at(shown_ms, &Snapshot::default()).unwrap();
     let thresholds = Thresholds::default();
     let findings = health::judge(&snapshot, &thresholds);
     let mut timeline = Timeline::default();
     timeline.observe(END_MS, &snapshot, &findings);
-    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::COLOR, now: Instant::now() };
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme, now: Instant::now() };
     let times = Times {
         history,
         timeline: &timeline,
@@ -115,6 +120,28 @@ fn the_spike_is_red_in_its_columns_with_axis_and_scale_labelled() {
 }
 
 #[test]
+fn without_colour_the_spike_and_the_levels_are_told_by_their_characters() {
+    let history = hour();
+    for (w, h) in [(120, 40), (250, 70)] {
+        let buf = render_in(Theme::MONO, w, h, &history, END_MS, true);
+        let (title, axis) = band(&buf);
+        let graphs = graph_columns(&buf, axis);
+        for (name, graph) in [("CPU", graphs[0]), ("load", graphs[1])] {
+            let width = f64::from(graph.1 - graph.0);
+            let (first, last) = (graph.0 + (40.0 / 60.0 * width) as u16, graph.0 + (41.0 / 60.0 * width).ceil() as u16);
+            let shaded: Vec<u16> =
+                (graph.0..graph.1).filter(|&x| (title + 1..axis).any(|y| buf[(x, y)].symbol() == "▓")).collect();
+            assert!(!shaded.is_empty(), "{w}x{h} {name}: the spike past the error level is shaded");
+            assert!(shaded.iter().all(|&x| x + 1 >= first && x <= last), "{w}x{h} {name}: {shaded:?}");
+            let guides: String = (title + 1..axis).map(|y| buf[(graph.0 + 1, y)].symbol().to_string()).collect();
+            assert!(guides.contains('┈') && guides.contains('┅'), "{w}x{h} {name}: warning and error lines: {guides}");
+        }
+        let quiet = &buf[(graphs[0].0 + 2, axis - 1)];
+        assert!(!["▒", "▓"].contains(&quiet.symbol()), "{w}x{h}: the quiet CPU is not marked");
+    }
+}
+
+#[test]
 fn big_terminals_fill_with_graphs_and_the_timeline() {
     let history = hour();
     let buf = render(250, 70, &history, END_MS, true);
@@ -126,10 +153,55 @@ fn big_terminals_fill_with_graphs_and_the_timeline() {
     assert!(axis - title >= 5 && line(&buf, title).contains("Timeline"));
 }
 
+/// The CPU and memory rows of a frame drawn with history and one without.
+fn one_line_rows(buf: &Buffer) -> Vec<u16> {
+    (0..buf.area.height).filter(|&y| ["CPU ", "Mem "].iter().any(|p| line(buf, y).starts_with(p))).collect()
+}
+
 #[test]
-fn at_80x24_nothing_changes() {
+fn at_80x24_only_sparklines_are_added_where_the_lines_leave_room() {
     let history = hour();
-    assert_eq!(render(80, 24, &history, END_MS, true), render(80, 24, &history, END_MS, false));
+    for at in [END_MS, SPIKE_FROM_MS + 30_000] {
+        let (with, without) = (render(80, 24, &history, at, true), render(80, 24, &history, at, false));
+        let lines = one_line_rows(&without);
+        assert_eq!(lines.len(), 2);
+        for y in (0..24).filter(|y| !lines.contains(y) && *y != 1) {
+            assert_eq!(line(&with, y), line(&without, y), "row {y} is as it was");
+        }
+        for &y in &lines {
+            let text = line(&without, y);
+            assert!(line(&with, y).starts_with(text.trim_end()), "the line keeps its text: {}", line(&with, y));
+        }
+    }
+}
+
+#[test]
+fn a_sparkline_shows_the_whole_hour_with_the_spike_in_its_place() {
+    let history = hour();
+    let buf = render(100, 24, &history, END_MS, true);
+    let cpu = one_line_rows(&buf)[0];
+    let row = line(&buf, cpu);
+    // `60m ` then the whole hour, one column each, the spike (minute 40) red.
+    let label = row.find("60m ").unwrap_or_else(|| panic!("a labelled sparkline: {row}"));
+    let first = row[..label].chars().count() as u16 + 4;
+    let width = 100 - first;
+    assert!(width >= 8, "{row}");
+    let red: Vec<u16> = (first..100).filter(|&x| buf[(x, cpu)].fg == Color::Red).collect();
+    let spike = first + (40.0 / 60.0 * f64::from(width)) as u16;
+    assert!(!red.is_empty() && red.iter().all(|&x| x + 1 >= spike && x <= spike + 1), "spike at {spike}: {red:?}");
+    assert!((first..100).filter(|x| !red.contains(x)).all(|x| buf[(x, cpu)].symbol() != "█"), "the rest is low");
+    // In the past, the moment shown is marked on it.
+    let past = render(100, 24, &history, SPIKE_FROM_MS + 30_000, true);
+    let marked: Vec<u16> = (first..100).filter(|&x| past[(x, cpu)].modifier.contains(Modifier::REVERSED)).collect();
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    assert!(marked[0] + 1 >= spike && marked[0] <= spike + 1, "{marked:?} at {spike}");
+}
+
+#[test]
+fn sparklines_show_only_without_a_graph_band() {
+    let history = hour();
+    let buf = render(120, 40, &history, END_MS, true);
+    assert!((0..40).all(|y| !line(&buf, y).contains("60m ")), "the graphs say it at 120x40");
 }
 
 #[test]

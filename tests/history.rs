@@ -20,22 +20,28 @@ fn ten_windows_of_samples_keep_one_window_and_the_same_memory() {
     assert_eq!(history.len(), 3601, "the ring holds the window and one more sample, no more");
     assert_eq!(history.process_summaries(), 121);
     let ten_windows = history.bytes();
-    eprintln!("history of one hour at 1 s, 2 CPUs, 3 interfaces: {one_window} bytes, after ten hours {ten_windows}");
+    eprintln!(
+        "history of one hour at 1 s, 2 CPUs, 3 interfaces, 2 disks, 500 cgroups: {one_window} bytes, after ten hours {ten_windows}"
+    );
     // Capacity was reserved for the window up front: feeding more reuses it.
     assert!(ten_windows <= one_window + one_window / 20, "{one_window} → {ten_windows}");
-    assert!(ten_windows <= MIB, "the budget is 1 MiB an hour on this machine, history holds {ten_windows}");
+    // The budget, 1 MiB an hour on this machine, was for the tiers as they were;
+    // disk I/O, the network stack and the cgroups joined later and add about 0.5 MB
+    // (PERFORMANCE.md, *History*).
+    assert!(ten_windows <= MIB * 3 / 2, "history holds {ten_windows}");
     assert_eq!(history.span(), Some((END_MS - HOUR_MS, END_MS)));
 }
 
 #[test]
 fn a_big_machine_costs_what_performance_md_says() {
-    // 64 CPUs and 100 interfaces, one hour at 1 s: PERFORMANCE.md quotes this figure.
+    // 64 CPUs and 100 interfaces (2 disks, 500 cgroups), one hour at 1 s: PERFORMANCE.md
+    // quotes this figure.
     let mut history = History::new(cadence(60));
     feed(&mut history, END_MS, 2 * 3600, 64, 100);
     let bytes = history.bytes();
     eprintln!("history of one hour at 1 s, 64 CPUs, 100 interfaces: {bytes} bytes");
     assert_eq!(history.len(), 3601);
-    assert!((4 * MIB..6 * MIB).contains(&bytes), "{bytes}");
+    assert!((5 * MIB..7 * MIB).contains(&bytes), "{bytes}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Stepping back in time, end to end: the real ctop in tmux, the CPU made busy by spinning
 //! threads, then `T` until the past is shown — the header says PAST in reverse video with
-//! its epoch, and the CPU line is the one the live screen showed at that epoch — and `.`
-//! back to live.
+//! its epoch, the CPU line is the one the live screen showed at that epoch, and the disk
+//! I/O table is there as it was (not emptied) — and `.` back to live, and `End` too.
 
 mod tmux_support;
 
@@ -19,13 +19,21 @@ fn cpu_line(screen: &str) -> Option<String> {
     Some(line.split(" / ").next()?.to_string())
 }
 
+/// The count in the Disk I/O table's title.
+fn disk_count(screen: &str) -> Option<String> {
+    screen.lines().find_map(|l| Some(l.trim_start().strip_prefix("Disk I/O ")?.split(' ').next()?.to_string()))
+}
+
 #[test]
 fn t_steps_back_to_the_figures_of_then_and_dot_comes_back() {
     let Some(tmux) = Tmux::start_with("history-step", 120, 40, "|--interval 1") else {
         eprintln!("skipped: tmux is not installed");
         return;
     };
-    tmux.wait_for("the first CPU figures", |s| cpu_line(s).is_some_and(|l| l.contains('%')) && epoch_on(s).is_some());
+    let first = tmux
+        .wait_for("the first CPU figures", |s| cpu_line(s).is_some_and(|l| l.contains('%')) && epoch_on(s).is_some());
+    let live_disks = disk_count(&first);
+    assert!(live_disks.as_deref().is_some_and(|n| n != "0"), "disks with I/O since boot: {first}");
 
     // Busy loops for a few seconds, the live screen noted for every epoch it showed.
     let stop = Arc::new(AtomicBool::new(false));
@@ -77,6 +85,7 @@ fn t_steps_back_to_the_figures_of_then_and_dot_comes_back() {
     let then =
         seen.get(&past_epoch).unwrap_or_else(|| panic!("the live screen never showed epoch {past_epoch}: {seen:?}"));
     assert_eq!(cpu_line(&past).as_deref(), Some(then.as_str()), "the past shows the figures of then");
+    assert_eq!(disk_count(&past), live_disks, "the past keeps its disk I/O table");
 
     // Collection went on: a second look later is still the same moment.
     sleep(Duration::from_millis(1500));
@@ -85,6 +94,11 @@ fn t_steps_back_to_the_figures_of_then_and_dot_comes_back() {
     tmux.run(&["send-keys", "-t", "ctop", "."]);
     let live = tmux.wait_for("live again", |s| s.lines().nth(1).is_some_and(|l| !l.contains("PAST")));
     assert!(epoch_on(&live).unwrap() > live_epoch, "{live}");
+    // End comes back to live from the past too.
+    tmux.run(&["send-keys", "-t", "ctop", "T"]);
+    tmux.wait_for("the past again", |s| s.lines().nth(1).is_some_and(|l| l.starts_with(" PAST ")));
+    tmux.run(&["send-keys", "-t", "ctop", "End"]);
+    tmux.wait_for("live after End", |s| s.lines().nth(1).is_some_and(|l| !l.contains("PAST")));
     tmux.run(&["send-keys", "-t", "ctop", "q"]);
     tmux.assert_given_back();
 }

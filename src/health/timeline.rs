@@ -1,11 +1,13 @@
 //! The problem timeline: every finding's life while ctop watches — when it appeared
 //! and ended, how long it lasted, its worst value, how often it flapped, and the
 //! busiest and largest processes when it started — plus the moments findings do not
-//! cover: each OOM kill and each interface's link state change. Fed one judged
+//! cover: each OOM kill (and, from the cgroup walk, each one in a service or container,
+//! named) and each interface's link state change. Fed one judged
 //! snapshot at a time ([`Timeline::observe`]), live or replayed; bounded to the last
 //! [`MAX_EVENTS`] events.
 
 use super::{Findings, Key, Severity};
+use crate::collect::cgroups::OomEvent;
 use crate::collect::procs::Processes;
 use crate::snapshot::Snapshot;
 use std::collections::VecDeque;
@@ -68,6 +70,8 @@ pub struct Timeline {
     /// Events open or ended within the flap window: the ones a finding may continue.
     tracked: Vec<u64>,
     oom_while_watching: Option<u64>,
+    /// The newest cgroup OOM kill already on the timeline.
+    last_cgroup_oom: Option<OomEvent>,
     links: Vec<(String, String)>,
     noted_a_scan: bool,
 }
@@ -130,6 +134,7 @@ impl Timeline {
             e.ended_ms.is_none_or(|end| at_ms - end <= FLAP_WINDOW_MS)
         });
         self.oom_kills(at_ms, snapshot);
+        self.cgroup_oom_kills(snapshot);
         self.link_changes(at_ms, snapshot);
         self.note_first_scan(snapshot);
     }
@@ -167,6 +172,30 @@ impl Timeline {
             let n = now - before;
             let message = format!("{n} OOM kill{} ({now} while watching)", if n == 1 { "" } else { "s" });
             self.push_point(at_ms, snapshot, "oom", Severity::Error, message);
+        }
+    }
+
+    /// Each OOM kill the cgroup walk saw, once, at the time the walk saw it: an error
+    /// naming the service or container. The walk keeps its last few kills, oldest first.
+    fn cgroup_oom_kills(&mut self, snapshot: &Snapshot) {
+        let kills = &snapshot.cgroups.oom_events;
+        let new = match &self.last_cgroup_oom {
+            None => 0,
+            Some(last) => match kills.iter().rposition(|e| e == last) {
+                Some(at) => at + 1,
+                // Gone from the walk's list: what came after it is newer.
+                None => kills.iter().position(|e| e.epoch > last.epoch).unwrap_or(kills.len()),
+            },
+        };
+        for e in &kills[new..] {
+            let message = match e.kills {
+                1 => format!("{}: OOM kill ({})", e.name, e.path),
+                n => format!("{}: {n} OOM kills ({})", e.name, e.path),
+            };
+            self.push_point(e.epoch * 1000, snapshot, &e.name, Severity::Error, message);
+        }
+        if let Some(newest) = kills[new..].last() {
+            self.last_cgroup_oom = Some(newest.clone());
         }
     }
 

@@ -44,6 +44,8 @@ pub struct FastRecord {
     pub oom: [u32; 2],
     pub cores: Span,
     pub interfaces: Span,
+    /// Disk I/O, one [`DiskRecord`](super::disks::DiskRecord) per disk.
+    pub disks: Span,
 }
 
 /// One core: user, system, iowait, idle in half-percents.
@@ -181,6 +183,8 @@ pub fn encode(
         oom: [count(f.oom_kills.since_boot), count(f.oom_kills.while_watching)],
         cores: push_cores(&mut cores),
         interfaces: push_interfaces(&mut interfaces),
+        // Pushed by the caller after the record is made (`super::disks`).
+        disks: Span::default(),
     }
 }
 
@@ -293,7 +297,7 @@ pub fn decode<'a>(
         pressure: Pressure { cpu_some, memory_some, memory_full, io_some, io_full },
         oom_kills: OomKills { since_boot: from_count(r.oom[0]), while_watching: from_count(r.oom[1]) },
         interfaces,
-        // Disk I/O rates are not kept yet: a past frame has none.
+        // Put in by the caller from the record's disks (`super::disks::decode`).
         disks: Vec::new(),
     }
 }

@@ -3,11 +3,14 @@
 //!
 //! Each tier has its own [`ring`] at its own cadence: the fast tier (CPU split, per
 //! core, load, memory, swap, pressure, container limits, OOM counts, per-interface
-//! rates and link state) every `interval`; the slow tier (per-filesystem sizes and
-//! state, listening sockets) every `slow_interval`; a summary of the process table
-//! (totals, top by CPU and memory, repeated binaries) every scan. Records are compact
-//! ([`fast`], [`slow`], [`procs`]): about 180 bytes a second on a 2-CPU machine with
-//! three interfaces. [`History::bytes`] says what it holds.
+//! rates and link state, per-disk I/O) every `interval`; the slow tier (per-filesystem
+//! sizes and state, listening sockets, the network stack's health, kernel limits,
+//! RAID) every `slow_interval`; the services and containers that matter most, and the
+//! OOM kills in them, every cgroup walk; a summary of the process table (totals, top by
+//! CPU and memory, repeated binaries) every scan. Records are compact ([`fast`],
+//! [`disks`], [`slow`], [`network`], [`cgroups`], [`procs`]): about 400 bytes a second on
+//! a 2-CPU machine with three interfaces, two disks and 500 cgroups. [`History::bytes`]
+//! says what it holds.
 //!
 //! One path for live and past: history is fed [`Update`]s — the same values the
 //! collector threads send — with the time they were taken ([`History::record`]), and
@@ -16,8 +19,12 @@
 //! back (the flight recorder) is one more producer of timed updates, fed to a
 //! `History` the same way: the screen never knows where a frame came from.
 
+mod bf16;
+mod cgroups;
+mod disks;
 mod fast;
 mod names;
+mod network;
 mod procs;
 mod ring;
 mod series;
@@ -29,6 +36,8 @@ pub use procs::summarize as summarize_processes;
 pub use series::{Column, Metric};
 
 use crate::snapshot::{FastTier, Snapshot, Update};
+use cgroups::{CgroupRecord, CgroupsRecord};
+use disks::DiskRecord;
 use fast::{CoreRecord, FastRecord, IfaceRecord};
 use names::Names;
 use procs::ProcRecord;
@@ -55,8 +64,11 @@ pub struct History {
     fast: Ring<FastRecord>,
     cores: Spill<CoreRecord>,
     interfaces: Spill<IfaceRecord>,
+    disks: Spill<DiskRecord>,
     slow: Ring<SlowRecord>,
     mounts: Spill<MountRecord>,
+    cgroups: Ring<CgroupsRecord>,
+    cgroup_entries: Spill<CgroupRecord>,
     procs: Ring<ProcRecord>,
     names: Names,
     /// The latest fast tier in full: what history does not keep per sample (the CPU
@@ -80,8 +92,11 @@ impl History {
             fast: Ring::new(slots(cadence.window, cadence.fast)),
             cores: Spill::default(),
             interfaces: Spill::default(),
+            disks: Spill::default(),
             slow: Ring::new(slots(cadence.window, cadence.slow)),
             mounts: Spill::default(),
+            cgroups: Ring::new(slots(cadence.window, cadence.slow)),
+            cgroup_entries: Spill::default(),
             procs: Ring::new(slots(cadence.window, cadence.processes).min(MAX_PROCESS_SUMMARIES)),
             names: Names::default(),
             latest: None,
@@ -95,8 +110,8 @@ impl History {
     pub fn record(&mut self, update: &Update, at_ms: i64) {
         match update {
             Update::Fast(f) => self.record_fast(f, at_ms),
-            // The network stack's health (`network`) is not kept yet: a past frame has none.
-            Update::Slow { filesystems, listening, .. } => {
+            // Hardware (temperatures, memory errors) is not kept: a past frame has none.
+            Update::Slow { filesystems, listening, network, kernel_limits, raid, .. } => {
                 if self.slow.is_empty() {
                     self.mounts.reserve(self.slow.capacity() * filesystems.len());
                 }
@@ -104,21 +119,43 @@ impl History {
                     Some(last) if *last.listening == listening[..] => last.listening.clone(),
                     _ => Arc::from(listening.as_slice()),
                 };
+                let network = network::encode(network, self.slow.last().map(|last| &last.network));
+                let raid = match self.slow.last() {
+                    Some(last) if *last.raid == raid[..] => last.raid.clone(),
+                    _ => Arc::from(raid.as_slice()),
+                };
+                let kernel_limits = slow::encode_limits(kernel_limits);
                 if let Some(old) = self.slow.make_room() {
                     self.mounts.drop_front(old.mounts);
                 }
                 let names = &mut self.names;
                 let mounts = self.mounts.push(filesystems.iter().filter_map(|fs| slow::encode_mount(fs, names)));
-                self.slow.push(SlowRecord { at_ms, mounts, listening });
+                self.slow.push(SlowRecord { at_ms, mounts, listening, network, kernel_limits, raid });
             }
             Update::Processes(p) => {
                 self.procs.push(ProcRecord { at_ms, processes: Arc::new(procs::summarize(p)) });
             }
             // Only a notice that a scan began: nothing measured to keep.
             Update::ProcessScanStarted(_) => {}
-            // Services and containers are not kept yet: a past frame has none.
-            Update::Cgroups(_) => {}
+            Update::Cgroups(c) => self.record_cgroups(c, at_ms),
         }
+    }
+
+    fn record_cgroups(&mut self, c: &crate::collect::cgroups::Cgroups, at_ms: i64) {
+        if self.cgroups.is_empty() {
+            self.cgroup_entries.reserve(self.cgroups.capacity() * cgroups::KEPT);
+        }
+        let oom_events = match self.cgroups.last() {
+            Some(last) if *last.oom_events == c.oom_events[..] => last.oom_events.clone(),
+            _ => Arc::from(c.oom_events.as_slice()),
+        };
+        if let Some(old) = self.cgroups.make_room() {
+            self.cgroup_entries.drop_front(old.entries);
+        }
+        let names = &mut self.names;
+        let kept = cgroups::choose(&c.list);
+        let entries = self.cgroup_entries.push(kept.into_iter().filter_map(|i| cgroups::encode(&c.list[i], names)));
+        self.cgroups.push(CgroupsRecord { at_ms, entries, oom_events, truncated: c.truncated });
     }
 
     fn record_fast(&mut self, f: &FastTier, at_ms: i64) {
@@ -128,13 +165,17 @@ impl History {
             let capacity = self.fast.capacity();
             self.cores.reserve(capacity * f.cpu.per_core.len().max(f.cpu.model.logical_cpus));
             self.interfaces.reserve(capacity * f.interfaces.len());
+            self.disks.reserve(capacity * f.disks.len());
         }
         if let Some(old) = self.fast.make_room() {
             self.cores.drop_front(old.cores);
             self.interfaces.drop_front(old.interfaces);
+            self.disks.drop_front(old.disks);
         }
         let (cores, interfaces) = (&mut self.cores, &mut self.interfaces);
-        let record = fast::encode(f, at_ms, &mut self.names, |c| cores.push(c), |i| interfaces.push(i));
+        let mut record = fast::encode(f, at_ms, &mut self.names, |c| cores.push(c), |i| interfaces.push(i));
+        let names = &mut self.names;
+        record.disks = self.disks.push(f.disks.iter().filter_map(|d| disks::encode(d, names)));
         self.fast.push(record);
         match &mut self.latest {
             Some(latest) => latest.as_mut().clone_from(f),
@@ -157,12 +198,26 @@ impl History {
         for m in self.mounts.iter_mut() {
             in_use[usize::from(m.name)] = true;
         }
+        for d in self.disks.iter_mut() {
+            in_use[usize::from(d.name)] = true;
+        }
+        for c in self.cgroup_entries.iter_mut() {
+            in_use[usize::from(c.path)] = true;
+            in_use[usize::from(c.name)] = true;
+        }
         let remap = self.names.compact(&in_use);
         for i in self.interfaces.iter_mut() {
             i.name = remap[usize::from(i.name)];
         }
         for m in self.mounts.iter_mut() {
             m.name = remap[usize::from(m.name)];
+        }
+        for d in self.disks.iter_mut() {
+            d.name = remap[usize::from(d.name)];
+        }
+        for c in self.cgroup_entries.iter_mut() {
+            c.path = remap[usize::from(c.path)];
+            c.name = remap[usize::from(c.name)];
         }
     }
 
@@ -183,20 +238,40 @@ impl History {
     /// Bytes history holds now (rings as allocated, names, process summaries).
     pub fn bytes(&self) -> usize {
         let procs = procs::bytes(self.procs.iter().map(|p| &*p.processes));
-        let mut shared_listening = 0;
-        let mut last: Option<&Arc<[crate::collect::ports::ListeningSocket]>> = None;
+        let mut shared = 0;
+        let mut last: Option<&SlowRecord> = None;
         for s in self.slow.iter() {
-            if !last.is_some_and(|l| Arc::ptr_eq(l, &s.listening)) {
-                shared_listening += size_of_val(&*s.listening);
+            if !last.is_some_and(|l| Arc::ptr_eq(&l.listening, &s.listening)) {
+                shared += size_of_val(&*s.listening);
             }
-            last = Some(&s.listening);
+            if !last.is_some_and(|l| Arc::ptr_eq(&l.raid, &s.raid)) {
+                shared += s.raid.iter().map(raid_bytes).sum::<usize>();
+            }
+            shared += s.network.remotes_bytes(last.map(|l| &l.network));
+            last = Some(s);
+        }
+        let mut shared_oom_events = 0;
+        let mut last: Option<&Arc<[crate::collect::cgroups::OomEvent]>> = None;
+        for c in self.cgroups.iter() {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, &c.oom_events)) {
+                shared_oom_events += c
+                    .oom_events
+                    .iter()
+                    .map(|e| size_of_val(e) + e.path.len() + e.name.len() + e.local_time.len())
+                    .sum::<usize>();
+            }
+            last = Some(&c.oom_events);
         }
         self.fast.bytes()
             + self.cores.bytes()
             + self.interfaces.bytes()
+            + self.disks.bytes()
             + self.slow.bytes()
             + self.mounts.bytes()
-            + shared_listening
+            + shared
+            + self.cgroups.bytes()
+            + self.cgroup_entries.bytes()
+            + shared_oom_events
             + self.procs.bytes()
             + procs
             + self.names.bytes()
@@ -231,13 +306,26 @@ impl History {
         let latest = self.latest.as_deref()?;
         let i = self.fast.last_at_or_before(at_ms, |r| r.at_ms).unwrap_or(0);
         let r = self.fast.get(i)?;
-        let f = fast::decode(r, self.cores.get(r.cores), self.interfaces.get(r.interfaces), &self.names, latest);
+        let mut f = fast::decode(r, self.cores.get(r.cores), self.interfaces.get(r.interfaces), &self.names, latest);
+        f.disks = self.disks_at(i, &latest.disks);
         let mut s = Snapshot { host: live.host.clone(), platform: live.platform.clone(), ..Snapshot::default() };
         s.apply(Update::Fast(Box::new(f)));
-        if let Some(slow) = self.slow.last_at_or_before(r.at_ms, |s| s.at_ms).and_then(|i| self.slow.get(i)) {
+        if let Some(at) = self.slow.last_at_or_before(r.at_ms, |s| s.at_ms)
+            && let Some(slow) = self.slow.get(at)
+        {
             s.filesystems =
                 self.mounts.get(slow.mounts).map(|m| slow::decode_mount(m, &self.names, &live.filesystems)).collect();
             s.listening = slow.listening.to_vec();
+            let before = at.checked_sub(1).and_then(|b| self.slow.get(b)).map(|b| &b.network);
+            s.network = network::decode(&slow.network, before);
+            s.kernel_limits = slow::decode_limits(&slow.kernel_limits);
+            s.raid = slow.raid.to_vec();
+        }
+        if let Some(c) = self.cgroups.last_at_or_before(r.at_ms, |c| c.at_ms).and_then(|i| self.cgroups.get(i)) {
+            s.cgroups.list =
+                self.cgroup_entries.get(c.entries).map(|e| cgroups::decode(e, &self.names, &live.cgroups)).collect();
+            s.cgroups.oom_events = c.oom_events.to_vec();
+            s.cgroups.truncated = c.truncated;
         }
         if let Some(p) = self.procs.last_at_or_before(r.at_ms, |p| p.at_ms).and_then(|i| self.procs.get(i)) {
             s.processes = Some(p.processes.clone());
@@ -249,6 +337,22 @@ impl History {
         Some(s)
     }
 
+    /// The disks of the fast sample at index `i`, their sustained rates from the samples
+    /// before it.
+    fn disks_at(&self, i: usize, now: &[crate::collect::diskio::DiskIo]) -> Vec<crate::collect::diskio::DiskIo> {
+        let Some(r) = self.fast.get(i) else { return Vec::new() };
+        self.disks
+            .get(r.disks)
+            .map(|d| {
+                let earlier = (0..i).rev().map_while(|j| {
+                    let before = self.fast.get(j)?;
+                    self.disks.get(before.disks).find(|e| e.name == d.name)
+                });
+                disks::decode(d, earlier, &self.names, now)
+            })
+            .collect()
+    }
+
     /// The time (epoch ms) of the sample a snapshot at `at_ms` shows.
     pub fn sample_time(&self, at_ms: i64) -> Option<i64> {
         let i = self.fast.last_at_or_before(at_ms, |r| r.at_ms).unwrap_or(0);
@@ -256,9 +360,29 @@ impl History {
     }
 }
 
+/// What one RAID array holds, its members' names included.
+fn raid_bytes(a: &crate::collect::raid::MdArray) -> usize {
+    let text = [Some(&a.name), Some(&a.state), a.level.as_ref(), a.slots.as_ref()].into_iter().flatten();
+    size_of_val(a)
+        + a.members.iter().map(|m| size_of_val(m) + m.name.len()).sum::<usize>()
+        + text.map(String::len).sum::<usize>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_the_sizes_performance_md_quotes() {
+        assert_eq!(size_of::<FastRecord>(), 144);
+        assert_eq!(size_of::<CoreRecord>(), 4);
+        assert_eq!(size_of::<IfaceRecord>(), 12);
+        assert_eq!(size_of::<DiskRecord>(), 22);
+        assert_eq!(size_of::<SlowRecord>(), 216);
+        assert_eq!(size_of::<MountRecord>(), 32);
+        assert_eq!(size_of::<CgroupsRecord>(), 40);
+        assert_eq!(size_of::<CgroupRecord>(), 32);
+    }
 
     #[test]
     fn rings_cover_the_window_at_each_cadence() {

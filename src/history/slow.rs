@@ -1,12 +1,18 @@
-//! The slow tier's sample: per filesystem its state and sizes (6 × `f32`), and the
+//! The slow tier's sample: per filesystem its state and sizes (6 × `f32`), the
 //! listening sockets, shared with the previous sample while they have not changed
-//! (they rarely do). [`decode`] gives the filesystems back, with device and type taken
-//! from the latest list where the mount point is still mounted.
+//! (they rarely do), the network stack's health ([`super::network`]), the kernel's
+//! file and task counts against their limits, and the RAID arrays, shared like the
+//! sockets while unchanged.
+//! [`decode_mount`] gives the filesystems back, with device and type taken from the
+//! latest list where the mount point is still mounted.
 
 use super::names::{NameId, Names};
+use super::network::NetworkRecord;
 use super::ring::Span;
 use crate::collect::disks::{Filesystem, FsUsage, Usage};
+use crate::collect::kernel_limits::KernelLimits;
 use crate::collect::ports::ListeningSocket;
+use crate::collect::raid::MdArray;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -14,6 +20,20 @@ pub struct SlowRecord {
     pub at_ms: i64,
     pub mounts: Span,
     pub listening: Arc<[ListeningSocket]>,
+    pub network: NetworkRecord,
+    /// Open files, `file-max`, tasks, `pid_max`, `threads-max` (NaN: unknown); `f32`
+    /// counts exactly to 16 million, and a limit beyond that to 7 digits.
+    pub kernel_limits: [f32; 5],
+    pub raid: Arc<[MdArray]>,
+}
+
+pub fn encode_limits(k: &KernelLimits) -> [f32; 5] {
+    [k.open_files, k.file_max, k.tasks, k.pid_max, k.threads_max].map(|v| v.map_or(f32::NAN, |n| n as f32))
+}
+
+pub fn decode_limits(v: &[f32; 5]) -> KernelLimits {
+    let [open_files, file_max, tasks, pid_max, threads_max] = v.map(|n| (!n.is_nan()).then_some(n as u64));
+    KernelLimits { open_files, file_max, tasks, pid_max, threads_max }
 }
 
 #[derive(Debug, Clone, Copy)]

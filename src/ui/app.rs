@@ -82,7 +82,7 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
             KeyCode::Char('q') | KeyCode::F(10) => return Action::Quit,
             KeyCode::Char('T') => return Action::Step(-1),
             KeyCode::Char('t') => return Action::Step(1),
-            KeyCode::Char('.') => return Action::Live,
+            KeyCode::Char('.') | KeyCode::End => return Action::Live,
             _ => {}
         }
         return Action::None;
@@ -116,11 +116,16 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Right if view.cgroups.open => view.cgroups.expand(),
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
+        KeyCode::Char('<') => view.step_sort(-1),
+        KeyCode::Char('>') => view.step_sort(1),
         KeyCode::Char('r') => return Action::Rescan,
         KeyCode::Char('K') => view.toggle_kernel_threads(),
         KeyCode::Char('T') => return Action::Step(-1),
         KeyCode::Char('t') => return Action::Step(1),
         KeyCode::Char('.') => return Action::Live,
+        // As in atop and below: End is the newest moment. A table always has focus
+        // here, so End goes live while the past is shown and scrolls the table when live.
+        KeyCode::End if view.moment.is_some() => return Action::Live,
         KeyCode::Char('b') => view.jump = Some(String::new()),
         KeyCode::Char(' ') => return Action::Pause,
         KeyCode::Char('+') => return Action::Speed(1),
@@ -509,6 +514,17 @@ mod tests {
         on_key(&mut view, key(KeyCode::Esc));
         assert!(!view.cgroups.open);
         assert_eq!(on_key(&mut view, key(KeyCode::Esc)), Action::None);
+    }
+
+    #[test]
+    fn end_goes_back_to_live_from_the_past_and_scrolls_the_table_when_live() {
+        let mut view = View::default();
+        view.moment = Some(1_795_953_600_000);
+        assert_eq!(on_key(&mut view, key(KeyCode::End)), Action::Live);
+        view.moment = None;
+        assert_eq!(on_key(&mut view, key(KeyCode::End)), Action::None, "live: the focused table's end");
+        view.timeline_open = true;
+        assert_eq!(on_key(&mut view, key(KeyCode::End)), Action::Live, "the timeline has no table to scroll");
     }
 
     #[test]

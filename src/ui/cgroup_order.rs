@@ -16,6 +16,16 @@ pub enum CgroupSort {
 }
 
 impl CgroupSort {
+    /// The sort a click on this column title asks for.
+    pub fn of_column(title: &str) -> Option<CgroupSort> {
+        Some(match title {
+            "CPU%" => Self::Cpu,
+            "MEM" => Self::Memory,
+            "READ/s" | "WRITE/s" => Self::Io,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Cpu => "by CPU",

@@ -46,7 +46,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         judged: true,
     };
     let levels = state.levels;
-    table.render(area, buf, screen.theme, &mut view.cgroups.scroll, |i| {
+    view.process_header = table.render(area, buf, screen.theme, &mut view.cgroups.scroll, |i| {
         let r = rows[i];
         let c = &list[r.index];
         let fold = match (r.has_children, r.depth < levels) {

@@ -1,7 +1,7 @@
 //! One frame of the dashboard: asks the layout where each panel goes at this size and
 //! has every panel draw itself there (or the one-line "too small" notice), then the
-//! history graphs, the timeline panel and the moment shown where there is time to
-//! show, then the full-screen timeline or the help overlay on top when open.
+//! history graphs (or, without room for them, sparklines), the timeline panel and the
+//! moment shown where there is time to show, then the full-screen timeline or the help overlay on top when open.
 
 use crate::collect::cgroups::CgroupKind;
 use crate::ui::layout::{self, Counts, MIN_HEIGHT, MIN_WIDTH, Plan};
@@ -10,7 +10,7 @@ use crate::ui::theme::Theme;
 use crate::ui::view::View;
 use crate::ui::{
     cgroup_tree, cpu, diskio, disks, graphs, header, help, memory, moment, network, ports, problems, processes,
-    services, timeline,
+    services, sparklines, timeline,
 };
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -45,6 +45,7 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
     match layout::plan(area, &counts) {
         Plan::TooSmall => {
             view.drawn = None;
+            view.process_header = Default::default();
             too_small(buf, area, screen.theme);
         }
         Plan::Dashboard(a) => {
@@ -66,6 +67,9 @@ pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view
             ports::draw(buf, a.ports, screen, view);
             if let Some(times) = times {
                 graphs::draw(buf, a.graphs, screen, times);
+                if a.graphs.is_empty() {
+                    sparklines::draw(buf, a.cpu, a.memory, screen, times);
+                }
                 timeline::draw_panel(buf, a.timeline, screen, times);
                 moment::draw(buf, a.header, times, view);
                 if view.timeline_open {

@@ -1,9 +1,11 @@
 //! One time graph, the widget every graph panel uses: a title line with the scale's
 //! maximum at its right, a chart of one column per screen column (block characters in
 //! eighths, bottom up; stacked parts in their colours, or the whole column yellow/red
-//! when its highest sample is past a threshold), dotted guide lines at the warning and
-//! error levels, a cursor at the moment shown when it is not the newest, and a time
-//! axis: local time at both ends and `-15m`-style marks between.
+//! when its highest sample is past a threshold), guide lines at the warning (`┈`) and
+//! error (`┅`) levels, a cursor at the moment shown when it is not the newest, and a
+//! time axis: local time at both ends and `-15m`-style marks between. Without colour a
+//! column past a threshold is shaded instead of solid (`▒` warning, bold `▓` error), so
+//! the meaning never rests on colour alone.
 
 use crate::health::Severity;
 use crate::history::{Column, when};
@@ -14,7 +16,21 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 /// Eighths of a cell, from one to seven (eight is a full block).
-const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+pub(super) const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A full cell of a column judged `severity`: solid, or shaded where colour cannot say it.
+pub(super) fn full_cell(severity: Severity, theme: Theme) -> char {
+    match severity {
+        Severity::Warning if !theme.color => '▒',
+        Severity::Error if !theme.color => '▓',
+        _ => '█',
+    }
+}
+
+/// A guide line's character: lighter at the warning level than at the error level.
+fn guide(severity: Severity) -> char {
+    if severity == Severity::Error { '┅' } else { '┈' }
+}
 /// Axis marks every this many minutes, the first that leaves room between labels.
 const MARK_MINUTES: [i64; 9] = [1, 2, 5, 10, 15, 30, 60, 120, 360];
 /// Columns a mark label needs around it (`-15m` and a gap).
@@ -85,9 +101,9 @@ impl Graph<'_> {
                     } else {
                         theme.severity(severity)
                     };
-                    (EIGHTHS[here], style)
+                    (if here == 8 { full_cell(severity, theme) } else { EIGHTHS[here] }, style)
                 } else if let Some(level) = self.level_on(row, rows) {
-                    ('┈', theme.severity(level).add_modifier(Modifier::DIM))
+                    (guide(level), theme.severity(level).add_modifier(Modifier::DIM))
                 } else {
                     (' ', Style::new())
                 };
@@ -169,5 +185,64 @@ impl Graph<'_> {
                 free_from = right + 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(value: f32) -> Column {
+        Column { samples: 1, min: value, max: value, mean: value, parts: [value, 0.0, 0.0, 0.0] }
+    }
+
+    /// Three columns (quiet, past the warning, past the error) on a 10-row chart.
+    fn drawn(theme: Theme) -> Buffer {
+        let columns = [column(10.0), column(75.0), column(95.0)];
+        let judge = |v: f64| match v {
+            v if v >= 90.0 => Severity::Error,
+            v if v >= 70.0 => Severity::Warning,
+            _ => Severity::Ok,
+        };
+        let graph = Graph {
+            title: "CPU",
+            summary: Vec::new(),
+            columns: &columns,
+            scale: 100.0,
+            scale_label: "100%".into(),
+            parts: [Style::new(); 4],
+            judge: &judge,
+            levels: &[(70.0, Severity::Warning), (90.0, Severity::Error)],
+            from_ms: 0,
+            to_ms: 3 * 60_000,
+            utc_offset_s: 0,
+            cursor_ms: None,
+        };
+        let area = Rect::new(0, 0, 8, 12);
+        let mut buf = Buffer::empty(area);
+        graph.draw(&mut buf, area, theme);
+        buf
+    }
+
+    #[test]
+    fn without_colour_thresholds_read_from_the_characters() {
+        let buf = drawn(Theme::MONO);
+        // Chart rows 1..=10, bottom row 10; row 10 - k is the k-th cell from the bottom.
+        let cell = |x: u16, k: u16| &buf[(x, 10 - k)];
+        assert_eq!(cell(0, 0).symbol(), "█", "a quiet column is solid");
+        assert_eq!(cell(1, 0).symbol(), "▒", "past the warning: shaded");
+        assert_eq!(cell(2, 0).symbol(), "▓", "past the error: shaded darker");
+        assert!(cell(2, 0).modifier.contains(Modifier::BOLD) && !cell(1, 0).modifier.contains(Modifier::BOLD));
+        assert_eq!((cell(0, 7).symbol(), cell(0, 9).symbol()), ("┈", "┅"), "the two guide lines differ");
+        assert!((0..3).all(|x| (0..12).all(|y| buf[(x, y)].fg == ratatui::style::Color::Reset)), "no colour at all");
+    }
+
+    #[test]
+    fn with_colour_columns_stay_solid_in_their_colour() {
+        let buf = drawn(Theme::COLOR);
+        let cell = |x: u16, k: u16| &buf[(x, 10 - k)];
+        assert_eq!((cell(1, 0).symbol(), cell(1, 0).fg), ("█", ratatui::style::Color::Yellow));
+        assert_eq!((cell(2, 0).symbol(), cell(2, 0).fg), ("█", ratatui::style::Color::Red));
+        assert_eq!((cell(0, 7).symbol(), cell(0, 9).symbol()), ("┈", "┅"));
     }
 }

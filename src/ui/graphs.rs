@@ -42,13 +42,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, times: &Times) {
 }
 
 /// How one metric is drawn: its words, scale, colours and judgement.
-struct Spec {
+pub(super) struct Spec {
     title: String,
     summary: Vec<String>,
-    scale: f64,
+    pub(super) scale: f64,
     scale_label: String,
-    parts: [Style; 4],
-    judge: Box<dyn Fn(f64) -> Severity>,
+    pub(super) parts: [Style; 4],
+    pub(super) judge: Box<dyn Fn(f64) -> Severity>,
     levels: Vec<(f64, Severity)>,
 }
 
@@ -80,7 +80,7 @@ fn draw_one(
     graph.draw(buf, area, screen.theme);
 }
 
-fn spec(metric: &Metric, peak: f64, screen: &Screen, times: &Times) -> Spec {
+pub(super) fn spec(metric: &Metric, peak: f64, screen: &Screen, times: &Times) -> Spec {
     let theme = screen.theme;
     let t = times.thresholds;
     let s = screen.snapshot;

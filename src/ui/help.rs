@@ -7,27 +7,28 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
-/// Every key and what it does; the README's key table says the same.
-pub const KEYS: [(&str, &str); 19] = [
+/// Every key and what it does; the README's key table says the same. With the blank
+/// row above and the sandbox's two below, it fills the 22 rows inside the box at 80×24:
+/// a new key joins a row of its kind rather than adding one.
+pub const KEYS: [(&str, &str); 18] = [
     ("q  F10  Ctrl-C", "quit"),
-    ("Esc", "close help, timeline, prompt, filter or tree (never quits)"),
+    ("Esc", "close what is open; never quits"),
     ("?  F1", "this help"),
     ("P / M", "sort processes by CPU / memory"),
+    ("<  >", "sort by the column left / right"),
     ("S", "cgroup tree in place of processes"),
     ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
     ("Tab  Shift-Tab", "focus next / previous table"),
     ("Up  Down", "scroll the focused table"),
-    ("PgUp  PgDn", "scroll a page"),
-    ("Home  End", "go to the top / bottom"),
+    ("PgUp PgDn Home End", "scroll a page, to the top / bottom"),
     ("r", "rescan processes now"),
     ("K", "show / hide kernel threads"),
-    ("/", "filter processes by name"),
-    ("Enter / Esc", "keep / clear the filter"),
-    ("T / t", "one sample back / forward in time"),
+    ("/", "filter by name (Enter keeps, Esc clears)"),
+    ("T / t  space  + / -", "step back / forward; replay: pause, speed"),
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
-    (".", "back to live"),
+    (". / End", "back to live (End: while the past is shown)"),
     ("e", "problem timeline (e or Esc closes)"),
-    ("space  + / -", "replay: pause; faster / slower"),
+    ("mouse", "click: focus a table, sort by a title; wheel"),
 ];
 
 /// What the sandbox line says: the kernel's word on this thread (see `crate::sandbox`).
@@ -52,7 +53,9 @@ pub fn draw(buf: &mut Buffer, screen: Rect, theme: Theme) {
         .title_bottom(Line::from(" Esc or ? closes ").style(theme.dim()).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    for ((key, text), row) in rows.zip(inner.rows().skip(1)) {
+    // The blank row above the keys goes first when the box is short.
+    let margin = usize::from(inner.height as usize > KEYS.len() + 2);
+    for ((key, text), row) in rows.zip(inner.rows().skip(margin)) {
         let line = Line::from(vec![
             Span::styled(format!(" {key:<key_width$}  "), theme.label().add_modifier(ratatui::style::Modifier::BOLD)),
             Span::raw(*text),

@@ -190,14 +190,24 @@ pub const GRAPH_MIN_HEIGHT: u16 = 40;
 /// From this width the timeline panel sits beside the graphs.
 pub const TIMELINE_MIN_WIDTH: u16 = 180;
 
-/// The band of history graphs under the memory line: 6 rows, and the rows the tables
-/// below would leave empty (up to 16), with the timeline panel at its right on wide
-/// terminals. (More rows by height alone would cost the network table its addresses.)
+/// The graph band's rows: a title, a chart of four rows, the time axis; down to a chart
+/// of two rows where the tables would otherwise have too few.
+const GRAPH_ROWS: u16 = 6;
+const GRAPH_MIN_ROWS: u16 = 4;
+/// The tables keep this many rows beside the graph band when it can give them up: 11
+/// each for the two table bands, one more data row than at 80×24, so a bigger terminal
+/// never shows fewer processes for showing graphs.
+const TABLE_ROWS_BESIDE_GRAPHS: u16 = 22;
+
+/// The band of history graphs under the memory line: 6 rows (4 where the problems and
+/// cores take the tables' rows), and the rows the tables below would leave empty (up to
+/// 16), with the timeline panel at its right on wide terminals. (More rows by height
+/// alone would cost the network table its addresses.)
 fn graph_band(top: &mut Rows, w: u16, h: u16, counts: &Counts) -> (Rect, Rect) {
     if w < GRAPH_MIN_WIDTH || h < GRAPH_MIN_HEIGHT {
         return (Rect::default(), Rect::default());
     }
-    let base = 6;
+    let base = top.area.height.saturating_sub(TABLE_ROWS_BESIDE_GRAPHS).clamp(GRAPH_MIN_ROWS, GRAPH_ROWS);
     let upper = TABLE_CHROME + rows(counts.filesystems.max(counts.address_lines)).max(1);
     let side = 2 * TABLE_CHROME + rows(counts.repeated) + rows(counts.ports);
     let lower = (TABLE_CHROME + rows(counts.processes)).max(side);
@@ -328,10 +338,14 @@ mod tests {
         for pick in [|a: &Areas| a.filesystems.height, |a: &Areas| a.problems.height] {
             assert!(pick(&small) < pick(&medium) && pick(&medium) < pick(&large));
         }
-        // At 120x40 with five problems and 16 cores the history graphs take the rows the
-        // processes would gain; they never get fewer than at 80x24, and more further up.
+        // At 120x40 with five problems and 16 cores the graph band gives up two rows so
+        // the processes still gain one over 80x24.
         let processes = |a: &Areas| a.processes.height;
-        assert!(processes(&small) <= processes(&medium) && processes(&medium) < processes(&large));
+        assert!(processes(&small) < processes(&medium) && processes(&medium) < processes(&large));
+        assert_eq!(medium.graphs.height, GRAPH_MIN_ROWS);
+        let calm = areas(120, 40, &Counts { problems: 1, cores: 2, ..BUSY });
+        assert_eq!(calm.graphs.height, GRAPH_ROWS, "with the rows to spare, the whole band");
+        assert!(processes(&calm) > processes(&small));
         assert!(medium.cpu.height > small.cpu.height);
     }
 
@@ -387,7 +401,7 @@ mod tests {
         let small = areas(80, 24, &BUSY);
         assert_eq!((small.graphs, small.timeline), (Rect::default(), Rect::default()));
         let medium = areas(120, 40, &BUSY);
-        assert_eq!((medium.graphs.width, medium.graphs.height, medium.timeline.height), (120, 6, 0));
+        assert_eq!((medium.graphs.width, medium.graphs.height, medium.timeline.height), (120, GRAPH_MIN_ROWS, 0));
         assert_eq!(medium.graphs.y, medium.memory.bottom());
         assert_eq!(medium.filesystems.y, medium.graphs.bottom());
         for (w, h) in [(200, 50), (250, 70)] {

@@ -25,6 +25,7 @@ mod problems;
 mod processes;
 pub mod screen;
 mod services;
+mod sparklines;
 pub mod table;
 mod terminal;
 mod text;

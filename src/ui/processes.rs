@@ -10,7 +10,7 @@ use crate::sanitize;
 use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Table};
 use crate::ui::text::{PENDING, Segment, fit_segments, judged};
-use crate::ui::view::{Focus, SortBy, View};
+use crate::ui::view::{Focus, View};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -40,7 +40,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
         let title = title(None, None, area.width, screen, view);
         let table = Table { title, columns: &COLUMNS, len: 0, empty: "scanning…", focused, judged: true };
         let no_rows = |_| Row::new(Severity::Ok, Vec::new());
-        table.render(area, buf, theme, view.scroll(Focus::Processes), no_rows);
+        view.process_header = table.render(area, buf, theme, view.scroll(Focus::Processes), no_rows);
         return;
     };
     let zombie = screen.findings.severity(&Key::Zombies);
@@ -49,7 +49,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
     let title = title(Some(processes), Some(matches), area.width, screen, view);
     let (order, scroll) = view.process_table(processes);
     let table = Table { title, columns: &COLUMNS, len: order.len(), empty, focused, judged: true };
-    table.render(area, buf, theme, scroll, |i| row(&processes.list[order[i] as usize], zombie, screen));
+    let header = table.render(area, buf, theme, scroll, |i| row(&processes.list[order[i] as usize], zombie, screen));
+    view.process_header = header;
 }
 
 /// Room left on the rule for the scroll position (` 1-20/1234 `).
@@ -100,11 +101,7 @@ fn title<'a>(
             segments.push(Segment::new(3, judged(format!("{} zombie", p.zombie), severity, theme)));
         }
     }
-    let sort = match view.sort {
-        SortBy::Cpu => "by CPU",
-        SortBy::Memory => "by mem",
-    };
-    segments.push(Segment::new(2, vec![Span::raw(sort)]));
+    segments.push(Segment::new(2, vec![Span::raw(view.sort.label())]));
     if filtering {
         let cursor = if view.filter.editing { "_" } else { "" };
         // `sanitize`: the filter is typed, but may be pasted.

@@ -31,7 +31,7 @@ use crate::health::Severity;
 use crate::sanitize;
 use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Widget};
 
@@ -105,6 +105,24 @@ impl Scroll {
     }
 }
 
+/// Where a render drew the column titles, for the mouse: a click on one sorts by it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeaderCells {
+    pub y: u16,
+    /// `(title, first x, width)` of each column drawn.
+    pub cells: Vec<(&'static str, u16, u16)>,
+}
+
+impl HeaderCells {
+    /// The title of the column drawn at this cell, if it is one.
+    pub fn title_at(&self, at: Position) -> Option<&'static str> {
+        if at.y != self.y {
+            return None;
+        }
+        self.cells.iter().find(|&&(_, x, width)| (x..x + width).contains(&at.x)).map(|&(title, ..)| title)
+    }
+}
+
 /// Width of the severity marker column (`!!` plus a space).
 const MARKER_WIDTH: u16 = 3;
 
@@ -120,7 +138,8 @@ pub struct Table<'a> {
 }
 
 impl Table<'_> {
-    /// Draws the table, asking `row` only for the rows on screen.
+    /// Draws the table, asking `row` only for the rows on screen; says where the column
+    /// titles went.
     pub fn render<'r>(
         self,
         area: Rect,
@@ -128,7 +147,7 @@ impl Table<'_> {
         theme: Theme,
         scroll: &mut Scroll,
         mut row: impl FnMut(usize) -> Row<'r>,
-    ) {
+    ) -> HeaderCells {
         let page = area.height.saturating_sub(2) as usize;
         *scroll = Scroll { page, len: self.len, offset: scroll.offset };
         scroll.offset = scroll.offset.min(scroll.last_offset());
@@ -147,7 +166,7 @@ impl Table<'_> {
         // which for the whole table was a tenth of an idle frame.
         block.render(Rect { height: area.height.min(1), ..area }, buf);
         if inner.height == 0 {
-            return;
+            return HeaderCells::default();
         }
 
         let marker_width = if self.judged { MARKER_WIDTH } else { 0 };
@@ -173,6 +192,13 @@ impl Table<'_> {
                 buf.set_string(inner.x, y, Theme::marker(severity), theme.severity(severity));
             }
         }
+        let starts = placed.iter().scan(cells_x, |x, &(_, width)| {
+            let start = *x;
+            *x += width + 1;
+            Some(start)
+        });
+        let cells = placed.iter().zip(starts).map(|(&(i, width), x)| (self.columns[i].title, x, width)).collect();
+        HeaderCells { y: inner.y, cells }
     }
 }
 
@@ -222,6 +248,23 @@ mod tests {
         });
         assert_eq!(text(&buf, 2), "[fe8…0:1]:8080 123456789");
         assert!(!text(&buf, 1).contains("NOTE"));
+    }
+
+    #[test]
+    fn the_header_says_which_column_title_is_where() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 4));
+        let table =
+            Table { title: Line::from("T"), columns: &COLUMNS, len: 1, empty: "none", focused: false, judged: true };
+        let header = table.render(buf.area, &mut buf, Theme::MONO, &mut Scroll::default(), |_| {
+            Row::new(Severity::Ok, vec![Span::raw("10.0.0.1"), Span::raw("7"), Span::raw("x")])
+        });
+        let line = text(&buf, 1);
+        for title in ["ADDRESS", "COUNT", "NOTE"] {
+            let x = line.find(title).unwrap() as u16;
+            assert_eq!(header.title_at(Position::new(x, 1)), Some(title));
+            assert_eq!(header.title_at(Position::new(x, 2)), None, "only the header row");
+        }
+        assert_eq!(header.title_at(Position::new(1, 1)), None, "the marker column is no title");
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! the filter changes.
 
 use crate::collect::procs::{ProcessRow, Processes};
-use crate::ui::cgroup_order::CgroupView;
+use crate::ui::cgroup_order::{CgroupSort, CgroupView};
 use crate::ui::layout::Areas;
-use crate::ui::table::{Motion, Scroll};
+use crate::ui::table::{HeaderCells, Motion, Scroll};
 use ratatui::layout::{Position, Rect};
 use std::sync::Arc;
 
@@ -34,11 +34,50 @@ impl Focus {
     }
 }
 
+/// The process table's sort: numbers the busiest first, names alphabetically.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SortBy {
+    Pid,
+    User,
     #[default]
     Cpu,
     Memory,
+    Threads,
+    Name,
+}
+
+impl SortBy {
+    /// In the order of the table's columns, which `<` and `>` step through.
+    const ORDER: [SortBy; 6] = [SortBy::Pid, SortBy::User, SortBy::Cpu, SortBy::Memory, SortBy::Threads, SortBy::Name];
+
+    /// The sort a click on this column title asks for.
+    pub fn of_column(title: &str) -> Option<SortBy> {
+        Some(match title {
+            "PID" => SortBy::Pid,
+            "USER" => SortBy::User,
+            "CPU%" => SortBy::Cpu,
+            "MEM" => SortBy::Memory,
+            "THR" => SortBy::Threads,
+            "NAME" | "COMMAND" => SortBy::Name,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortBy::Pid => "by PID",
+            SortBy::User => "by user",
+            SortBy::Cpu => "by CPU",
+            SortBy::Memory => "by mem",
+            SortBy::Threads => "by threads",
+            SortBy::Name => "by name",
+        }
+    }
+
+    fn step(self, by: isize) -> SortBy {
+        let at = Self::ORDER.iter().position(|&s| s == self).unwrap_or(0) as isize;
+        Self::ORDER[(at + by).rem_euclid(Self::ORDER.len() as isize) as usize]
+    }
 }
 
 /// The filter being typed after `/`, or kept after Enter.
@@ -69,6 +108,8 @@ pub struct View {
     scrolls: [Scroll; 4],
     /// Where the last frame drew each table, for the mouse.
     pub drawn: Option<Areas>,
+    /// Where it drew the column titles of the table in the processes' place.
+    pub process_header: HeaderCells,
     /// The repeated-binaries table scrolls only as far as it is drawn (it never has focus).
     pub repeated_scroll: Scroll,
     /// The cgroup tree shown in place of the processes, and the Services panel's scroll.
@@ -102,6 +143,11 @@ impl View {
         self.scrolls[Focus::Processes.index()].offset = 0;
     }
 
+    /// `<` / `>`: the sort of the column left or right of the current one.
+    pub fn step_sort(&mut self, by: isize) {
+        self.sort_by(self.sort.step(by));
+    }
+
     /// What Esc does: closes the topmost thing open (help, then a kept filter, then the
     /// cgroup tree), and nothing when nothing is.
     pub fn close_topmost(&mut self) {
@@ -133,10 +179,23 @@ impl View {
         tables.into_iter().find(|(area, _)| area.contains(at)).map(|(_, table)| table)
     }
 
-    /// A click focuses the table under it.
+    /// A click focuses the table under it; on a column title of the processes (or the
+    /// cgroup tree in their place) it also sorts by that column. Help and the full-screen
+    /// timeline cover the tables, so a click there does nothing.
     pub fn click(&mut self, at: Position) {
+        if self.help || self.timeline_open {
+            return;
+        }
         if let Some(table) = self.table_at(at) {
             self.focus = table;
+        }
+        let Some(title) = self.process_header.title_at(at) else { return };
+        if self.cgroups.open {
+            if let Some(sort) = CgroupSort::of_column(title) {
+                self.cgroups.sort = sort;
+            }
+        } else if let Some(sort) = SortBy::of_column(title) {
+            self.sort_by(sort);
         }
     }
 
@@ -198,9 +257,14 @@ impl ProcessOrder {
             };
             self.rows.extend((0..list.len() as u32).filter(|&i| shown(&list[i as usize])));
             let key = |i: &u32| &list[*i as usize];
+            // Ties keep the table's order (by PID), so equal rows do not swap between frames.
             match sort {
+                SortBy::Pid => {}
+                SortBy::User => self.rows.sort_by(|a, b| key(a).user.cmp(&key(b).user)),
                 SortBy::Cpu => self.rows.sort_by(|a, b| by_cpu(key(a), key(b))),
-                SortBy::Memory => self.rows.sort_by(|a, b| key(b).rss_bytes.cmp(&key(a).rss_bytes).then(a.cmp(b))),
+                SortBy::Memory => self.rows.sort_by_key(|i| std::cmp::Reverse(key(i).rss_bytes)),
+                SortBy::Threads => self.rows.sort_by_key(|i| std::cmp::Reverse(key(i).threads)),
+                SortBy::Name => self.rows.sort_by_cached_key(|&i| list[i as usize].name.to_lowercase()),
             }
             self.source = Some(processes.clone());
             self.sort = sort;
@@ -278,6 +342,43 @@ mod tests {
         assert_eq!(view.focus, Focus::Network, "the wheel does not move the focus");
         view.wheel(Position::new(79, 0), Motion::Down);
         assert_eq!(view.scroll(Focus::Processes).offset, 3, "no table there");
+    }
+
+    #[test]
+    fn a_click_on_a_column_title_sorts_by_it_and_lt_gt_step_through_the_columns() {
+        let procs = Arc::new(Processes {
+            list: vec![row(1, "zsh", 0.0, 10), row(2, "Apache2", 50.0, 5), row(3, "cron", 1.0, 99)],
+            ..Processes::default()
+        });
+        let mut view = View {
+            drawn: Some(Areas { processes: Rect::new(0, 10, 80, 10), ..Areas::default() }),
+            process_header: HeaderCells { y: 11, cells: vec![("PID", 3, 7), ("MEM", 11, 5), ("NAME", 17, 8)] },
+            ..View::default()
+        };
+        view.click(Position::new(20, 11));
+        assert_eq!((view.sort, view.process_order(&procs)), (SortBy::Name, &[1, 2, 0][..]));
+        view.click(Position::new(12, 11));
+        assert_eq!((view.sort, view.process_order(&procs)), (SortBy::Memory, &[2, 0, 1][..]));
+        view.click(Position::new(12, 12));
+        assert_eq!(view.sort, SortBy::Memory, "a row is not a title");
+        view.step_sort(-1);
+        assert_eq!(view.sort, SortBy::Cpu);
+        view.step_sort(-3);
+        assert_eq!(view.sort, SortBy::Name, "from the first column round to the last");
+        view.help = true;
+        view.click(Position::new(4, 11));
+        assert_eq!(view.sort, SortBy::Name, "help covers the table");
+        view.help = false;
+        view.click(Position::new(4, 11));
+        assert_eq!((view.sort, view.process_order(&procs)), (SortBy::Pid, &[0, 1, 2][..]));
+        view.cgroups.open = true;
+        view.process_header = HeaderCells { y: 11, cells: vec![("NAME", 3, 16), ("MEM", 20, 5)] };
+        view.click(Position::new(21, 11));
+        assert_eq!(
+            (view.cgroups.sort, view.sort),
+            (CgroupSort::Memory, SortBy::Pid),
+            "the tree sorts, not the processes"
+        );
     }
 
     #[test]

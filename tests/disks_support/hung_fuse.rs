@@ -69,6 +69,11 @@ impl HungMount {
     pub fn path(&self) -> &str {
         self.point.to_str().unwrap()
     }
+
+    /// The FUSE daemon: killing it aborts the connection and ends every wait on it.
+    pub fn server_pid(&self) -> u32 {
+        self.server.id()
+    }
 }
 
 impl Drop for HungMount {

@@ -43,10 +43,21 @@ pub fn run_command(command: &mut Command) -> Option<String> {
 pub fn run_command_within(command: &mut Command, limit: Duration) -> Option<String> {
     let shown = format!("{command:?}");
     let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
+    // Drained while it runs: an output larger than the pipe (a --json of hundreds of
+    // cgroups) would otherwise block the child until the deadline.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take()?));
+    let stderr = drain(Box::new(child.stderr.take()?));
     let started = Instant::now();
-    loop {
+    let status = loop {
         match child.try_wait() {
-            Ok(Some(_)) => break,
+            Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() < limit => std::thread::sleep(Duration::from_millis(20)),
             _ => {
                 let _ = child.kill();
@@ -55,14 +66,14 @@ pub fn run_command_within(command: &mut Command, limit: Duration) -> Option<Stri
                 return None;
             }
         }
-    }
-    let output = child.wait_with_output().ok()?;
-    if !output.status.success() {
-        let (out, err) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    };
+    let (out, err) = (stdout.join().unwrap_or_default(), stderr.join().unwrap_or_default());
+    if !status.success() {
+        let (out, err) = (String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
         eprintln!("{shown} failed:\n{}\n{}", out.trim(), err.trim());
         return None;
     }
-    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// A mount made by a test, lazily unmounted when dropped (also when the test fails),

@@ -1,16 +1,22 @@
 //! A synthetic hour for the history, graph and timeline tests: a quiet 2-CPU machine
-//! whose CPU and load spike for one minute, sampled every second, with a slow tier every
-//! 5 s and a process scan every 30 s.
+//! whose CPU, load, disks, listen queues and one service spike for one minute (and that
+//! service is OOM-killed at its end), sampled every second, with a slow tier and a
+//! cgroup walk every 5 s and a process scan every 30 s.
 #![allow(dead_code)]
 
+use ctop::collect::cgroups::{Cgroup, CgroupKind, Cgroups, OomEvent};
 use ctop::collect::clock::Clock;
 use ctop::collect::cpu::{Cpu, CpuModel, CpuUsage, Load};
+use ctop::collect::diskio::{DiskIo, DiskRates};
 use ctop::collect::disks::{Filesystem, FsUsage, Usage};
+use ctop::collect::kernel_limits::KernelLimits;
 use ctop::collect::limits::ContainerLimits;
 use ctop::collect::memory::{Memory, Swap};
 use ctop::collect::net::{Interface, NetRates};
+use ctop::collect::network::{Network, Rate};
 use ctop::collect::pressure::{OomKills, Pressure};
 use ctop::collect::procs::{ProcessRow, Processes, Repeated};
+use ctop::collect::raid::{MdArray, MdMember};
 use ctop::history::{Cadence, History};
 use ctop::snapshot::{FastTier, Update};
 use std::sync::Arc;
@@ -96,8 +102,123 @@ pub fn fast(at_ms: i64, cores: usize, interfaces: usize) -> FastTier {
         pressure: Pressure::default(),
         oom_kills: OomKills { since_boot: Some(0), while_watching: Some(0) },
         interfaces: ifaces,
-        disks: Vec::new(),
+        disks: (0..DISKS)
+            .map(|i| disk(&format!("vd{}", (b'a' + i as u8) as char), if spike { 95.0 } else { 10.0 }))
+            .collect(),
     }
+}
+
+/// Disks in the synthetic machine.
+pub const DISKS: usize = 2;
+
+/// A disk `util` % busy over the last second and the last 10 s.
+pub fn disk(name: &str, util: f64) -> DiskIo {
+    let rates = DiskRates {
+        reads_per_s: util,
+        writes_per_s: 2.0 * util,
+        read_bytes_per_s: util * 4096.0,
+        write_bytes_per_s: util * 8192.0,
+        read_await_ms: 4.0,
+        write_await_ms: 8.0,
+        queue_size: util / 50.0,
+        util_percent: util,
+        seconds: 1.0,
+    };
+    DiskIo {
+        name: name.into(),
+        label: None,
+        rotational: Some(true),
+        partitions: Arc::from([]),
+        rates: Some(rates),
+        sustained: Some(DiskRates { seconds: 10.0, ..rates }),
+    }
+}
+
+/// The network stack: listen queues overflowing 50 a second during the spike.
+pub fn network(at_ms: i64) -> Network {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    let drops = if spike { 50.0 } else { 0.0 };
+    let mut n = Network::default();
+    n.tcp.listen_overflows_per_s = Some(Rate { now: drops, sustained: drops });
+    n.tcp.listen_drops_per_s = Some(Rate { now: drops, sustained: drops });
+    n.tcp.in_use = Some(if spike { 900 } else { 40 });
+    n.connections.states = [("established", if spike { 800 } else { 30 }), ("listen", 5), ("syn_recv", 0)].into();
+    n.connections.total = if spike { 800 } else { 30 };
+    n
+}
+
+/// Open files near `file-max` during the spike.
+pub fn kernel_limits(at_ms: i64) -> KernelLimits {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    KernelLimits {
+        open_files: Some(if spike { 99_000 } else { 2_000 }),
+        file_max: Some(100_000),
+        tasks: Some(300),
+        pid_max: Some(4_194_304),
+        threads_max: Some(190_000),
+    }
+}
+
+/// A two-disk mirror that loses a disk during the spike.
+pub fn raid(at_ms: i64) -> Vec<MdArray> {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    let member = |name: &str, failed: bool| MdMember { name: name.into(), failed, spare: false };
+    vec![MdArray {
+        name: "md0".into(),
+        state: "active".into(),
+        level: Some("raid1".into()),
+        members: vec![member("vda1", false), member("vdb1", spike)],
+        raid_disks: Some(2),
+        working_disks: Some(if spike { 1 } else { 2 }),
+        slots: Some(if spike { "[U_]" } else { "[UU]" }.into()),
+        sync: None,
+    }]
+}
+
+/// Cgroups in the synthetic machine (this VM has about 500).
+pub const CGROUPS: usize = 500;
+
+fn cgroup(path: &str, kind: CgroupKind, cpu: f64, memory: u64) -> Cgroup {
+    Cgroup {
+        path: path.into(),
+        name: path.rsplit('/').next().unwrap_or(path).into(),
+        kind,
+        depth: path.matches('/').count() - 1,
+        cpu_percent: Some(cpu),
+        memory_bytes: Some(memory),
+        io_read_bytes_per_s: Some(0.0),
+        io_write_bytes_per_s: Some(0.0),
+        pids: Some(3),
+        ..Cgroup::default()
+    }
+}
+
+/// `count` idle services, and two that matter: `hog.service` busy during the spike,
+/// `db.service` at 95 % of its 1 GiB limit during it and OOM-killed at its end.
+pub fn cgroups(at_ms: i64, count: usize) -> Cgroups {
+    let spike = (SPIKE_FROM_MS..SPIKE_TO_MS).contains(&at_ms);
+    let mut list = vec![cgroup("/system.slice", CgroupKind::Slice, 100.0, 4 * GIB)];
+    let mut db =
+        cgroup("/system.slice/db.service", CgroupKind::Service, 5.0, if spike { GIB / 100 * 95 } else { GIB / 2 });
+    db.memory_limit_bytes = Some(GIB);
+    list.push(db);
+    list.push(cgroup("/system.slice/hog.service", CgroupKind::Service, if spike { 90.0 } else { 0.5 }, 50 << 20));
+    list.extend(
+        (list.len()..count)
+            .map(|i| cgroup(&format!("/system.slice/idle{i}.service"), CgroupKind::Service, 0.1, 8 << 20)),
+    );
+    let oom_events = if at_ms >= SPIKE_TO_MS {
+        vec![OomEvent {
+            path: "/system.slice/db.service".into(),
+            name: "db.service".into(),
+            epoch: SPIKE_TO_MS / 1000,
+            local_time: "11:41:00".into(),
+            kills: 1,
+        }]
+    } else {
+        Vec::new()
+    };
+    Cgroups { list, oom_events, ..Cgroups::default() }
 }
 
 pub fn filesystem(mountpoint: &str, used_percent: u64) -> Filesystem {
@@ -159,16 +280,17 @@ pub fn feed(history: &mut History, end_ms: i64, seconds: i64, cores: usize, inte
         history.record(&Update::Fast(Box::new(fast(at, cores, interfaces))), at);
         if s % 5 == 0 {
             let filesystems = vec![filesystem("/", 40), filesystem("/var", 60 + (s % 7) as u64)];
-            let network = Box::default();
+            let network = Box::new(network(at));
             let slow = Update::Slow {
                 filesystems,
                 listening: Vec::new(),
-                raid: Vec::new(),
-                kernel_limits: Box::default(),
+                raid: raid(at),
+                kernel_limits: Box::new(kernel_limits(at)),
                 hardware: Box::default(),
                 network,
             };
             history.record(&slow, at);
+            history.record(&Update::Cgroups(Box::new(cgroups(at, CGROUPS))), at);
         }
         if s % 30 == 0 {
             history.record(&Update::Processes(Arc::new(processes(at))), at);

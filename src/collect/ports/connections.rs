@@ -22,7 +22,7 @@ const TOP_REMOTES: usize = 10;
 
 /// TCP state numbers (`include/net/tcp_states.h`) and the names the JSON uses for them:
 /// `ss`'s names in lower case, `_` for `-`.
-const STATE_NAMES: [(u8, &str); 11] = [
+pub const STATE_NAMES: [(u8, &str); 11] = [
     (1, "established"),
     (2, "syn_sent"),
     (3, "syn_recv"),
