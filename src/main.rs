@@ -130,15 +130,12 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         {
             eprintln!("ctop: {e}; running without it");
         }
-        let (mut snapshot, findings) = match replay {
-            Some((_, shown)) => (shown.snapshot, shown.findings),
-            None => {
-                let snapshot = snapshot::collect_once(&source, sample_window);
-                let findings = ctop::health::judge(&snapshot, &config.thresholds);
-                (snapshot, findings)
-            }
+        let mut snapshot = match replay {
+            Some((_, shown)) => shown.snapshot,
+            None => snapshot::collect_once(&source, sample_window),
         };
         snapshot.config_warnings = config_warnings;
+        let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
             report::json(&snapshot, &findings)?
         } else if args.openmetrics {
