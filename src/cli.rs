@@ -48,6 +48,26 @@ pub struct Args {
     /// Print the default configuration as a commented TOML file and exit.
     #[arg(long)]
     pub print_config: bool,
+    /// Record to the directory PATH (made if missing) while running: the flight
+    /// recorder, in segments of compressed, checksummed blocks (see --replay).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["once", "json", "openmetrics", "replay", "root"])]
+    pub record: Option<PathBuf>,
+    /// With --record: record without the dashboard (no terminal needed) until SIGTERM or
+    /// SIGINT, then exit 0 with the recording complete.
+    #[arg(long, requires = "record")]
+    pub no_ui: bool,
+    /// With --record: the most the recording directory may hold; the oldest segments are
+    /// deleted first (e.g. 500M, 1G; at least 1M) [default: 1G].
+    #[arg(long, value_name = "SIZE", requires = "record")]
+    pub record_max: Option<String>,
+    /// Show a recording (a --record directory or one of its segments) in the dashboard,
+    /// at its end or --at; with --once or --json print that moment.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["openmetrics", "root"])]
+    pub replay: Option<PathBuf>,
+    /// With --replay: the moment to show: HH:MM, HH:MM:SS, an epoch, -10m (before the
+    /// recording's end), or a date and time (2026-11-29 03:12:07), in the recording's zone.
+    #[arg(long, value_name = "TIME", requires = "replay", allow_hyphen_values = true)]
+    pub at: Option<String>,
     /// Run without the seccomp sandbox (on by default: once set up, ctop can neither
     /// write files, run programs nor open network sockets).
     #[arg(long)]

@@ -17,6 +17,7 @@ pub mod format;
 mod fuzz_input;
 pub mod health;
 pub mod history;
+pub mod record;
 pub mod report;
 pub mod sandbox;
 pub mod sanitize;

@@ -8,7 +8,7 @@ use ctop::config::{Config, Loaded};
 use ctop::durations;
 use ctop::report;
 use ctop::sanitize;
-use ctop::snapshot::{self, Intervals};
+use ctop::snapshot::{self, Intervals, Snapshot};
 use ctop::source::{Source, TreeSystem};
 use ctop::ui::{self, ColorMode, UiOptions};
 use std::io::{IsTerminal, Write};
@@ -82,6 +82,17 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
+    let record_max = match args.record_max.as_deref().map(ctop::record::writer::parse_size).transpose() {
+        Ok(max) => max.unwrap_or(ctop::record::writer::DEFAULT_MAX_BYTES),
+        Err(why) => {
+            eprintln!("ctop: --record-max {why}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if let Some(Err(why)) = args.at.as_deref().map(|at| ctop::record::replay::parse_at(at, 0, 0)) {
+        eprintln!("ctop: --at {why}");
+        return Ok(ExitCode::from(2));
+    }
     let config_warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
     for warning in &config_warnings {
         eprintln!("ctop: warning: {}", sanitize::display(warning));
@@ -94,13 +105,44 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Source::live(),
     };
 
+    // The file's values were checked when it was read.
+    let seconds = |s: f64| Duration::from_secs_f64(s);
+    let intervals = Intervals {
+        fast: interval.unwrap_or(seconds(config.interval)),
+        slow: seconds(config.slow_interval),
+        processes: proc_interval.unwrap_or(seconds(config.proc_interval)),
+    };
+    let history = Duration::from_secs(config.history_minutes * 60);
+    let replay = match &args.replay {
+        Some(path) => {
+            // A moment alone (--once, --json) needs only the minutes before it.
+            let window =
+                if args.once || args.json { (intervals.processes * 2).max(Duration::from_secs(300)) } else { history };
+            match ctop::record::replay::open(path, args.at.as_deref(), &config.thresholds, intervals, window) {
+                Ok(player) => Some(player),
+                Err(e) => {
+                    eprintln!(
+                        "ctop: --replay {}: {}",
+                        sanitize::display(&path.display().to_string()),
+                        sanitize::display(&e)
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        None => None,
+    };
+
     if args.once || args.json || args.openmetrics {
         if !args.no_sandbox
             && let Err(e) = ctop::sandbox::install()
         {
             eprintln!("ctop: {e}; running without it");
         }
-        let mut snapshot = snapshot::collect_once(&source, sample_window);
+        let mut snapshot = match replay {
+            Some((_, shown)) => shown.snapshot,
+            None => snapshot::collect_once(&source, sample_window),
+        };
         snapshot.config_warnings = config_warnings;
         let findings = ctop::health::judge(&snapshot, &config.thresholds);
         let text = if args.json {
@@ -125,14 +167,25 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    // The file's values were checked when it was read.
-    let seconds = |s: f64| Duration::from_secs_f64(s);
-    let intervals = Intervals {
-        fast: interval.unwrap_or(seconds(config.interval)),
-        slow: seconds(config.slow_interval),
-        processes: proc_interval.unwrap_or(seconds(config.proc_interval)),
+    let recorder = match &args.record {
+        Some(path) => {
+            match ctop::record::writer::Recorder::start(path, record_max, &recording_identity(&source, intervals)) {
+                Ok(recorder) => {
+                    ctop::sandbox::allow_recording_in(recorder.directory_fd());
+                    Some(recorder)
+                }
+                Err(e) => anyhow::bail!("--record {}: {e}", path.display()),
+            }
+        }
+        None => None,
     };
-    let history = Duration::from_secs(config.history_minutes * 60);
+    let recorder = match (args.no_ui, recorder) {
+        (true, Some(recorder)) => {
+            ctop::record::headless::run(source, intervals, recorder, !args.no_sandbox)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        (_, recorder) => recorder,
+    };
     let options = UiOptions {
         color: args.color,
         intervals,
@@ -141,9 +194,23 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         sandbox: !args.no_sandbox,
         show_kernel_threads: config.show_kernel_threads,
         history,
+        recorder,
+        replay,
     };
     ui::run(source, options)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who is recorded, for the start of each segment.
+fn recording_identity(source: &Source, intervals: Intervals) -> ctop::record::Identity {
+    let identity = Snapshot::with_identity(source);
+    ctop::record::Identity {
+        host: identity.host,
+        platform: identity.platform,
+        boot_epoch: ctop::collect::clock::ClockSampler::new(source.clone()).collect().boot_epoch,
+        ctop_version: env!("CARGO_PKG_VERSION").into(),
+        interval_ms: intervals.fast.as_millis() as u64,
+    }
 }
 
 /// NO_COLOR set to anything non-empty turns colour off (no-color.org).

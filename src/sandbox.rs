@@ -30,12 +30,29 @@
 //!
 //! Left: reading anything, writing to descriptors opened before (the terminal, stdout),
 //! `fork` for the statvfs checks (the child inherits the filter), `kill`.
+//!
+//! With `--record`, the recording directory's descriptor is given before installing
+//! ([`allow_recording_in`]): `openat` on that descriptor with exactly the recorder's
+//! flags (`O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC`: a new segment, never an
+//! existing file or a symbolic link) and `unlinkat` on it (an old segment) are let
+//! through; every other create, write-open or unlink is still refused.
 
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen as Len, SeccompCmpOp as Op, SeccompCondition as Cond, SeccompFilter,
     SeccompRule,
 };
 use std::collections::BTreeMap;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+/// The recording directory's descriptor, or -1: see [`allow_recording_in`].
+static RECORDING_DIR: AtomicI32 = AtomicI32::new(-1);
+
+/// Lets the filter installed after this create and delete the recorder's segments in
+/// the directory open as `dir_fd` (and nowhere else).
+pub fn allow_recording_in(dir_fd: RawFd) {
+    RECORDING_DIR.store(dir_fd, Ordering::Relaxed);
+}
 
 /// Whether the calling thread runs under a seccomp filter: the kernel's word, asked
 /// with prctl(PR_GET_SECCOMP) rather than remembered, so `--json` and the help screen
@@ -94,9 +111,16 @@ pub fn install() -> Result<(), String> {
 
 /// The filter as a BPF program for this machine's architecture.
 pub fn program() -> Result<BpfProgram, String> {
+    let dir = RECORDING_DIR.load(Ordering::Relaxed);
+    program_for((dir >= 0).then_some(dir))
+}
+
+/// The filter, letting the recorder write in `recording` (a directory's descriptor).
+pub fn program_for(recording: Option<RawFd>) -> Result<BpfProgram, String> {
     let arch = std::env::consts::ARCH.try_into().map_err(|e| format!("no sandbox on this architecture: {e:?}"))?;
-    let filter = SeccompFilter::new(rules()?, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
-        .map_err(|e| format!("cannot build the sandbox: {e}"))?;
+    let filter =
+        SeccompFilter::new(rules(recording)?, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
+            .map_err(|e| format!("cannot build the sandbox: {e}"))?;
     filter.try_into().map_err(|e| format!("cannot build the sandbox: {e}"))
 }
 
@@ -207,12 +231,15 @@ const DENIED_LEGACY: &[libc::c_long] = &[
 #[cfg(not(target_arch = "x86_64"))]
 const DENIED_LEGACY: &[libc::c_long] = &[];
 
-fn rules() -> Result<BTreeMap<i64, Vec<SeccompRule>>, String> {
+fn rules(recording: Option<RawFd>) -> Result<BTreeMap<i64, Vec<SeccompRule>>, String> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
         DENIED.iter().chain(DENIED_LEGACY).map(|&call| (call, Vec::new())).collect();
-    rules.insert(libc::SYS_openat, opened_for_writing(2)?);
+    rules.insert(libc::SYS_openat, opened_for_writing(2, recording)?);
     #[cfg(target_arch = "x86_64")]
-    rules.insert(libc::SYS_open, opened_for_writing(1)?);
+    rules.insert(libc::SYS_open, opened_for_writing(1, None)?);
+    if let Some(dir) = recording {
+        rules.insert(libc::SYS_unlinkat, unlinked_outside(dir)?);
+    }
     rules.insert(libc::SYS_socket, socket_rules()?);
     rules.insert(libc::SYS_ioctl, terminal_injection()?);
     Ok(rules)
@@ -228,11 +255,26 @@ fn rule(conditions: Vec<Cond>) -> Result<SeccompRule, String> {
 
 /// open flags (argument `flags_arg`) that write or create: one rule per flag, since a
 /// rule matches when all its conditions hold and a call when any of its rules does.
-fn opened_for_writing(flags_arg: u8) -> Result<Vec<SeccompRule>, String> {
-    [libc::O_WRONLY, libc::O_RDWR, libc::O_CREAT, libc::O_TRUNC]
-        .into_iter()
-        .map(|flag| rule(vec![cond(flags_arg, Op::MaskedEq(flag as u64), flag as u64)?]))
-        .collect()
+/// With a recording directory, `openat` on it with exactly the recorder's flags passes.
+fn opened_for_writing(flags_arg: u8, recording: Option<RawFd>) -> Result<Vec<SeccompRule>, String> {
+    let mut rules = Vec::new();
+    for flag in [libc::O_WRONLY, libc::O_RDWR, libc::O_CREAT, libc::O_TRUNC] {
+        let writes = cond(flags_arg, Op::MaskedEq(flag as u64), flag as u64)?;
+        match recording {
+            None => rules.push(rule(vec![writes])?),
+            Some(dir) => {
+                let create = crate::record::writer::CREATE_FLAGS as u64;
+                rules.push(rule(vec![writes.clone(), cond(0, Op::Ne, dir as u64)?])?);
+                rules.push(rule(vec![writes, cond(flags_arg, Op::Ne, create)?])?);
+            }
+        }
+    }
+    Ok(rules)
+}
+
+/// unlinkat(dirfd, name, flags): denied unless in the recording directory, of a file.
+fn unlinked_outside(dir: RawFd) -> Result<Vec<SeccompRule>, String> {
+    Ok(vec![rule(vec![cond(0, Op::Ne, dir as u64)?])?, rule(vec![cond(2, Op::Ne, 0)?])?])
 }
 
 /// socket(domain, type, protocol): denied unless netlink SOCK_DIAG or ROUTE, or a unix

@@ -24,7 +24,7 @@ use crate::collect::pressure::{OomKills, OomWatch, Pressure, PressureSampler};
 use crate::collect::procs::{ProcessScanner, Processes};
 use crate::collect::raid::{self, MdArray};
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
@@ -74,6 +74,9 @@ pub struct Snapshot {
     /// value a flag overrides), one line each, for the problem list.
     #[serde(skip)]
     pub config_warnings: Vec<String>,
+    /// Why `--record` cannot write (a full disk), while it cannot.
+    #[serde(skip)]
+    pub recording_problem: Option<String>,
     /// Read from a `--root` tree, not this machine: the tree's uptime and boot time are
     /// as of whenever it was captured, while the clock is this machine's, so nothing may
     /// say "N ago" by putting the two together.
@@ -100,7 +103,9 @@ pub enum Update {
     Cgroups(Box<Cgroups>),
 }
 
-#[derive(Debug, Clone)]
+/// Serialized for the flight recorder (`record/`): every field optional on reading.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FastTier {
     pub time: Clock,
     pub cpu: Cpu,

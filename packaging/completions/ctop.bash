@@ -23,7 +23,7 @@ _ctop() {
 
     case "${cmd}" in
         ctop)
-            opts="-h -V --once --json --openmetrics --sample-ms --interval --proc-interval --color --root --config --print-config --no-sandbox --help --version"
+            opts="-h -V --once --json --openmetrics --sample-ms --interval --proc-interval --color --root --config --print-config --record --no-ui --record-max --replay --at --no-sandbox --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -50,6 +50,22 @@ _ctop() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --record-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,7 +43,7 @@ use hierarchies::Hierarchy;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use names::{Identity, Namer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -51,7 +51,8 @@ use std::time::Instant;
 
 /// One cgroup as last read. Rates and event counts cover the window since the reading
 /// before; `None` until there are two readings, or where no hierarchy has the file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cgroup {
     /// `/system.slice/nginx.service`.
     pub path: String,
@@ -107,7 +108,7 @@ impl Cgroup {
 }
 
 /// An OOM kill seen in a cgroup while ctop watched.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OomEvent {
     pub path: String,
     pub name: String,
@@ -118,7 +119,8 @@ pub struct OomEvent {
     pub kills: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cgroups {
     /// Sorted by path: every cgroup after its parent.
     pub list: Vec<Cgroup>,

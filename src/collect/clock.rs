@@ -6,9 +6,10 @@ use super::kept::KeptReader;
 use crate::source::{ClockDiscipline, Source};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Clock {
     /// Seconds since 1970-01-01 UTC.
     pub epoch: i64,

@@ -6,14 +6,15 @@
 use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::{CpuTime, ExplicitSystemInfo, FromRead, FromReadSI, KernelStats, LoadAverage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// What the processor is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CpuModel {
     pub model: Option<String>,
     pub sockets: Option<usize>,
@@ -25,7 +26,8 @@ pub struct CpuModel {
 }
 
 /// Where the CPU time went over the sampling window, in percent of that window.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CpuUsage {
     /// user + nice (guest time is included in it by the kernel).
     pub user: f64,
@@ -43,7 +45,8 @@ impl CpuUsage {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Load {
     pub one: f64,
     pub five: f64,
@@ -53,7 +56,8 @@ pub struct Load {
     pub entities: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Cpu {
     #[serde(flatten)]
     pub model: CpuModel,
@@ -156,15 +160,19 @@ fn parse_load(loadavg: &[u8]) -> Option<Load> {
 
 /// `0-3,5,7-8` → 7: the kernel's CPU list format.
 fn count_cpu_list(list: &str) -> Option<usize> {
-    let mut n = 0;
+    let mut n: usize = 0;
     for part in list.trim().split(',').filter(|p| !p.is_empty()) {
-        n += match part.split_once('-') {
-            Some((a, b)) => b.trim().parse::<usize>().ok()?.checked_sub(a.trim().parse::<usize>().ok()?)? + 1,
+        let cpus = match part.split_once('-') {
+            Some((a, b)) => {
+                b.trim().parse::<usize>().ok()?.checked_sub(a.trim().parse::<usize>().ok()?)?.checked_add(1)?
+            }
             None => {
                 part.trim().parse::<usize>().ok()?;
                 1
             }
         };
+        // A garbled list ("0-18446744073709551615") is unknown, not an overflow.
+        n = n.checked_add(cpus)?;
     }
     (n > 0).then_some(n)
 }

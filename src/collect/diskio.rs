@@ -18,7 +18,7 @@
 
 use super::kept::KeptReader;
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 pub const SUSTAINED_WINDOW: Duration = Duration::from_secs(10);
 
 /// Rates over one window, as `iostat -x` shows them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DiskRates {
     pub reads_per_s: f64,
     pub writes_per_s: f64,
@@ -45,7 +46,7 @@ pub struct DiskRates {
 }
 
 /// One whole disk, md array or dm volume.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskIo {
     /// The kernel's name: `sda`, `nvme0n1`, `dm-0`, `md127`.
     pub name: Arc<str>,

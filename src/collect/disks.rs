@@ -12,12 +12,13 @@ mod probe;
 mod watch;
 
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 
 /// Sizes as `df -B1` and `df -i` compute them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FsUsage {
     pub size_bytes: u64,
     pub used_bytes: u64,
@@ -41,7 +42,7 @@ impl FsUsage {
 }
 
 /// What statvfs said, or why there is no answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum Usage {
     Measured(FsUsage),
@@ -56,7 +57,7 @@ pub enum Usage {
 }
 
 /// One real mounted filesystem, listed once.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Filesystem {
     pub device: String,
     pub mountpoint: String,

@@ -10,10 +10,11 @@ mod legacy;
 use crate::source::Source;
 use key_value::get;
 use legacy::{Family, Release};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the release files say. Every field is `None` where no file says it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Distro {
     /// Machine id, lower case: `debian`, `rhel`, `alpine` …
     pub id: Option<String>,

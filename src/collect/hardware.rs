@@ -7,10 +7,10 @@
 //! then everything is empty or `None`. Read on the slow tier.
 
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryController {
     /// `mc0`.
     pub name: String,
@@ -18,7 +18,7 @@ pub struct MemoryController {
     pub uncorrected: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Temperature {
     /// The hwmon chip's name (`coretemp`, `k10temp`, `nvme`) and the sensor's label
     /// (`Package id 0`, `Tctl`) or its file stem (`temp1`).
@@ -30,7 +30,8 @@ pub struct Temperature {
     pub crit_celsius: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Hardware {
     /// Memory taken out of use after uncorrectable errors; `None` without the field.
     pub corrupted_bytes: Option<u64>,

@@ -6,9 +6,10 @@
 
 use crate::collect::distro::{self, Distro};
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Host {
     pub hostname: Option<String>,
     /// `Linux`.

@@ -5,9 +5,10 @@
 //! EAGAIN). Read on the slow tier: four small files.
 
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KernelLimits {
     /// File handles allocated now, and the most the kernel hands out.
     pub open_files: Option<u64>,

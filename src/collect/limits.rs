@@ -11,10 +11,11 @@
 use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::process::MountInfo;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ContainerLimits {
     /// The memory limit in bytes; `None` where unlimited or unknown.
     pub memory_max_bytes: Option<u64>,

@@ -3,9 +3,10 @@
 
 use super::kept::KeptReader;
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Memory {
     pub total_bytes: u64,
     pub available_bytes: u64,
@@ -17,7 +18,8 @@ pub struct Memory {
     pub cached_bytes: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Swap {
     pub total_bytes: u64,
     pub used_bytes: u64,

@@ -19,7 +19,7 @@ use super::kept::KeptReader;
 use crate::source::Source;
 use procfs_core::FromRead;
 use procfs_core::net::InterfaceDeviceStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::io::Read;
@@ -27,7 +27,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub ip: IpAddr,
     pub prefix_len: u8,
@@ -40,7 +40,8 @@ impl std::fmt::Display for Address {
 }
 
 /// Totals since the interface appeared, from `/proc/net/dev`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NetCounters {
     pub rx_bytes: u64,
     pub rx_packets: u64,
@@ -52,7 +53,8 @@ pub struct NetCounters {
     pub tx_dropped: u64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NetRates {
     pub rx_bytes_per_s: f64,
     pub tx_bytes_per_s: f64,
@@ -87,7 +89,7 @@ impl NetRates {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interface {
     pub name: String,
     /// `up`, `down`, `unknown`, `lowerlayerdown`, `dormant` … as the kernel says.

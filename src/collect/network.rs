@@ -16,7 +16,7 @@ use super::ports::connections::Connections;
 use super::sockstat::SocketTotals;
 use super::softnet::SoftnetCounters;
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
 /// A rate per second over the last interval, and the lower of it and the interval's
@@ -27,7 +27,8 @@ pub struct Rate {
     pub sustained: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Network {
     pub tcp: TcpHealth,
     pub udp: UdpHealth,
@@ -43,7 +44,8 @@ pub struct Network {
 
 /// Rates are `None` until two readings have been taken or where the kernel lacks the
 /// counter.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TcpHealth {
     #[serde(serialize_with = "now")]
     pub listen_overflows_per_s: Option<Rate>,
@@ -82,7 +84,8 @@ pub struct TcpHealth {
     pub memory_pressure_pages: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UdpHealth {
     #[serde(serialize_with = "now")]
     pub rcvbuf_errors_per_s: Option<Rate>,
@@ -91,7 +94,8 @@ pub struct UdpHealth {
     pub in_use: Option<u64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Conntrack {
     pub count: u64,
     pub max: Option<u64>,
@@ -107,7 +111,8 @@ impl Conntrack {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Softnet {
     #[serde(serialize_with = "now")]
     pub dropped_per_s: Option<Rate>,
@@ -118,6 +123,14 @@ pub struct Softnet {
 /// The JSON shows a rate as its number over the last interval.
 fn now<S: serde::Serializer>(rate: &Option<Rate>, s: S) -> Result<S::Ok, S::Error> {
     rate.map(|r| r.now).serialize(s)
+}
+
+/// Read back (a recording) from that number: what held over two intervals is not kept,
+/// so it is taken as the last interval's.
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        f64::deserialize(d).map(|now| Rate { now, sustained: now })
+    }
 }
 
 /// One reading of every counter.

@@ -13,11 +13,12 @@ use cloud::Cloud;
 use container::Container;
 use dmi::Dmi;
 use hypervisor::Hypervisor;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where this Linux runs. Ids are stable machine-friendly names (documented in the
 /// README); `None` means "none detected" (bare metal, not in a container, no cloud).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Platform {
     /// systemd-detect-virt's ids where it has one: `kvm`, `qemu`, `amazon`, `google`,
     /// `xen`, `vmware`, `microsoft`, `oracle` (VirtualBox), `parallels`, `bhyve`,

@@ -4,11 +4,12 @@
 
 use super::kept::KeptReader;
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Share of the last 10 s in which some (or all) tasks were stalled, in percent;
 /// `None` where the kernel has no PSI.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Pressure {
     pub cpu_some: Option<f64>,
     pub memory_some: Option<f64>,
@@ -17,7 +18,8 @@ pub struct Pressure {
     pub io_full: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OomKills {
     /// OOM kills since boot.
     pub since_boot: Option<u64>,

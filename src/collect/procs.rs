@@ -49,7 +49,7 @@ use identity::Identity;
 use io_counters::IoCounters;
 use new_tasks::NewTasks;
 use paths::PidPaths;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use shared_strings::SharedStrings;
 use stat::StatFields;
 use std::cmp::Ordering;
@@ -61,7 +61,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use users::Users;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessRow {
     pub pid: u32,
     pub ppid: u32,
@@ -83,7 +83,7 @@ pub struct ProcessRow {
     /// Storage I/O per second (`/proc/[pid]/io`) over the window since the previous
     /// scan; `None` where the file is unreadable (another user's process, unless root)
     /// and on the first scan. In JSON: `io_read_bytes_per_s`, `io_write_bytes_per_s`.
-    #[serde(flatten, serialize_with = "io_fields")]
+    #[serde(flatten, serialize_with = "io_fields", deserialize_with = "io_fields_back")]
     pub io: Option<IoRates>,
 }
 
@@ -103,20 +103,30 @@ impl IoRates {
 
 /// Both JSON fields, `null` when unknown: one `Option` in the row, two stable names.
 fn io_fields<S: Serializer>(io: &Option<IoRates>, serializer: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Fields {
-        io_read_bytes_per_s: Option<f32>,
-        io_write_bytes_per_s: Option<f32>,
-    }
-    Fields {
+    IoFields {
         io_read_bytes_per_s: io.map(|r| r.read_bytes_per_s),
         io_write_bytes_per_s: io.map(|r| r.write_bytes_per_s),
     }
     .serialize(serializer)
 }
 
+/// The two fields read back (from a recording); a recording older than them has neither.
+fn io_fields_back<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<IoRates>, D::Error> {
+    let fields = IoFields::deserialize(deserializer)?;
+    Ok(fields
+        .io_read_bytes_per_s
+        .zip(fields.io_write_bytes_per_s)
+        .map(|(read_bytes_per_s, write_bytes_per_s)| IoRates { read_bytes_per_s, write_bytes_per_s }))
+}
+
+#[derive(Serialize, Deserialize)]
+struct IoFields {
+    io_read_bytes_per_s: Option<f32>,
+    io_write_bytes_per_s: Option<f32>,
+}
+
 /// A process in uninterruptible sleep (`D`), and for how long it has been seen so.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlockedProcess {
     pub pid: u32,
     pub name: Arc<str>,
@@ -128,13 +138,14 @@ pub struct BlockedProcess {
     pub blocked_seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repeated {
     pub name: Arc<str>,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Processes {
     pub total: usize,
     pub running: usize,

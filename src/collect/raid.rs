@@ -5,9 +5,9 @@
 //! Read on the slow tier; no file (no md driver) is no arrays.
 
 use crate::source::Source;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MdMember {
     /// The kernel name of the member device (`sdb1`).
     pub name: String,
@@ -18,7 +18,7 @@ pub struct MdMember {
 }
 
 /// A resync, recovery, reshape, check or repair running (or waiting) on an array.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MdSync {
     /// `resync`, `recovery`, `reshape`, `check` or `repair`.
     pub action: String,
@@ -29,7 +29,7 @@ pub struct MdSync {
     pub speed_bytes_per_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MdArray {
     /// `md0`, `md127`.
     pub name: String,

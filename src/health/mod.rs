@@ -72,6 +72,8 @@ pub enum Key {
     ProcessScan,
     /// ctop's configuration could not be used as written.
     Config,
+    /// The flight recorder cannot write (a full disk).
+    Recording,
     /// The network stack: `listen_queue`, `syn_queue`, `retransmits`, `tcp_orphans`,
     /// `tcp_memory`, `time_wait`, `udp_buffers`, `conntrack`, `softnet`.
     Network(&'static str),
@@ -100,6 +102,7 @@ impl Key {
             Key::Pressure => "pressure",
             Key::ProcessScan => "process_scan",
             Key::Config => "config",
+            Key::Recording => "recording",
             // Already a rule's name: `listen_queue`, `syn_queue`, `conntrack` …
             Key::Network(rule) => rule,
             Key::Cgroup(_) => "cgroup",

@@ -2,7 +2,8 @@
 //! `--once` and `--json`: a process scan that has stopped answering (a read of `/proc`
 //! that blocks, e.g. a new process's `cmdline` behind a held mm lock) and a
 //! configuration ctop ran past (an unreadable default file, a bad value a flag
-//! overrides).
+//! overrides), and a recording that cannot be written (`--record` on a full disk: the
+//! dashboard goes on).
 
 use super::{Finding, Key, Severity, Thresholds};
 use crate::snapshot::Snapshot;
@@ -17,6 +18,15 @@ pub(super) fn judge(s: &Snapshot, t: &Thresholds) -> Vec<Finding> {
             message: format!("process scan not responding for {}s", waiting.as_secs()),
             key: Key::ProcessScan,
             excess: 1.0,
+        });
+    }
+    if let Some(problem) = &s.recording_problem {
+        found.push(Finding {
+            severity: Severity::Warning,
+            subject: "recording".into(),
+            message: problem.clone(),
+            key: Key::Recording,
+            excess: 0.0,
         });
     }
     for warning in &s.config_warnings {

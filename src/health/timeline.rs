@@ -101,7 +101,12 @@ impl Timeline {
             });
             match found {
                 Some(t) => {
-                    seen[t] = true;
+                    // A second finding with the same key and subject in one judgement (two
+                    // interfaces whose names clean to the same text) meets the event the
+                    // first one just opened, beyond `seen`: those are kept anyway.
+                    if let Some(seen) = seen.get_mut(t) {
+                        *seen = true;
+                    }
                     let e = &mut self.events[(self.tracked[t] - self.first_seq) as usize];
                     if e.ended_ms.take().is_some() {
                         e.flaps += 1;
@@ -215,6 +220,17 @@ impl Timeline {
         for (name, message) in changes {
             self.push_point(at_ms, snapshot, &name, Severity::Warning, message);
         }
+    }
+
+    /// A reboot seen in a recording (the boot epoch changed between two samples): from
+    /// the last sample before it to the first after, times in the zone `utc_offset_s`.
+    pub fn rebooted(&mut self, last_seen_ms: i64, back_ms: i64, utc_offset_s: i32, snapshot: &Snapshot) {
+        let clock = |ms: i64| crate::history::when::local(ms.div_euclid(1000), utc_offset_s, "%H:%M:%S");
+        let down = crate::format::duration((back_ms - last_seen_ms) as f64 / 1000.0);
+        let message = format!("rebooted: last seen {}, back {}, down {down}", clock(last_seen_ms), clock(back_ms));
+        let mut event = new_event(last_seen_ms, snapshot, None, "reboot", Severity::Warning, &message);
+        event.ended_ms = Some(back_ms);
+        self.push(event);
     }
 
     /// An event that starts and ends at once; it has no key, so no finding continues it.

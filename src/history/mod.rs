@@ -31,6 +31,8 @@ mod series;
 mod slow;
 pub mod when;
 
+/// The process table as history (and the flight recorder) keeps it.
+pub use procs::summarize as summarize_processes;
 pub use series::{Column, Metric};
 
 use crate::snapshot::{FastTier, Snapshot, Update};

@@ -8,10 +8,13 @@
 use crate::health;
 use crate::health::timeline::Timeline;
 use crate::history::{Cadence, History, when};
+use crate::record::replay::{self, Fed, Player};
+use crate::record::writer::taken_at;
 use crate::snapshot::{Collectors, Snapshot, Update};
 use crate::ui::UiOptions;
 use crate::ui::cgroup_order::CgroupSort;
 use crate::ui::dashboard;
+use crate::ui::playback::Playback;
 use crate::ui::screen::{Screen, Times};
 use crate::ui::table::Motion;
 use crate::ui::terminal::{self, Wake};
@@ -40,6 +43,10 @@ pub enum Action {
     Live,
     /// Show the moment typed after `b`.
     Jump(String),
+    /// `space` in a replay: pause or resume.
+    Pause,
+    /// `+` / `-` in a replay: faster (1) or slower (-1).
+    Speed(i8),
 }
 
 /// Applies one key to the view.
@@ -122,6 +129,9 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         // here, so End goes live while the past is shown and scrolls the table when live.
         KeyCode::End if view.moment.is_some() => return Action::Live,
         KeyCode::Char('b') => view.jump = Some(String::new()),
+        KeyCode::Char(' ') => return Action::Pause,
+        KeyCode::Char('+') => return Action::Speed(1),
+        KeyCode::Char('-') => return Action::Speed(-1),
         KeyCode::Char('e') => {
             view.timeline_open = true;
             view.timeline_offset = 0;
@@ -153,10 +163,12 @@ pub fn on_mouse(view: &mut View, mouse: MouseEvent) -> bool {
     true
 }
 
-pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> anyhow::Result<()> {
+pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) -> anyhow::Result<()> {
     let mut snapshot = Snapshot::with_identity(&source);
     snapshot.config_warnings = options.config_warnings.clone();
-    let collectors = Collectors::spawn(source, options.intervals, terminal::wake);
+    // A replay feeds the same state as the collectors do, from a recording.
+    let mut replay = options.replay.take();
+    let collectors = replay.is_none().then(|| Collectors::spawn(source, options.intervals, terminal::wake));
     let mut findings = health::judge(&snapshot, &options.thresholds);
     let mut view = View::default();
     view.kernel_threads = options.show_kernel_threads;
@@ -172,6 +184,11 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     let mut history = History::new(cadence);
     let mut timeline = Timeline::default();
     let mut past: Option<Past> = None;
+    let mut replay = replay.take().map(|(player, shown)| {
+        (history, timeline, snapshot, findings) = (shown.history, shown.timeline, shown.snapshot, shown.findings);
+        let head = player.head_ms().unwrap_or_default();
+        (player, Playback::new(head))
+    });
 
     let mut dirty = true;
     let mut shown_second = 0;
@@ -180,7 +197,16 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
     loop {
         let mut changed = false;
         // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
-        while let Ok(update) = collectors.updates.try_recv() {
+        if let Some((player, playback)) = replay.as_mut() {
+            let fed = Fed {
+                history: &mut history,
+                timeline: &mut timeline,
+                snapshot: &mut snapshot,
+                findings: &mut findings,
+            };
+            dirty |= playback.tick(player, fed);
+        }
+        while let Some(Ok(update)) = collectors.as_ref().map(|c| c.updates.try_recv()) {
             // The fast tier's updates draw a frame each; the slow tier's and the process
             // table's are shown by the next frame (that update's, or the ages' within a
             // second) rather than costing a frame of their own.
@@ -188,11 +214,16 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 dirty = true;
                 last_fast_update = Instant::now();
             }
-            history.record(&update, taken_at(&update));
+            let at = taken_at(&update);
+            history.record(&update, at);
+            if let Some(recorder) = &options.recorder {
+                recorder.record(&update, at);
+            }
             snapshot.apply(update);
             changed = true;
         }
         if changed {
+            snapshot.recording_problem = options.recorder.as_ref().and_then(|r| r.problem());
             findings = health::judge(&snapshot, &options.thresholds);
             timeline.observe(epoch_ms(), &snapshot, &findings);
         }
@@ -217,6 +248,9 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 None => None,
             };
             let (shown, shown_findings) = past.map_or((&snapshot, &findings), |p| (&p.snapshot, &p.findings));
+            view.replay = replay.as_mut().map(|(player, playback)| {
+                playback.banner(view.moment.unwrap_or(newest_ms), history.utc_offset_s(), player.at_end())
+            });
             let screen = Screen { snapshot: shown, findings: shown_findings, theme, now: Instant::now() };
             let times = Times {
                 history: &history,
@@ -235,6 +269,10 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             Some(due) => due.saturating_duration_since(Instant::now()),
             None => until_ages_are_stale(now, last_fast_update.elapsed()),
         };
+        let sleep = match replay.as_mut().and_then(|(player, playback)| playback.until_next(player)) {
+            Some(next_sample) => sleep.min(next_sample),
+            None => sleep,
+        };
         match terminal::wait(sleep) {
             Wake::Stop => return Ok(()),
             Wake::Resized => {
@@ -244,10 +282,17 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
                 // the next key and hide that key's readiness: stdin would stay readable
                 // with crossterm reporting nothing, and this loop would spin.
                 while let Ok(true) = event::poll(Duration::ZERO) {
-                    if let Ok(Event::Key(key)) = event::read()
-                        && take_key(&mut view, &collectors, &history, key) == Action::Quit
-                    {
-                        return Ok(());
+                    if let Ok(Event::Key(key)) = event::read() {
+                        let action = take_key(&mut view, collectors.as_ref(), &history, key);
+                        let fed = Fed {
+                            history: &mut history,
+                            timeline: &mut timeline,
+                            snapshot: &mut snapshot,
+                            findings: &mut findings,
+                        };
+                        if replay_key(&mut replay, &action, &mut view, fed) == Action::Quit {
+                            return Ok(());
+                        }
                     }
                 }
                 dirty = true;
@@ -266,8 +311,18 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
             }
             let Ok(event) = event::read() else { return Ok(()) };
             match event {
-                Event::Key(key) if take_key(&mut view, &collectors, &history, key) == Action::Quit => return Ok(()),
-                Event::Key(_) => {}
+                Event::Key(key) => {
+                    let action = take_key(&mut view, collectors.as_ref(), &history, key);
+                    let fed = Fed {
+                        history: &mut history,
+                        timeline: &mut timeline,
+                        snapshot: &mut snapshot,
+                        findings: &mut findings,
+                    };
+                    if replay_key(&mut replay, &action, &mut view, fed) == Action::Quit {
+                        return Ok(());
+                    }
+                }
                 Event::Mouse(mouse) if on_mouse(&mut view, mouse) => {}
                 Event::Resize(..) => taken.follow_resize()?,
                 _ => continue,
@@ -279,15 +334,6 @@ pub fn run(source: crate::source::Source, options: UiOptions, theme: Theme) -> a
 
 fn epoch_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
-
-/// When an update was taken: now, but for the fast tier no later than the second its
-/// clock read, so a past moment shows the epoch the live header showed for it.
-fn taken_at(update: &Update) -> i64 {
-    match update {
-        Update::Fast(f) if f.time.epoch > 0 => epoch_ms().min(f.time.epoch * 1000 + 999),
-        _ => epoch_ms(),
-    }
 }
 
 /// The frame of a past moment, kept while that moment is shown (history only grows at
@@ -340,16 +386,45 @@ fn jump(view: &mut View, history: &History, text: &str) {
 
 /// A key's effect on the view, a rescan asked of the collectors, a moment looked up
 /// in history; what it asked.
-fn take_key(view: &mut View, collectors: &Collectors, history: &History, key: KeyEvent) -> Action {
+fn take_key(view: &mut View, collectors: Option<&Collectors>, history: &History, key: KeyEvent) -> Action {
     let action = on_key(view, key);
     match &action {
-        Action::Rescan => collectors.rescan_processes(),
+        Action::Rescan => {
+            if let Some(c) = collectors {
+                c.rescan_processes();
+            }
+        }
         Action::Step(by) => step(view, history, *by),
         Action::Live => view.moment = None,
         Action::Jump(text) => jump(view, history, text),
-        Action::Quit | Action::None => {}
+        Action::Quit | Action::None | Action::Pause | Action::Speed(_) => {}
     }
     action
+}
+
+/// What a key does to a replay: pause, speed, and a jump anywhere in the recording
+/// (read again from the moment typed, not only within the history loaded); the action.
+fn replay_key(replay: &mut Option<(Player, Playback)>, action: &Action, view: &mut View, fed: Fed) -> Action {
+    let Some((player, playback)) = replay.as_mut() else { return action.clone() };
+    match action {
+        Action::Pause => playback.toggle_pause(),
+        Action::Speed(by) => playback.change_speed(*by),
+        Action::Jump(text) => {
+            let Some((_, last)) = player.recording().span() else { return action.clone() };
+            match replay::parse_at(text, last, fed.history.utc_offset_s()) {
+                Ok(at) => {
+                    let (first, last) = player.recording().span().unwrap_or((at, at));
+                    player.seek(at.clamp(first, last), fed);
+                    playback.restart_at(at.clamp(first, last));
+                    view.moment = None;
+                    view.jump_error = None;
+                }
+                Err(why) => view.jump_error = Some(why),
+            }
+        }
+        _ => {}
+    }
+    action.clone()
 }
 
 /// How long the loop may sleep when nothing else wakes it: until the first turn of a

@@ -24,7 +24,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("r", "rescan processes now"),
     ("K", "show / hide kernel threads"),
     ("/", "filter by name (Enter keeps, Esc clears)"),
-    ("T / t", "one sample back / forward in time"),
+    ("T / t  space  + / -", "step back / forward; replay: pause, speed"),
     ("b", "jump to a time (HH:MM, HH:MM:SS, epoch, -10m)"),
     (". / End", "back to live (End: while the past is shown)"),
     ("e", "problem timeline (e or Esc closes)"),

@@ -19,6 +19,7 @@ pub mod layout;
 mod memory;
 mod moment;
 mod network;
+mod playback;
 mod ports;
 mod problems;
 mod processes;
@@ -48,6 +49,10 @@ pub struct UiOptions {
     pub show_kernel_threads: bool,
     /// How far back history reaches (`history_minutes`).
     pub history: std::time::Duration,
+    /// `--record`: every update is also written to the recording.
+    pub recorder: Option<crate::record::writer::Recorder>,
+    /// `--replay`: the screen shows a recording instead of this machine.
+    pub replay: Option<(crate::record::replay::Player, crate::record::replay::Shown)>,
 }
 
 /// Runs the dashboard until the user quits or a signal stops it; the terminal is given

@@ -27,6 +27,8 @@ pub fn draw(buf: &mut Buffer, header: Rect, times: &Times, view: &View) {
         let day = if day == today { String::new() } else { day };
         let clock = when::local(at, offset, "%H:%M:%S");
         format!(" PAST {day}{clock} · epoch {at} · {ago} · . for live · T/t step · b jump")
+    } else if let Some(replay) = &view.replay {
+        format!(" {replay}")
     } else {
         return;
     };

@@ -105,6 +105,8 @@ pub struct View {
     /// The time being typed after `b`, and why the last one could not be used.
     pub jump: Option<String>,
     pub jump_error: Option<String>,
+    /// The replay's line for the header (`--replay`), as of the last frame.
+    pub replay: Option<String>,
     /// The full-screen timeline (`e`) and how far it is scrolled, in events.
     pub timeline_open: bool,
     pub timeline_offset: usize,

@@ -11,7 +11,7 @@
 //! (shown as approximate).
 
 use super::sock_diag::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
@@ -45,17 +45,22 @@ pub struct LocalCounts {
     pub syn_recv: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteCount {
+    /// Always as text: inside `Network`'s flattened fields serde would otherwise write
+    /// it as text to JSON but read it back from a recording as a tagged enum.
+    #[serde(serialize_with = "address_text", deserialize_with = "address_from_text")]
     pub address: IpAddr,
     pub connections: u64,
 }
 
 /// What the connection dump found, for the snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Connections {
     /// TCP sockets per state name (every state, zeros included; `listen` counts the
     /// listening sockets).
+    #[serde(deserialize_with = "known_states")]
     pub states: BTreeMap<&'static str, u64>,
     /// Every TCP socket but the listeners.
     pub total: u64,
@@ -71,6 +76,20 @@ pub struct Connections {
     pub counted_every_s: f64,
     /// This update repeats the last count (the next is not due yet).
     pub reused: bool,
+}
+
+fn address_text<S: serde::Serializer>(address: &IpAddr, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(address)
+}
+
+fn address_from_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IpAddr, D::Error> {
+    String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+}
+
+/// States read back (a recording) by name; a name this version does not know is left out.
+fn known_states<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<&'static str, u64>, D::Error> {
+    let read = BTreeMap::<String, u64>::deserialize(d)?;
+    Ok(STATE_NAMES.iter().filter_map(|&(_, name)| Some((name, *read.get(name)?))).collect())
 }
 
 /// The counters one dump fills, kept (with their capacity) from one dump to the next.

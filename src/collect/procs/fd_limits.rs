@@ -18,7 +18,7 @@
 //! have to be under 80 for 80 % to be a warning.
 
 use super::paths::PidPaths;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Read;
 use std::sync::Arc;
@@ -35,7 +35,7 @@ pub const SCREEN_PERCENT: u64 = 50;
 const REPORTED: usize = 5;
 
 /// A process using at least [`SCREEN_PERCENT`] of its descriptor limit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FdLimitUse {
     pub pid: u32,
     pub name: Arc<str>,

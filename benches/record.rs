@@ -1,0 +1,96 @@
+//! What the flight recorder costs: encoding one fast-tier sample (done every second
+//! while recording), and in a 24-hour recording at 1 s (this machine's fast tier, its
+//! CPU figures varied so it does not compress to nothing; a slow tier every 5 s and a
+//! process table every 30 s) opening it (the index: every block header) and seeking to
+//! a moment (one block read, checked, decompressed and decoded) — the bound is
+//! 50 ms for both.
+
+use ctop::collect::procs::ProcessScanner;
+use ctop::record::format;
+use ctop::record::reader::Recording;
+use ctop::record::writer::Writer;
+use ctop::record::{Identity, RecordRef};
+use ctop::snapshot::{FastSampler, SlowSampler, Update};
+use ctop::source::Source;
+use divan::Bencher;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+fn main() {
+    divan::main();
+}
+
+const START_MS: i64 = 1_795_953_600_000;
+const DAY_S: i64 = 86_400;
+
+fn frame(update: &Update, at: i64) -> Vec<u8> {
+    let mut summary = None;
+    let mut out = Vec::new();
+    format::encode_sample(&mut out, at, &RecordRef::of(update, &mut summary).unwrap()).unwrap();
+    out
+}
+
+/// A day's recording, made once per run in a temporary directory.
+fn a_day() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let source = Source::live();
+        let mut sampler = FastSampler::new(source.clone());
+        sampler.collect();
+        let mut fast = sampler.collect();
+        let slow = SlowSampler::new(source.clone()).collect();
+        let mut procs = ProcessScanner::new(source);
+        procs.scan();
+        let processes = Update::Processes(Arc::new(procs.scan()));
+        let mut writer = Writer::open(dir.path(), 1 << 30, &Identity::default()).unwrap();
+        let mut seed = 1u64;
+        for s in 0..DAY_S {
+            let at = START_MS + s * 1000;
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if let Some(total) = fast.cpu.total.as_mut() {
+                total.user = (seed >> 40) as f64 / (1u64 << 24) as f64 * 100.0;
+            }
+            fast.time.epoch = at / 1000;
+            writer.push(at, &frame(&Update::Fast(Box::new(fast.clone())), at));
+            if s % 5 == 0 {
+                writer.push(at, &frame(&slow, at));
+            }
+            if s % 30 == 0 {
+                writer.push(at, &frame(&processes, at));
+            }
+            // A block a minute, as the recorder closes them.
+            if s % 60 == 59 {
+                writer.flush();
+            }
+        }
+        writer.finish();
+        dir
+    })
+    .path()
+}
+
+#[divan::bench]
+fn encode_one_fast_sample(bencher: Bencher) {
+    let mut sampler = FastSampler::new(Source::live());
+    sampler.collect();
+    let update = Update::Fast(Box::new(sampler.collect()));
+    bencher.bench_local(|| frame(&update, START_MS));
+}
+
+#[divan::bench(sample_count = 20)]
+fn open_a_day(bencher: Bencher) {
+    let dir = a_day();
+    bencher.bench_local(|| Recording::open(dir).unwrap().blocks());
+}
+
+#[divan::bench(sample_count = 50)]
+fn seek_in_a_day(bencher: Bencher) {
+    let mut recording = Recording::open(a_day()).unwrap();
+    let mut at = START_MS;
+    bencher.bench_local(|| {
+        // A different moment each time, across the whole day.
+        at = START_MS + (at - START_MS + 7_919_000) % (DAY_S * 1000);
+        recording.read_between(at, at).len()
+    });
+}

@@ -1,0 +1,201 @@
+//! The bytes of a recording (see the [module doc](super)): the file header, block
+//! headers with their checksums, and a sample's frame (CBOR, floats narrowed).
+
+use super::{Record, RecordRef};
+use ciborium::Value;
+
+pub const FILE_MAGIC: &[u8; 8] = b"ctop-rec";
+pub const VERSION: u32 = 1;
+pub const FILE_HEADER_LEN: usize = 16;
+pub const BLOCK_MAGIC: &[u8; 4] = b"CTB1";
+pub const BLOCK_HEADER_LEN: usize = 40;
+/// No block is larger (a header claiming more is damaged).
+pub const MAX_PAYLOAD: u32 = 64 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Raw = 0,
+    Zstd = 1,
+}
+
+pub fn file_header() -> [u8; FILE_HEADER_LEN] {
+    let mut h = [0u8; FILE_HEADER_LEN];
+    h[..8].copy_from_slice(FILE_MAGIC);
+    h[8..12].copy_from_slice(&VERSION.to_le_bytes());
+    let crc = crc32fast::hash(&h[..12]);
+    h[12..].copy_from_slice(&crc.to_le_bytes());
+    h
+}
+
+/// The format version a file header names, if it is one.
+pub fn read_file_header(h: &[u8]) -> Option<u32> {
+    let h = h.get(..FILE_HEADER_LEN)?;
+    let crc = u32::from_le_bytes(h[12..16].try_into().ok()?);
+    (&h[..8] == FILE_MAGIC && crc32fast::hash(&h[..12]) == crc).then(|| u32::from_le_bytes([h[8], h[9], h[10], h[11]]))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockHeader {
+    pub codec: Codec,
+    pub length: u32,
+    pub samples: u32,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub payload_crc: u32,
+}
+
+impl BlockHeader {
+    pub fn encode(&self) -> [u8; BLOCK_HEADER_LEN] {
+        let mut h = [0u8; BLOCK_HEADER_LEN];
+        h[..4].copy_from_slice(BLOCK_MAGIC);
+        h[4] = self.codec as u8;
+        h[8..12].copy_from_slice(&self.length.to_le_bytes());
+        h[12..16].copy_from_slice(&self.samples.to_le_bytes());
+        h[16..24].copy_from_slice(&self.first_ms.to_le_bytes());
+        h[24..32].copy_from_slice(&self.last_ms.to_le_bytes());
+        h[32..36].copy_from_slice(&self.payload_crc.to_le_bytes());
+        let crc = crc32fast::hash(&h[..36]);
+        h[36..].copy_from_slice(&crc.to_le_bytes());
+        h
+    }
+
+    /// The header these bytes hold, if their checksum and fields are sound.
+    pub fn decode(h: &[u8]) -> Option<Self> {
+        let h = h.get(..BLOCK_HEADER_LEN)?;
+        let u32_at = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+        let i64_at = |i: usize| i64::from_le_bytes(h[i..i + 8].try_into().unwrap_or_default());
+        if &h[..4] != BLOCK_MAGIC || crc32fast::hash(&h[..36]) != u32_at(36) {
+            return None;
+        }
+        let codec = match h[4] {
+            0 => Codec::Raw,
+            1 => Codec::Zstd,
+            _ => return None,
+        };
+        let header = BlockHeader {
+            codec,
+            length: u32_at(8),
+            samples: u32_at(12),
+            first_ms: i64_at(16),
+            last_ms: i64_at(24),
+            payload_crc: u32_at(32),
+        };
+        (header.length <= MAX_PAYLOAD && header.first_ms <= header.last_ms).then_some(header)
+    }
+}
+
+/// Appends one sample's frame (length, CBOR) to `out`.
+pub fn encode_sample(out: &mut Vec<u8>, at_ms: i64, record: &RecordRef) -> Result<(), String> {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    if let RecordRef::Cgroups(_) = record {
+        // Written directly: a tree of thousands of cgroups as a `Value` first would cost
+        // megabytes of nodes for a few bytes saved.
+        ciborium::into_writer(&(at_ms, record), &mut *out).map_err(|e| e.to_string())?;
+    } else {
+        let mut value = Value::serialized(&(at_ms, record)).map_err(|e| e.to_string())?;
+        narrow(&mut value);
+        ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())?;
+    }
+    let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    Ok(())
+}
+
+/// Floats as the nearest `f32`: CBOR then writes each in its shortest exact form (3 or
+/// 5 bytes instead of 9; whole numbers such as 12.0 in 3), and values that did not
+/// change repeat byte for byte, which the compressor codes as a match.
+fn narrow(value: &mut Value) {
+    match value {
+        Value::Float(f) if f.is_finite() => *f = f64::from(*f as f32),
+        Value::Array(items) => items.iter_mut().for_each(narrow),
+        Value::Map(entries) => entries.iter_mut().for_each(|(_, v)| narrow(v)),
+        Value::Tag(_, inner) => narrow(inner),
+        _ => {}
+    }
+}
+
+/// Why a frame could not be read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    /// The payload ends inside the frame.
+    Truncated,
+    /// Not CBOR, or a kind or shape this version does not know.
+    Undecodable,
+}
+
+/// Splits a block's payload into its frames' bytes.
+pub fn frames(payload: &[u8]) -> impl Iterator<Item = Result<&[u8], FrameError>> {
+    let mut rest = payload;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some((len, after)) = rest.split_first_chunk::<4>() else {
+            rest = &[];
+            return Some(Err(FrameError::Truncated));
+        };
+        let len = u32::from_le_bytes(*len) as usize;
+        if after.len() < len {
+            rest = &[];
+            return Some(Err(FrameError::Truncated));
+        }
+        let (frame, next) = after.split_at(len);
+        rest = next;
+        Some(Ok(frame))
+    })
+}
+
+/// One frame's sample.
+pub fn decode_sample(frame: &[u8]) -> Result<(i64, Record), FrameError> {
+    ciborium::from_reader::<(i64, Record), _>(frame).map_err(|_| FrameError::Undecodable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_round_trip_and_any_flipped_bit_is_caught() {
+        let h = BlockHeader {
+            codec: Codec::Zstd,
+            length: 1234,
+            samples: 60,
+            first_ms: 1_795_953_600_000,
+            last_ms: 1_795_953_659_000,
+            payload_crc: 0xdead_beef,
+        };
+        let bytes = h.encode();
+        assert_eq!(BlockHeader::decode(&bytes), Some(h));
+        for bit in 0..BLOCK_HEADER_LEN * 8 {
+            let mut b = bytes;
+            b[bit / 8] ^= 1 << (bit % 8);
+            assert_eq!(BlockHeader::decode(&b), None, "bit {bit}");
+        }
+        assert_eq!(read_file_header(&file_header()), Some(VERSION));
+        assert_eq!(read_file_header(&file_header()[..15]), None);
+    }
+
+    #[test]
+    fn floats_are_narrowed_to_f32() {
+        let mut v = Value::Array(vec![Value::Float(12.0), Value::Float(0.1), Value::Float(f64::NAN)]);
+        narrow(&mut v);
+        let Value::Array(items) = v else { unreachable!() };
+        assert_eq!(items[0], Value::Float(12.0));
+        assert_eq!(items[1], Value::Float(f64::from(0.1f32)));
+        assert!(matches!(items[2], Value::Float(f) if f.is_nan()));
+    }
+
+    #[test]
+    fn frames_stop_at_a_truncated_one() {
+        let mut payload = Vec::new();
+        for body in [&b"ab"[..], b"cde"] {
+            payload.extend_from_slice(&(body.len() as u32).to_le_bytes());
+            payload.extend_from_slice(body);
+        }
+        let all: Vec<_> = frames(&payload).collect();
+        assert_eq!(all, vec![Ok(&b"ab"[..]), Ok(&b"cde"[..])]);
+        let cut: Vec<_> = frames(&payload[..payload.len() - 1]).collect();
+        assert_eq!(cut, vec![Ok(&b"ab"[..]), Err(FrameError::Truncated)]);
+    }
+}
