@@ -132,3 +132,15 @@ fn the_timeline_keeps_the_last_thousand_events() {
     assert_eq!(t.len(), MAX_EVENTS);
     assert_eq!(t.events().next().unwrap().started_ms, T0 + 500 * 60_000);
 }
+
+#[test]
+fn two_findings_with_one_key_and_subject_in_one_judgement_are_one_event() {
+    // Two interfaces whose names clean to the same text give two such findings.
+    let mut t = Timeline::default();
+    let s = Snapshot::default();
+    observe(&mut t, T0, &s, vec![load(3.0), load(5.0)]);
+    observe(&mut t, T0 + 1000, &s, vec![load(3.0), load(5.0)]);
+    assert_eq!(t.len(), 1, "{:?}", t.events().collect::<Vec<_>>());
+    observe(&mut t, T0 + 2000, &s, vec![]);
+    assert!(t.events().all(|e| e.ended_ms.is_some()));
+}
