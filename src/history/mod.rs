@@ -38,7 +38,7 @@ pub use series::{Column, Metric};
 use crate::collect::diskio::SUSTAINED_WINDOW;
 use crate::snapshot::{FastTier, Snapshot, Update};
 use cgroups::{CgroupRecord, CgroupsRecord};
-use names::Names;
+use names::{NameId, Names};
 use procs::ProcRecord;
 use ring::{Ring, Spill};
 use sealed::{Sample, Sealed};
@@ -179,7 +179,12 @@ impl History {
     fn forget_unused_names(&mut self) {
         self.since_compact = 0;
         let mut in_use = vec![false; self.names.len()];
-        self.fast.rewrite_names(|name| in_use[usize::from(*name)] = true);
+        // Samples that already left a block's front may hold names forgotten before.
+        self.fast.rewrite_names(|name| {
+            if let Some(used) = in_use.get_mut(usize::from(*name)) {
+                *used = true;
+            }
+        });
         for m in self.mounts.iter_mut() {
             in_use[usize::from(m.name)] = true;
         }
@@ -188,7 +193,7 @@ impl History {
             in_use[usize::from(c.name)] = true;
         }
         let remap = self.names.compact(&in_use);
-        self.fast.rewrite_names(|name| *name = remap[usize::from(*name)]);
+        self.fast.rewrite_names(|name| *name = remap.get(usize::from(*name)).copied().unwrap_or(NameId::MAX));
         for m in self.mounts.iter_mut() {
             m.name = remap[usize::from(m.name)];
         }

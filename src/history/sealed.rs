@@ -45,8 +45,6 @@ pub struct Sealed {
     /// The samples not sealed yet, as bytes, and where each ends.
     open: Vec<u8>,
     open_ends: Vec<usize>,
-    /// Reused to seal a block.
-    scratch: Vec<u8>,
     /// The newest record, for the zone offset.
     newest: Option<FastRecord>,
     cache: RefCell<Option<Decoded>>,
@@ -71,7 +69,6 @@ impl Sealed {
             skipped: 0,
             open: Vec::new(),
             open_ends: Vec::with_capacity(BLOCK),
-            scratch: Vec::new(),
             newest: None,
             cache: RefCell::new(None),
         }
@@ -138,33 +135,9 @@ impl Sealed {
         }
     }
 
-    /// Compresses the open samples into a block: their lengths, then each sample
-    /// XORed with the one before; when all have the same length (the interfaces and
-    /// disks did not change), byte `j` of every sample together, so a field that did not
-    /// change is one run of zeros LZ4 stores in a few bytes (measured: a third smaller
-    /// than sample after sample on figures that all change every second).
+    /// Seals the open samples into a block ([`seal`]).
     fn seal(&mut self) {
-        self.scratch.clear();
-        let starts = || std::iter::once(0).chain(self.open_ends.iter().copied());
-        let lens: Vec<usize> = starts().zip(&self.open_ends).map(|(s, e)| e - s).collect();
-        lens.iter().for_each(|len| self.scratch.extend_from_slice(&(*len as u32).to_le_bytes()));
-        let xored = |k: usize, j: usize| {
-            let start = if k == 0 { 0 } else { self.open_ends[k - 1] };
-            let before = if k > 0 && j < lens[k - 1] { self.open[start - lens[k - 1] + j] } else { 0 };
-            self.open[start + j] ^ before
-        };
-        if lens.iter().all(|l| *l == lens[0]) {
-            for j in 0..lens[0] {
-                self.scratch.extend((0..lens.len()).map(|k| xored(k, j)));
-            }
-        } else {
-            for (k, len) in lens.iter().enumerate() {
-                self.scratch.extend((0..*len).map(|j| xored(k, j)));
-            }
-        }
-        self.blocks.push_back(lz4_flex::compress_prepend_size(&self.scratch).into_boxed_slice());
-        // Sealing is once a block: not worth holding its buffer between.
-        self.scratch = Vec::new();
+        self.blocks.push_back(seal(&self.open, &self.open_ends));
         self.open.clear();
         self.open_ends.clear();
     }
@@ -200,19 +173,32 @@ impl Sealed {
     }
 
     /// Calls `f` on every name every sample holds (interfaces, disks), letting it
-    /// change them: decodes and seals every block again, so only once a window.
+    /// change them: decodes and seals every block again, one at a time (so it holds one
+    /// block more, not the window twice), once a window.
     pub fn rewrite_names(&mut self, mut f: impl FnMut(&mut NameId)) {
-        let held = self.times.len();
-        let mut samples: Vec<Sample> = (0..held).filter_map(|i| self.get(i)).collect();
-        let (times, newest) = (std::mem::take(&mut self.times), self.newest);
-        *self = Self::new(self.capacity);
-        for s in &mut samples {
-            s.interfaces.iter_mut().for_each(|i| f(&mut i.name));
-            s.disks.iter_mut().for_each(|d| f(&mut d.name));
-            self.push(s);
+        let mut sample = Sample::default();
+        let mut rewrite = |plain: &[u8], ends: &[usize], out: &mut Vec<u8>, out_ends: &mut Vec<usize>| {
+            let mut start = 0;
+            for &end in ends {
+                read_sample(&plain[start..end], &mut sample);
+                sample.interfaces.iter_mut().for_each(|i| f(&mut i.name));
+                sample.disks.iter_mut().for_each(|d| f(&mut d.name));
+                write_sample(&sample, out);
+                out_ends.push(out.len());
+                start = end;
+            }
+        };
+        let (mut plain, mut ends) = (Vec::new(), Vec::new());
+        for b in 0..self.blocks.len() {
+            let d = decode_block(0, &self.blocks[b]);
+            (plain.clear(), ends.clear());
+            rewrite(&d.plain, &d.ends, &mut plain, &mut ends);
+            self.blocks[b] = seal(&plain, &ends);
         }
-        debug_assert_eq!(self.times, times);
-        self.newest = newest;
+        (plain.clear(), ends.clear());
+        rewrite(&self.open, &self.open_ends, &mut plain, &mut ends);
+        (self.open, self.open_ends) = (plain, ends);
+        *self.cache.borrow_mut() = None;
     }
 
     /// Bytes held: blocks, times, the open samples and the decoded block kept.
@@ -223,12 +209,39 @@ impl Sealed {
             + self.blocks.iter().map(|b| b.len()).sum::<usize>()
             + self.open.capacity()
             + self.open_ends.capacity() * size_of::<usize>()
-            + self.scratch.capacity()
             + cache
     }
 }
 
-/// Undoes [`Sealed::seal`]; a block that does not decode (only a bug would make one)
+/// Compresses samples (`plain`, each ending at its `ends`) into a block: their
+/// lengths, then each sample XORed with the one before; when all have the same length
+/// (the interfaces and disks did not change), byte `j` of every sample together, so a
+/// field that did not change is one run of zeros LZ4 stores in a few bytes (measured:
+/// the fast tier 13 % smaller than sample after sample when every figure changes every
+/// second).
+fn seal(plain: &[u8], ends: &[usize]) -> Box<[u8]> {
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    let lens: Vec<usize> = starts.zip(ends).map(|(s, e)| e - s).collect();
+    let mut packed = Vec::with_capacity(4 * lens.len() + plain.len());
+    lens.iter().for_each(|len| packed.extend_from_slice(&(*len as u32).to_le_bytes()));
+    let xored = |k: usize, j: usize| {
+        let start = if k == 0 { 0 } else { ends[k - 1] };
+        let before = if k > 0 && j < lens[k - 1] { plain[start - lens[k - 1] + j] } else { 0 };
+        plain[start + j] ^ before
+    };
+    if lens.iter().all(|l| *l == lens[0]) {
+        for j in 0..lens.first().copied().unwrap_or(0) {
+            packed.extend((0..lens.len()).map(|k| xored(k, j)));
+        }
+    } else {
+        for (k, len) in lens.iter().enumerate() {
+            packed.extend((0..*len).map(|j| xored(k, j)));
+        }
+    }
+    lz4_flex::compress_prepend_size(&packed).into_boxed_slice()
+}
+
+/// Undoes [`seal`]; a block that does not decode (only a bug would make one)
 /// gives no samples.
 fn decode_block(number: u64, block: &[u8]) -> Decoded {
     let empty = Decoded { number, plain: Vec::new(), ends: Vec::new() };
