@@ -191,11 +191,13 @@ impl Sealed {
         let (mut plain, mut ends) = (Vec::new(), Vec::new());
         for b in 0..self.blocks.len() {
             let d = decode_block(0, &self.blocks[b]);
-            (plain.clear(), ends.clear());
+            plain.clear();
+            ends.clear();
             rewrite(&d.plain, &d.ends, &mut plain, &mut ends);
             self.blocks[b] = seal(&plain, &ends);
         }
-        (plain.clear(), ends.clear());
+        plain.clear();
+        ends.clear();
         rewrite(&self.open, &self.open_ends, &mut plain, &mut ends);
         (self.open, self.open_ends) = (plain, ends);
         *self.cache.borrow_mut() = None;
