@@ -1,8 +1,9 @@
-//! One walk of the cgroup tree by a warm sampler (files kept open, previous readings
-//! held), as the `ctop-cgroups` thread runs it every `slow_interval`: on this machine
+//! One reading of the cgroup tree by a warm sampler (files kept open, previous readings
+//! held), as the `ctop-cgroups` thread takes it every `slow_interval`: on this machine
 //! as it is, with 500 unit-named cgroups added (`ctopbench-<pid>.slice/svc-NNN.service`
 //! in every v1 hierarchy ctop reads and the unified one; needs root, removed at the
-//! end), and on the Kubernetes-node fixture tree.
+//! end), and on the Kubernetes-node fixture tree; and the first reading of a new
+//! sampler (the walk and every file of every cgroup), which ctop takes once at start.
 
 use ctop::collect::cgroups::CgroupSampler;
 use ctop::source::{FixedSystem, Source};
@@ -72,15 +73,20 @@ impl Drop for Made {
 }
 
 #[divan::bench]
-fn walk_this_machine_with_500_more(bencher: Bencher) {
+fn reading_this_machine_with_500_more(bencher: Bencher) {
     let mut sampler = CgroupSampler::new(Source::live());
     let seen = sampler.collect().list.len();
     eprintln!("cgroups listed: {seen}");
     bencher.bench_local(|| sampler.collect());
 }
 
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn first_reading_with_500_more() -> usize {
+    CgroupSampler::new(Source::live()).collect().list.len()
+}
+
 #[divan::bench]
-fn walk_kubernetes_node_fixture(bencher: Bencher) {
+fn reading_kubernetes_node_fixture(bencher: Bencher) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cgroups/k8s-node");
     let mut sampler = CgroupSampler::new(Source::new(root, Arc::new(FixedSystem::default())));
     sampler.collect();

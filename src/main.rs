@@ -20,6 +20,15 @@ use std::time::Duration;
 fn main() -> ExitCode {
     // Before any thread exists, so that every one inherits the smaller set.
     ctop::sandbox::drop_clock_capability();
+    // One malloc arena for all threads: each collector thread would otherwise get its
+    // own, each keeping freed memory of its own. Measured on a big node's shape (1,000
+    // mounts, 400 interfaces): peak RSS 10.36 → 9.93 MB, CPU unchanged; ctop's threads
+    // allocate too seldom to contend for one arena.
+    // SAFETY: mallopt only sets a parameter of glibc's allocator.
+    #[cfg(target_env = "gnu")]
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     let args = match Args::try_parse() {
         Ok(args) => args,
         // A value clap cannot read (`--sample-ms -1`, a number too large for its type):

@@ -106,6 +106,11 @@ fn counters_that_move_give_rates_and_an_oom_kill_names_its_service() {
     let dir = tempfile::tempdir().unwrap();
     copy(&fixture("systemd-host"), dir.path());
     let cg = |p: &str| dir.path().join("sys/fs/cgroup").join(p);
+    // Processes in postgresql and the machine (a cgroup empty at both readings is not
+    // read again: nothing in it can have changed).
+    let machine = "machine.slice/machine-debian\\x2dbuild.scope";
+    std::fs::write(cg("system.slice/postgresql.service/cgroup.procs"), "4300\n").unwrap();
+    std::fs::write(cg(machine).join("cgroup.procs"), "4400\n").unwrap();
     let mut sampler = CgroupSampler::new(source(dir.path()));
     // The sampler's window lies between the time from the end of the first reading to
     // the start of the second and the time from the start of the first to the end of
@@ -126,6 +131,8 @@ fn counters_that_move_give_rates_and_an_oom_kill_names_its_service() {
         "8:0 rbytes=11534336 wbytes=2097152 rios=310 wios=40 dbytes=0 dios=0\n",
     )
     .unwrap();
+    // The kill took postgresql's only process.
+    std::fs::write(cg("system.slice/postgresql.service/cgroup.procs"), "").unwrap();
     for p in ["system.slice/postgresql.service", "system.slice"] {
         std::fs::write(cg(p).join("memory.events"), "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\noom_group_kill 0\n")
             .unwrap();
@@ -133,7 +140,6 @@ fn counters_that_move_give_rates_and_an_oom_kill_names_its_service() {
     // A process in nginx.service, and one in its slice.
     std::fs::write(cg("system.slice/nginx.service/cgroup.procs"), "4242\n4243\n").unwrap();
     std::fs::write(cg("system.slice/cgroup.procs"), "99\n").unwrap();
-    let machine = "machine.slice/machine-debian\\x2dbuild.scope";
     std::fs::write(
         cg(machine).join("cpu.stat"),
         "usage_usec 20000000\nnr_periods 1010\nnr_throttled 410\nthrottled_usec 3100000\n",

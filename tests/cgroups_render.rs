@@ -10,6 +10,7 @@ use ctop::source::{FixedSystem, Source};
 use ctop::ui::cgroup_order::CgroupSort;
 use ctop::ui::dashboard::draw;
 use ctop::ui::screen::Screen;
+use ctop::ui::table::Motion;
 use ctop::ui::theme::Theme;
 use ctop::ui::view::View;
 use ratatui::Terminal;
@@ -48,7 +49,7 @@ fn the_services_panel_shows_on_tall_terminals_and_80x24_keeps_its_areas() {
     assert!(!small.contains("Services"), "{small}");
     assert_eq!(small, render(&Snapshot::default(), &mut View::default(), 80, 24), "80x24 draws as without cgroups");
     let tall = render(&snapshot, &mut View::default(), 120, 40);
-    assert!(tall.contains(" Services 2 · 4 containers · 3 pods"), "{tall}");
+    assert!(tall.contains(" Services 9 · 2 services, 4 containers, 3 pods · by CPU"), "{tall}");
     let app = tall.lines().find(|l| l.contains("prod/payments-7d9f8b6c4-x2kqz/app")).expect(&tall);
     assert!(app.starts_with("! "), "judged: {app}");
     assert!(app.contains("96%"), "memory against its limit: {app}");
@@ -65,10 +66,10 @@ fn s_shows_the_tree_in_place_of_the_processes_folded_sorted_and_filtered() {
     assert!(!screen.contains(" Processes"), "the tree takes the processes' place");
     assert!(screen.contains("▾ system.slice"), "{screen}");
     assert!(screen.contains("    nginx.service"), "children indented under their parent:\n{screen}");
-    view.cgroups.levels = 0;
+    view.cgroups.fold_all();
     let folded = render(&snapshot, &mut view, 120, 40);
     assert!(folded.contains("▸ system.slice") && !folded.contains("nginx.service  "), "{folded}");
-    view.cgroups.levels = 16;
+    view.cgroups.fold_all();
     view.cgroups.sort = CgroupSort::Memory;
     view.filter.text = "getty".into();
     let filtered = render(&snapshot, &mut view, 120, 40);
@@ -95,4 +96,56 @@ fn names_from_the_machine_are_sanitized() {
     assert!(!screen.contains('\u{1b}'));
     let report = ctop::report::text(&snapshot, &health::judge(&snapshot, &Thresholds::default()), false);
     assert!(report.contains("web?[2J?]0;pwned?") && !report.contains('\u{1b}'), "{report}");
+}
+
+#[test]
+fn left_and_right_fold_the_selected_branch_alone_and_the_selection_is_shown() {
+    let snapshot = with(cgroups("systemd-host"));
+    let mut view = View::default();
+    view.toggle_cgroup_tree();
+    render(&snapshot, &mut view, 120, 40);
+    // ↓ (what the keys call; ui/app.rs's tests press them) to system.slice, whichever
+    // row it sorted to.
+    let at = view.cgroups.drawn.iter().position(|r| r.path == "/system.slice").unwrap();
+    for _ in 0..at {
+        view.scroll_focused(Motion::Down);
+    }
+    assert_eq!(view.cgroups.selected.as_deref(), Some("/system.slice"));
+    view.cgroups.collapse();
+    let folded = tree(&render(&snapshot, &mut view, 120, 40));
+    assert!(folded.contains("▸ system.slice"), "{folded}");
+    assert!(!folded.contains("nginx.service"), "its children hidden: {folded}");
+    assert!(folded.contains("▾ user.slice") && folded.contains("session-3.scope"), "the others stay open: {folded}");
+    assert!(folded.contains("1 folded"), "{folded}");
+
+    // The selected row is drawn reversed.
+    let findings = health::judge(&snapshot, &Thresholds::default());
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let screen = Screen { snapshot: &snapshot, findings: &findings, theme: Theme::MONO, now: Instant::now() };
+    terminal.draw(|frame| draw(frame, &screen, &mut view)).unwrap();
+    let buf = terminal.backend().buffer();
+    let reversed: Vec<String> = (0..40)
+        .filter(|&y| buf[(60, y)].modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect();
+    assert_eq!(reversed.len(), 1, "{reversed:?}");
+    assert!(reversed[0].contains("▸ system.slice"), "{reversed:?}");
+
+    // → unfolds it again; * folds every branch, and again unfolds every branch.
+    view.cgroups.expand();
+    assert!(tree(&render(&snapshot, &mut view, 120, 40)).contains("nginx.service"));
+    view.cgroups.fold_all();
+    let all = tree(&render(&snapshot, &mut view, 120, 70));
+    assert!(
+        !all.contains("nginx.service") && !all.contains("session-3.scope") && all.contains("▸ user.slice"),
+        "{all}"
+    );
+    view.cgroups.fold_all();
+    let open = tree(&render(&snapshot, &mut view, 120, 70));
+    assert!(open.contains("nginx.service") && open.contains("session-3.scope"), "{open}");
+}
+
+/// The screen from the tree's title down (the Services panel above lists cgroups too).
+fn tree(screen: &str) -> String {
+    screen.split_once(" Cgroups ").map(|(_, tree)| tree.to_string()).unwrap_or_default()
 }

@@ -4,18 +4,29 @@
 //! pods alike, named as a sysadmin names them ([`names`]).
 //!
 //! The unified hierarchy (cgroup v2) and the v1 hierarchies of a legacy or hybrid host
-//! ([`hierarchies`]) are walked on every reading and merged by cgroup path, so
+//! ([`hierarchies`]) are walked and merged by cgroup path, so
 //! `/system.slice/nginx.service` is one cgroup whether its CPU time comes from v1
 //! `cpuacct.usage` or v2 `cpu.stat`. Listing a cgroup's directory also says which of
-//! the files ctop reads ([`files`]) it has: only those are read, each through a
-//! descriptor kept open (`kept.rs`) from a budget of its own, so a walk costs one
-//! `getdents` per directory and one `pread` per file.
+//! the files ctop reads ([`files`]) it has: only those are read.
 //!
-//! The readings run on a thread of its own every `slow_interval` (5 s), the walk every
-//! sixth of them: rates are over that window. An OOM kill is counted in the cgroup whose `oom_kill` rose by more than its
+//! The readings run on a thread of its own every `slow_interval` (5 s); rates are over
+//! that window. What a reading costs is kept to what can have changed:
+//! - the tree is listed again only when the kernel's counts of cgroups change or a
+//!   cgroup went ([`changes`]), at least every 5 minutes;
+//! - every cgroup's probe (`cgroup.events`, else `cgroup.procs`) says whether processes
+//!   are in it or below it; a cgroup empty now and at the reading before is not read
+//!   (nothing in it uses CPU or does I/O), but whole every 5 minutes, and keeps no
+//!   descriptor but its probe's;
+//! - a busy cgroup's usage files are read every reading through descriptors kept open
+//!   (`kept.rs`, from a budget of their own), its process list and limits every sixth;
+//!   a file whose every value another hierarchy gave (a hybrid host's unified
+//!   `cpu.stat`) is not read.
+//!
+//! An OOM kill is counted in the cgroup whose `oom_kill` rose by more than its
 //! children's did (v2 counts a kill in every ancestor too), and remembered with the
 //! time it was seen.
 
+mod changes;
 mod files;
 mod hierarchies;
 pub mod names;
@@ -26,13 +37,14 @@ use super::descriptors::{self, Descriptors};
 use super::kept::KeptReader;
 use crate::collect::pressure::Pressure;
 use crate::source::Source;
-use files::{Counters, V1_FILES, V2_FILES};
+use changes::TreeCounts;
+use files::{Cadence, Counters, V1_FILES, V2_FILES, cadence};
 use hierarchies::Hierarchy;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use names::{Identity, Namer};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -134,15 +146,30 @@ pub const MAX_CGROUPS: usize = 4096;
 pub const OOM_EVENTS_KEPT: usize = 64;
 /// Cgroup directories deeper than this are not walked (systemd nests about 6 deep).
 const MAX_DEPTH: usize = 32;
-/// Every this many readings the tree is walked again (new cgroups found; at the
-/// default 5 s, within 30 s); in between only the known cgroups' files are read, and a
-/// cgroup none of whose files can be read any more is gone. Listing the directories
-/// was a third of a reading's cost at 500 cgroups.
+/// Where the kernel's counts of cgroups cannot be read (`changes`), the tree is walked
+/// again every this many readings (new cgroups found within 30 s at the default 5 s).
 const WALK_EVERY: u64 = 6;
+/// Where they can, it is walked when they change or a cgroup went, and at least this
+/// often (5 min at 5 s), to name again what could not be named yet (a container whose
+/// config was written after its cgroup was made). Listing the directories was a third
+/// of a reading's cost at 500 cgroups.
+const WALK_AT_LEAST_EVERY: u64 = 60;
+/// A cgroup holding processes has its [`Cadence::Full`] files (processes, limits) read
+/// every this many readings (30 s at 5 s), the readings spread over the cgroups.
+const FULL_EVERY: u64 = 6;
+/// A cgroup with no process in it or below it uses no CPU and does no I/O, and its
+/// limits are set while its processes run: it is read whole only every this many
+/// readings (5 min at 5 s) — what it holds in memory only shrinks meanwhile — and holds
+/// no descriptor but its probe's. At 500 empty cgroups a whole reading of each on every
+/// reading cost 2.1 s of CPU a minute.
+const IDLE_FULL_EVERY: u64 = 60;
 
 /// The cgroup walk's own descriptor budget (see `descriptors`): each kept cgroup file
 /// pins a kernel buffer of a page, so it is bounded apart from the fast tier's.
 static KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(descriptors::cgroup_budget()));
+/// For files read at full readings only: opened and closed each time, so that the
+/// budget goes to the files read every reading.
+static NOT_KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(0));
 
 /// One cgroup's files and its previous reading.
 struct Node {
@@ -151,11 +178,23 @@ struct Node {
     files: Vec<NodeFile>,
     seen: bool,
     previous: Option<(Instant, Counters)>,
+    /// Spreads the cgroups' full readings over the readings between them.
+    slot: u64,
+    /// The processes `cgroup.procs` listed when last read.
+    pids: Vec<u32>,
+    /// Whether processes were in it or below it at the last reading.
+    busy: bool,
+    /// Whether its probe could be read at this reading: then it is still there.
+    probed: bool,
+    /// Whether that probe was a v2 `cgroup.events`, which speaks for the cgroups below.
+    probed_v2: bool,
 }
 
 struct NodeFile {
     /// Where it sorts: v1 files, then v2, each in its list's order.
     rank: usize,
+    /// Which of the sampler's hierarchies it is in.
+    hierarchy: usize,
     v2: bool,
     name: &'static str,
     reader: KeptReader,
@@ -166,22 +205,33 @@ struct NodeFile {
 pub struct CgroupSampler {
     source: Source,
     hierarchies: Vec<Hierarchy>,
+    tree_counts: TreeCounts,
     nodes: BTreeMap<String, Node>,
     namer: Namer,
     zone: TimeZone,
-    walks: u64,
+    readings: u64,
+    /// Per hierarchy, readings since it was last walked.
+    since_walk: Vec<u64>,
+    /// A cgroup went at the last reading: walk, in case another came in its place.
+    lost_one: bool,
+    next_slot: u64,
     truncated: bool,
     oom_events: Vec<OomEvent>,
 }
 
 impl CgroupSampler {
     pub fn new(source: Source) -> Self {
+        let hierarchies = hierarchies::find(&source);
         Self {
-            hierarchies: hierarchies::find(&source),
+            tree_counts: TreeCounts::new(&source, &hierarchies),
+            since_walk: vec![0; hierarchies.len()],
+            hierarchies,
             nodes: BTreeMap::new(),
             namer: Namer::new(source.clone()),
             zone: super::clock::time_zone(&source),
-            walks: 0,
+            readings: 0,
+            lost_one: false,
+            next_slot: 0,
             truncated: false,
             oom_events: Vec::new(),
             source,
@@ -189,30 +239,91 @@ impl CgroupSampler {
     }
 
     pub fn collect(&mut self) -> Cgroups {
-        if self.walks.is_multiple_of(WALK_EVERY) {
-            self.truncated = self.walk();
+        let counts = self.tree_counts.now();
+        let due: Vec<bool> = (0..self.hierarchies.len())
+            .map(|i| {
+                let since = self.since_walk[i];
+                let on_clock = match self.tree_counts.changed(&counts, i) {
+                    Some(changed) => changed || since >= WALK_AT_LEAST_EVERY,
+                    None => since >= WALK_EVERY,
+                };
+                self.readings == 0 || self.lost_one || on_clock
+            })
+            .collect();
+        if due.contains(&true) {
+            self.truncated = self.walk(&due);
+            self.tree_counts.walked(counts);
+            self.lost_one = false;
         }
-        let now = Instant::now();
-        let first_walk = self.walks == 0;
-        self.walks += 1;
+        for (since, walked) in self.since_walk.iter_mut().zip(&due) {
+            *since = if *walked { 1 } else { *since + 1 };
+        }
+        let first_reading = self.readings == 0;
+        let reading = self.readings;
+        self.readings += 1;
+
+        // Which cgroups hold processes, in them or below them. Below a v2 cgroup that
+        // holds none, no v2 cgroup does: those are not asked (a v1 cgroup is, as its
+        // processes may be elsewhere in the unified tree).
+        let mut empty_v2: HashSet<&str> = HashSet::new();
+        let mut probed = Vec::with_capacity(self.nodes.len());
+        for (path, node) in self.nodes.iter_mut() {
+            let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+            let busy = if empty_v2.contains(parent) && node.files.iter().any(|f| f.name == "cgroup.events") {
+                node.probed = false;
+                false
+            } else {
+                node.probe()
+            };
+            if !busy && (node.probed_v2 || (!node.probed && empty_v2.contains(parent))) {
+                empty_v2.insert(path);
+            }
+            probed.push(busy);
+        }
+        drop(empty_v2);
+        let mut busy = vec![false; probed.len()];
+        let mut busy_below: HashSet<&str> = HashSet::new();
+        for (i, path) in self.nodes.keys().enumerate().rev() {
+            busy[i] = probed[i] || busy_below.contains(path.as_str());
+            if let Some((parent, _)) = path.rsplit_once('/').filter(|_| busy[i]) {
+                busy_below.insert(parent);
+            }
+        }
+
         let mut list = Vec::with_capacity(self.nodes.len());
         let mut oom_rises: HashMap<String, u64> = HashMap::new();
         // (pid, depth, cgroup index)
         let mut members: Vec<(u32, usize, u32)> = Vec::new();
-        let mut pids = Vec::new();
         let mut gone = Vec::new();
-        for (path, node) in &mut self.nodes {
-            pids.clear();
-            let Some(counters) = node.read(&mut pids) else {
+        for ((path, node), busy_now) in self.nodes.iter_mut().zip(busy) {
+            let was_busy = std::mem::replace(&mut node.busy, busy_now);
+            // Empty since the reading before (which saw a last kill or the last CPU
+            // time): nothing in it changes but what it holds in memory, which shrinks.
+            let idle = !busy_now && !was_busy;
+            let at = |every: u64| (reading + node.slot).is_multiple_of(every);
+            let full = if idle { at(IDLE_FULL_EVERY) } else { busy_now && at(FULL_EVERY) };
+            // When this cgroup is read: a whole first reading of 500 cgroups takes long
+            // enough that one moment for all would skew the rates of the last ones.
+            let now = Instant::now();
+            let counters = match node.previous {
+                Some((_, previous)) if idle && !full => Some(previous),
+                Some((_, previous)) if !full => node.read(Some(&previous)),
+                _ => node.read(None),
+            };
+            let Some(counters) = counters else {
                 gone.push(path.clone());
                 continue;
             };
+            if !busy_now {
+                node.pids.clear();
+                node.release();
+            }
             let index = list.len() as u32;
-            members.extend(pids.iter().map(|&pid| (pid, node.depth, index)));
+            members.extend(node.pids.iter().map(|&pid| (pid, node.depth, index)));
             // A cgroup made since the first walk started from zero kills.
             let baseline = match node.previous {
                 Some((_, p)) => Some(p),
-                None if !first_walk => Some(Counters { oom_kills: Some(0), ..Counters::default() }),
+                None if !first_reading => Some(Counters { oom_kills: Some(0), ..Counters::default() }),
                 None => None,
             };
             let window = node.previous.map(|(at, _)| now.duration_since(at).as_secs_f64()).filter(|&w| w > 0.0);
@@ -251,6 +362,7 @@ impl CgroupSampler {
             });
             node.previous = Some((now, counters));
         }
+        self.lost_one = !gone.is_empty();
         for path in gone {
             self.nodes.remove(&path);
         }
@@ -291,16 +403,17 @@ impl CgroupSampler {
         self.oom_events.drain(..excess);
     }
 
-    /// Lists every hierarchy's cgroup directories, adding new cgroups and files and
-    /// dropping those gone. True when there were more than [`MAX_CGROUPS`].
-    fn walk(&mut self) -> bool {
+    /// Lists the cgroup directories of the hierarchies `due` says, adding new cgroups
+    /// and files and dropping those gone from them. True when there were more than
+    /// [`MAX_CGROUPS`].
+    fn walk(&mut self, due: &[bool]) -> bool {
         for node in self.nodes.values_mut() {
             node.seen = false;
-            node.files.iter_mut().for_each(|f| f.seen = false);
+            node.files.iter_mut().filter(|f| due[f.hierarchy]).for_each(|f| f.seen = false);
         }
         let mut truncated = false;
-        let Self { hierarchies, nodes, namer, .. } = self;
-        for h in hierarchies.iter() {
+        let Self { hierarchies, nodes, namer, next_slot, .. } = self;
+        for (hierarchy, h) in hierarchies.iter().enumerate().filter(|&(i, _)| due[i]) {
             let mut stack: Vec<(PathBuf, String, usize)> = vec![(h.top.clone(), h.root.clone(), 0)];
             while let Some((dir, path, depth)) = stack.pop() {
                 let Ok(entries) = std::fs::read_dir(&dir) else { continue };
@@ -314,8 +427,20 @@ impl CgroupSampler {
                     let identity = namer.identify(&path);
                     nodes.insert(
                         path.clone(),
-                        Node { identity, depth: depth - 1, files: Vec::new(), seen: true, previous: None },
+                        Node {
+                            identity,
+                            depth: depth - 1,
+                            files: Vec::new(),
+                            seen: true,
+                            previous: None,
+                            slot: *next_slot,
+                            pids: Vec::new(),
+                            busy: true,
+                            probed: false,
+                            probed_v2: false,
+                        },
                     );
+                    *next_slot += 1;
                 }
                 let mut node = if is_top { None } else { nodes.get_mut(&path) };
                 if let Some(n) = node.as_mut().filter(|n| !n.seen) {
@@ -333,12 +458,13 @@ impl CgroupSampler {
                             stack.push((entry.path(), format!("{path}/{name}"), depth + 1));
                         }
                     } else if let Some(n) = node.as_mut() {
-                        n.see_file(h.v2, name, &dir);
+                        n.see_file(hierarchy, h.v2, name, &dir);
                     }
                 }
             }
         }
-        nodes.retain(|_, n| n.seen);
+        // A cgroup not seen now is gone, unless a hierarchy not walked has it.
+        nodes.retain(|_, n| n.seen || n.files.iter().any(|f| !due[f.hierarchy]));
         for node in nodes.values_mut() {
             node.files.retain(|f| f.seen);
         }
@@ -349,7 +475,7 @@ impl CgroupSampler {
 impl Node {
     /// Notes that the cgroup has file `name` in `dir`, keeping a reader for it if it
     /// is one ctop reads.
-    fn see_file(&mut self, v2: bool, name: &str, dir: &std::path::Path) {
+    fn see_file(&mut self, hierarchy: usize, v2: bool, name: &str, dir: &std::path::Path) {
         let (list, offset): (&[&'static str], usize) = if v2 { (&V2_FILES, V1_FILES.len()) } else { (&V1_FILES, 0) };
         let Some(index) = list.iter().position(|f| *f == name) else { return };
         let rank = offset + index;
@@ -360,30 +486,82 @@ impl Node {
         match self.files.binary_search_by_key(&rank, |f| f.rank) {
             Ok(i) => self.files[i].seen = true,
             Err(i) => {
-                let reader = KeptReader::counted_by(dir.join(name), &KEPT);
-                self.files.insert(i, NodeFile { rank, v2, name: list[index], reader, seen: true });
+                // `cgroup.procs` is read every time where it is the probe (no v2 file).
+                let rarely = cadence(name) == Cadence::Full && name != "cgroup.procs";
+                let budget = if rarely { &NOT_KEPT } else { &KEPT };
+                let reader = KeptReader::counted_by(dir.join(name), budget);
+                self.files.insert(i, NodeFile { rank, hierarchy, v2, name: list[index], reader, seen: true });
             }
         }
     }
 
-    /// The cgroup's counters, and the pids it holds into `pids`; `None` once none of
-    /// its files can be read (the cgroup was removed).
-    fn read(&mut self, pids: &mut Vec<u32>) -> Option<Counters> {
-        let mut counters = Counters::default();
-        let mut read_any = self.files.is_empty();
-        for file in &mut self.files {
-            if file.name == "memory.stat" && !counters.wants_memory_stat() {
+    /// The file that tells whether processes are in the cgroup: `cgroup.events` (v2,
+    /// which counts the cgroups below too), else `cgroup.procs`.
+    fn probe_file(&self) -> Option<usize> {
+        let at = |name: &str| self.files.iter().position(|f| f.name == name);
+        at("cgroup.events").or_else(|| at("cgroup.procs"))
+    }
+
+    /// Reads the probe: whether processes may be in the cgroup itself or below it
+    /// (`cgroup.procs` tells only of the cgroup itself: the sampler adds the cgroups
+    /// below). True when it cannot tell.
+    fn probe(&mut self) -> bool {
+        self.probed = false;
+        self.probed_v2 = false;
+        let Some(i) = self.probe_file() else { return true };
+        let file = &mut self.files[i];
+        let Some(text) = file.reader.read_text() else { return true };
+        self.probed = true;
+        if file.name == "cgroup.procs" {
+            self.pids.clear();
+            self.pids.extend(text.lines().filter_map(|l| l.trim().parse::<u32>().ok()));
+            !self.pids.is_empty()
+        } else {
+            let populated = files::populated(text);
+            self.probed_v2 = populated.is_some();
+            populated.unwrap_or(true)
+        }
+    }
+
+    /// The cgroup's counters, and the processes it lists into `pids`: every file at a
+    /// full reading (`previous` None), else the [`Cadence::Usage`] ones and the limits
+    /// from `previous`. `None` once neither the probe nor any file can be read (the
+    /// cgroup was removed).
+    fn read(&mut self, previous: Option<&Counters>) -> Option<Counters> {
+        let mut counters = previous.map(Counters::with_limits_of).unwrap_or_default();
+        let mut read_any = self.probed || self.files.is_empty();
+        let probe = self.probe_file();
+        for (i, file) in self.files.iter_mut().enumerate() {
+            let wanted = match cadence(file.name) {
+                Cadence::Probe => false,
+                Cadence::Full => previous.is_none() && Some(i) != probe,
+                Cadence::Usage => {
+                    !counters.already_has(file.name) && (file.name != "memory.stat" || counters.wants_memory_stat())
+                }
+            };
+            if !wanted {
                 continue;
             }
             let Some(text) = file.reader.read_text() else { continue };
             read_any = true;
             if file.name == "cgroup.procs" {
-                pids.extend(text.lines().filter_map(|l| l.trim().parse::<u32>().ok()));
+                self.pids.clear();
+                self.pids.extend(text.lines().filter_map(|l| l.trim().parse::<u32>().ok()));
             } else {
                 counters.parse(file.v2, file.name, text);
             }
         }
         counters.finish();
         read_any.then_some(counters)
+    }
+
+    /// Gives back the descriptors of a cgroup with no processes, but its probe's.
+    fn release(&mut self) {
+        let probe = self.probe_file();
+        for (i, file) in self.files.iter_mut().enumerate() {
+            if Some(i) != probe {
+                file.reader.close();
+            }
+        }
     }
 }

@@ -2,13 +2,14 @@
 //! sizes and inodes (off the calling thread, with a deadline, because a dead network
 //! mount never answers), `/proc/partitions` + `/sys/dev/block` for vanished block
 //! devices, and `/etc/fstab` for what should be writable. One submodule per source:
-//! `mounts` (which filesystems to show), `probe` (statvfs with the deadline),
-//! `devices`, `fstab`.
+//! `mounts` (which filesystems to show), `watch` (whether the mount table changed),
+//! `probe` (statvfs with the deadline), `devices`, `fstab`.
 
 mod devices;
 mod fstab;
 pub mod mounts;
 mod probe;
+mod watch;
 
 use crate::source::Source;
 use serde::Serialize;
@@ -74,6 +75,32 @@ pub struct Filesystem {
 pub struct DiskProber {
     source: Source,
     checks: probe::StatvfsChecks,
+    watch: watch::MountTableWatch,
+    /// The filesystems to show and what to ask statvfs, as of the last reading of the
+    /// mount table: kept while the table does not change.
+    table: Option<MountTable>,
+    table_reads: u64,
+}
+
+struct MountTable {
+    mounts: Vec<mounts::Mount>,
+    targets: Vec<probe::Target>,
+}
+
+impl MountTable {
+    fn read(source: &Source) -> Self {
+        let mounts = mounts::read(source);
+        let targets = mounts
+            .iter()
+            .zip(mounts::statfs_may_hang(&mounts))
+            .map(|(m, may_hang)| probe::Target {
+                key: probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev },
+                path: PathBuf::from(&m.mountpoint),
+                may_hang,
+            })
+            .collect();
+        Self { mounts, targets }
+    }
 }
 
 impl DiskProber {
@@ -85,38 +112,58 @@ impl DiskProber {
     }
 
     pub fn with_deadline(source: Source, deadline: Duration) -> Self {
-        Self { source, checks: probe::StatvfsChecks::new(deadline) }
+        Self {
+            watch: watch::MountTableWatch::new(&source),
+            source,
+            checks: probe::StatvfsChecks::new(deadline),
+            table: None,
+            table_reads: 0,
+        }
+    }
+
+    /// Whether mount-table changes are watched (else the table is read on every pass).
+    pub fn watches_mount_table(&self) -> bool {
+        self.watch.is_watching()
+    }
+
+    /// How many times the mount table has been read.
+    pub fn mount_table_reads(&self) -> u64 {
+        self.table_reads
     }
 
     /// Every real mounted filesystem once, waiting at most the deadline for statvfs.
     /// Filesystems that report no size at all (ramfs, most pseudo filesystems) are left
-    /// out, as `df` leaves them out.
+    /// out, as `df` leaves them out. The mount table is read again only when it changed
+    /// (see `watch`); sizes are asked every time.
     pub fn collect(&mut self) -> Vec<Filesystem> {
-        let mounts = mounts::read(&self.source);
-        let targets: Vec<probe::Target> = mounts
-            .iter()
-            .zip(mounts::statfs_may_hang(&mounts))
-            .map(|(m, may_hang)| probe::Target {
-                key: probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev },
-                path: PathBuf::from(&m.mountpoint),
-                may_hang,
-            })
-            .collect();
-        let usages = self.checks.run(&self.source.sys, &targets);
+        if self.watch.changed() || self.table.is_none() {
+            self.table = Some(MountTable::read(&self.source));
+            self.table_reads += 1;
+        }
+        let Some(table) = &self.table else { return Vec::new() };
+        let usages = self.checks.run(&self.source.sys, &table.targets);
         let writable = fstab::writable_mountpoints(&self.source);
         let block_devices = devices::BlockDevices::read(&self.source);
-        mounts
-            .into_iter()
+        let checks = &self.checks;
+        table
+            .mounts
+            .iter()
+            .zip(&table.targets)
             .zip(usages)
             .filter(|(_, usage)| !matches!(usage, Usage::Measured(u) if u.size_bytes == 0))
-            .map(|(m, usage)| Filesystem {
-                remounted_read_only: m.read_only && writable.contains(&m.mountpoint),
-                device_missing: block_devices.is_missing(m.dev),
-                device: m.device,
-                mountpoint: m.mountpoint,
-                fstype: m.fstype,
-                read_only: m.read_only,
-                usage,
+            .map(|((m, target), usage)| {
+                // The mount table's flags, or statvfs's: a filesystem that an error made
+                // read-only says so there, with no change to the table to watch.
+                let read_only = m.read_only || checks.read_only(&target.key);
+                Filesystem {
+                    remounted_read_only: read_only && writable.contains(&m.mountpoint),
+                    device_missing: block_devices.is_missing(m.dev),
+                    device: m.device.clone(),
+                    mountpoint: m.mountpoint.clone(),
+                    fstype: m.fstype.clone(),
+                    read_only,
+                    usage,
+                }
             })
             .collect()
     }

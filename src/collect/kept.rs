@@ -81,6 +81,12 @@ impl KeptReader {
         self.file.is_some()
     }
 
+    /// Closes the kept descriptor, if any, giving it back to its budget: for a file
+    /// that will not be read again for a while. The next reading opens it again.
+    pub(super) fn close(&mut self) {
+        self.file = None;
+    }
+
     /// The whole file as it is now; `None` where it is missing or unreadable.
     pub fn read(&mut self) -> Option<&[u8]> {
         if let Some(kept) = &self.file {

@@ -1,15 +1,19 @@
-//! Network interfaces: `/sys/class/net/*` (state, carrier, speed, MTU, MAC),
-//! `/proc/net/dev` (counters, turned into per-second rates between two calls) and the
-//! addresses from getifaddrs(3) through the source's syscalls.
+//! Network interfaces: state, carrier, MTU, counters (turned into per-second rates
+//! between two calls) and addresses of every interface from two netlink dumps on the
+//! running kernel (`rtnetlink`); where that cannot be asked (`--root`, a kernel or
+//! sandbox without `NETLINK_ROUTE`), from `/sys/class/net/*`, `/proc/net/dev` and
+//! getifaddrs(3) through the source's syscalls. Link speed and duplex come from sysfs.
 //!
-//! This runs every second, so it reads only what can change (flags, operstate, carrier,
-//! speed, duplex, MTU), through descriptors kept open while the interface exists (see
-//! `kept`), and caches what cannot (MAC, kind) per interface name. The list
+//! This runs every second, so it reads only what can change, through descriptors kept
+//! open while the interface exists (see `kept`); speed and duplex only when the link's
+//! state changes and every few seconds; and caches what cannot (MAC, kind) per
+//! interface name. The list
 //! is ordered physical NICs first, then virtual ones (bridges, bonds, veths, tunnels …),
 //! loopback last; within each group by name, digits compared as numbers (`veth2` before
 //! `veth10`), so rows never jump around between ticks.
 
 mod kind;
+mod rtnetlink;
 
 use super::kept::KeptReader;
 use crate::source::Source;
@@ -21,7 +25,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Address {
@@ -113,21 +117,40 @@ pub struct Interface {
 /// `IFF_UP` from `<linux/if.h>`, the administrative state bit of `flags`.
 const IFF_UP: u32 = 0x1;
 
+/// How often link speed and duplex are read again while the link's state stays the
+/// same: they change when the link is renegotiated, which takes its carrier down and up
+/// (read then at once), or when a bond loses a slave; this is the safety net, at the
+/// slow tier's pace. A veth is not read again: its speed is its driver's constant.
+const SPEED_REFRESH: Duration = Duration::from_secs(5);
+
 /// What is kept per interface name: its sysfs files, what is read once, and the
 /// counters of the previous call. Dropped (closing the files) once the interface is gone.
 struct Known {
     files: InterfaceFiles,
+    /// The kernel's index of the interface (netlink only): another index under the
+    /// same name is another interface.
+    index: Option<u32>,
     /// Read at the first sight of the interface.
     fixed: Option<Fixed>,
     previous: Option<NetCounters>,
     rates: Option<NetRates>,
+    /// Speed and duplex as last read, the link state they were read in, and when.
+    link: Option<LinkSpeed>,
     /// Set on each call, so interfaces that went away can be forgotten.
     seen: bool,
 }
 
 impl Known {
-    fn new(dir: &Path) -> Self {
-        Self { files: InterfaceFiles::new(dir), fixed: None, previous: None, rates: None, seen: false }
+    fn new(dir: &Path, index: Option<u32>) -> Self {
+        Self {
+            files: InterfaceFiles::new(dir),
+            index,
+            fixed: None,
+            previous: None,
+            rates: None,
+            link: None,
+            seen: false,
+        }
     }
 }
 
@@ -140,7 +163,28 @@ struct Fixed {
     bond_slave: bool,
 }
 
-/// The sysfs attributes of one interface read on every tick.
+struct LinkSpeed {
+    speed_mbps: Option<u32>,
+    duplex: Option<String>,
+    /// The carrier and operstate they were read with.
+    state: (Option<bool>, String),
+    read_at: Instant,
+}
+
+/// An interface's state as read this tick, from netlink or from sysfs.
+struct Observed {
+    name: String,
+    index: Option<u32>,
+    admin_up: bool,
+    operstate: String,
+    mtu: Option<u32>,
+    carrier: Option<bool>,
+    counters: Option<NetCounters>,
+    addresses: Vec<Address>,
+}
+
+/// The sysfs attributes of one interface: all six read on every tick where netlink
+/// cannot be asked (`--root`, no `NETLINK_ROUTE`), speed and duplex alone otherwise.
 struct InterfaceFiles {
     flags: KeptReader,
     operstate: KeptReader,
@@ -171,11 +215,22 @@ impl InterfaceFiles {
     }
 }
 
+/// Where the interfaces are read from: the running kernel over netlink, or the files.
+enum Reader {
+    Netlink(rtnetlink::RouteSocket),
+    /// `/sys/class/net` and `/proc/net/dev`, with addresses from getifaddrs(3); `retry`
+    /// when a netlink dump failed and a new socket is worth opening at the next tick.
+    Files {
+        retry: bool,
+    },
+}
+
 /// Keeps the previous counters so rates are per second between two calls.
 pub struct NetSampler {
     source: Source,
     class_net: PathBuf,
     net_dev: KeptReader,
+    reader: Reader,
     known: HashMap<String, Known>,
     previous_at: Option<Instant>,
     /// Reused for the small sysfs files read once per interface.
@@ -183,21 +238,35 @@ pub struct NetSampler {
 }
 
 impl NetSampler {
+    /// Reads the running kernel over netlink where the source is this machine and
+    /// `NETLINK_ROUTE` answers, else the files under the source's root.
     pub fn new(source: Source) -> Self {
+        let reader = match source.is_live_root() {
+            true => rtnetlink::RouteSocket::open().map_or(Reader::Files { retry: false }, Reader::Netlink),
+            false => Reader::Files { retry: false },
+        };
         Self {
             class_net: source.path("/sys/class/net"),
             net_dev: KeptReader::new(source.path("/proc/net/dev")),
             source,
+            reader,
             known: HashMap::new(),
             previous_at: None,
             buf: String::with_capacity(64),
         }
     }
 
-    /// How many descriptors this sampler holds open: `/proc/net/dev` and the sysfs
-    /// files of the interfaces it knows now.
+    /// Whether the interfaces are read over netlink (else from `/sys` and `/proc`).
+    pub fn reads_netlink(&self) -> bool {
+        matches!(self.reader, Reader::Netlink(_))
+    }
+
+    /// How many descriptors this sampler holds open: the netlink socket or
+    /// `/proc/net/dev`, and the sysfs files of the interfaces it knows now.
     pub fn kept_descriptors(&self) -> usize {
-        usize::from(self.net_dev.is_kept()) + self.known.values().map(|k| k.files.kept()).sum::<usize>()
+        usize::from(self.net_dev.is_kept())
+            + usize::from(self.reads_netlink())
+            + self.known.values().map(|k| k.files.kept()).sum::<usize>()
     }
 
     pub fn collect(&mut self) -> Vec<Interface> {
@@ -205,18 +274,32 @@ impl NetSampler {
         let elapsed = self.previous_at.map(|t| now.duration_since(t).as_secs_f64()).filter(|s| *s > 0.0);
         self.previous_at = Some(now);
 
-        let counters = read_counters(&mut self.net_dev);
-        let mut addresses = self.read_addresses();
-        let (names, from_sysfs) = self.interface_names(&counters);
+        if let Reader::Files { retry: true } = self.reader
+            && let Ok(socket) = rtnetlink::RouteSocket::open()
+        {
+            self.reader = Reader::Netlink(socket);
+        }
+        let observed = match &mut self.reader {
+            Reader::Netlink(socket) => match observe_netlink(socket) {
+                Ok(observed) => observed,
+                Err(_) => {
+                    // Dropped (and with it whatever the failed dump left unread); the
+                    // files answer this tick.
+                    self.reader = Reader::Files { retry: true };
+                    self.observe_files()
+                }
+            },
+            Reader::Files { .. } => self.observe_files(),
+        };
 
         for known in self.known.values_mut() {
             known.seen = false;
         }
-        let mut interfaces: Vec<(kind::Group, Interface)> = Vec::with_capacity(names.len());
+        let mut interfaces: Vec<(kind::Group, Interface)> = Vec::with_capacity(observed.len());
         let mut dir = self.class_net.clone();
-        for name in names {
-            dir.push(&name);
-            if let Some(iface) = self.read_interface(&dir, name, from_sysfs, &counters, &mut addresses, elapsed) {
+        for o in observed {
+            dir.push(&o.name);
+            if let Some(iface) = self.interface(&dir, o, now, elapsed) {
                 interfaces.push(iface);
             }
             dir.pop();
@@ -227,43 +310,61 @@ impl NetSampler {
         interfaces.into_iter().map(|(_, i)| i).collect()
     }
 
-    fn read_interface(
+    /// Every interface from the files: `/proc/net/dev`, `/sys/class/net/*` and getifaddrs.
+    fn observe_files(&mut self) -> Vec<Observed> {
+        let mut counters = read_counters(&mut self.net_dev);
+        let mut addresses = self.read_addresses();
+        let (names, from_sysfs) = self.interface_names(&counters);
+        let mut observed = Vec::with_capacity(names.len());
+        let mut dir = self.class_net.clone();
+        for name in names {
+            dir.push(&name);
+            let known = self.known.entry(name.clone()).or_insert_with(|| Known::new(&dir, None));
+            let files = &mut known.files;
+            let flags = files.flags.read_trimmed().and_then(parse_hex);
+            if flags.is_none() && from_sysfs && !dir.exists() {
+                dir.pop();
+                continue; // removed between listing and reading: forgotten as not seen
+            }
+            let admin_up = flags.is_some_and(|f| f & IFF_UP != 0);
+            // The kernel answers EINVAL for carrier of an interface that is down: skip it.
+            let carrier = if admin_up { files.carrier.read_trimmed().and_then(parse_carrier) } else { None };
+            observed.push(Observed {
+                operstate: files.operstate.read_trimmed().unwrap_or("unknown").to_string(),
+                mtu: files.mtu.read_trimmed().and_then(|s| s.parse().ok()),
+                counters: counters.remove(&name),
+                addresses: addresses.remove(&name).unwrap_or_default(),
+                index: None,
+                admin_up,
+                carrier,
+                name,
+            });
+            dir.pop();
+        }
+        observed
+    }
+
+    /// The common part: what is cached per interface, speed and duplex, and rates.
+    fn interface(
         &mut self,
         dir: &Path,
-        name: String,
-        from_sysfs: bool,
-        counters: &HashMap<String, NetCounters>,
-        addresses: &mut HashMap<String, Vec<Address>>,
+        o: Observed,
+        now: Instant,
         elapsed: Option<f64>,
     ) -> Option<(kind::Group, Interface)> {
-        let counters = counters.get(&name).copied();
-        // Counters going backwards mean the interface was recreated under the same name
-        // (or wrapped): read what was cached afresh, and show no rate this tick.
-        match self.known.get_mut(&name) {
-            Some(known) if went_backwards(known.previous, counters) => *known = Known::new(dir),
+        // Counters going backwards, or another index, mean the interface was recreated
+        // under the same name (or wrapped): read what was cached afresh, and show no
+        // rate this tick.
+        match self.known.get_mut(&o.name) {
+            Some(known) if went_backwards(known.previous, o.counters) || known.index != o.index => {
+                *known = Known::new(dir, o.index)
+            }
             Some(_) => {}
             None => {
-                self.known.insert(name.clone(), Known::new(dir));
+                self.known.insert(o.name.clone(), Known::new(dir, o.index));
             }
         }
-        let known = self.known.get_mut(&name)?;
-        let files = &mut known.files;
-        let flags = files.flags.read_trimmed().and_then(parse_hex);
-        if flags.is_none() && from_sysfs && !dir.exists() {
-            return None; // removed between listing and reading: forgotten as not seen
-        }
-        let admin_up = flags.is_some_and(|f| f & IFF_UP != 0);
-        let operstate = files.operstate.read_trimmed().unwrap_or("unknown").to_string();
-        let mtu = files.mtu.read_trimmed().and_then(|s| s.parse().ok());
-        // The kernel answers EINVAL for carrier, speed and duplex of an interface that is
-        // down, and speed and duplex mean nothing without a link: skip those reads.
-        let carrier = if admin_up { files.carrier.read_trimmed().and_then(parse_carrier) } else { None };
-        let (speed_mbps, duplex) = if carrier == Some(true) {
-            (files.speed.read_trimmed().and_then(parse_speed), files.duplex.read_trimmed().and_then(parse_duplex))
-        } else {
-            (None, None)
-        };
-
+        let known = self.known.get_mut(&o.name)?;
         if known.fixed.is_none() {
             let (kind, group) = kind::detect(dir, &mut self.buf);
             let mac = read_small(dir, "address", &mut self.buf).and_then(parse_mac);
@@ -271,26 +372,45 @@ impl NetSampler {
             known.fixed = Some(Fixed { mac, kind, group, bond_slave });
         }
         let fixed = known.fixed.as_ref()?;
-        let rates = match (known.previous, counters, elapsed) {
+        // Speed and duplex mean nothing without a link (and the kernel answers EINVAL):
+        // read them when the link comes up or changes state, and every SPEED_REFRESH but
+        // for a veth, whose speed is its driver's constant (a node's hundreds of pods).
+        let carrier = if o.admin_up { o.carrier } else { None };
+        let state = (carrier, o.operstate);
+        let stale = known.link.as_ref().is_none_or(|l| {
+            l.state != state || (fixed.kind != "veth" && now.duration_since(l.read_at) >= SPEED_REFRESH)
+        });
+        if stale {
+            let (speed_mbps, duplex) = if carrier == Some(true) {
+                let files = &mut known.files;
+                (files.speed.read_trimmed().and_then(parse_speed), files.duplex.read_trimmed().and_then(parse_duplex))
+            } else {
+                (None, None)
+            };
+            known.link = Some(LinkSpeed { speed_mbps, duplex, state: state.clone(), read_at: now });
+        }
+        let link = known.link.as_ref()?;
+
+        let rates = match (known.previous, o.counters, elapsed) {
             (Some(before), Some(now), Some(secs)) => Some(NetRates::between(&before, &now, secs, known.rates.as_ref())),
             _ => None,
         };
-        known.previous = counters;
+        known.previous = o.counters;
         known.rates = rates;
         known.seen = true;
 
         let iface = Interface {
-            addresses: addresses.remove(&name).unwrap_or_default(),
-            name,
-            operstate,
-            admin_up,
+            addresses: o.addresses,
+            name: o.name,
+            operstate: state.1,
+            admin_up: o.admin_up,
             carrier,
-            speed_mbps,
-            duplex,
-            mtu,
+            speed_mbps: link.speed_mbps,
+            duplex: link.duplex.clone(),
+            mtu: o.mtu,
             mac: fixed.mac.clone(),
             kind: fixed.kind.clone(),
-            counters,
+            counters: o.counters,
             rates,
             bond_slave: fixed.bond_slave,
         };
@@ -321,6 +441,26 @@ impl NetSampler {
             Err(_) => (counters.keys().cloned().collect(), false),
         }
     }
+}
+
+/// Every interface from the kernel: one address dump, then one link dump.
+fn observe_netlink(socket: &mut rtnetlink::RouteSocket) -> std::io::Result<Vec<Observed>> {
+    let mut addresses: HashMap<u32, Vec<Address>> = HashMap::new();
+    socket.addresses(|a| addresses.entry(a.index).or_default().push(Address { ip: a.ip, prefix_len: a.prefix_len }))?;
+    let mut observed = Vec::new();
+    socket.links(|link| {
+        observed.push(Observed {
+            name: link.name.to_string(),
+            index: Some(link.index),
+            admin_up: link.flags & IFF_UP != 0,
+            operstate: rtnetlink::operstate_name(link.operstate.unwrap_or(0)).to_string(),
+            mtu: link.mtu,
+            carrier: link.carrier,
+            counters: link.counters,
+            addresses: addresses.remove(&link.index).unwrap_or_default(),
+        })
+    })?;
+    Ok(observed)
 }
 
 /// Every interface's counters from one read of `/proc/net/dev`.

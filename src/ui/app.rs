@@ -105,8 +105,9 @@ pub fn on_key(view: &mut View, key: KeyEvent) -> Action {
         KeyCode::Char('P') if view.cgroups.open => view.cgroups.sort = CgroupSort::Cpu,
         KeyCode::Char('M') if view.cgroups.open => view.cgroups.sort = CgroupSort::Memory,
         KeyCode::Char('I') if view.cgroups.open => view.cgroups.sort = CgroupSort::Io,
-        KeyCode::Left if view.cgroups.open => view.cgroups.collapse(view.cgroups_deepest),
+        KeyCode::Left if view.cgroups.open => view.cgroups.collapse(),
         KeyCode::Right if view.cgroups.open => view.cgroups.expand(),
+        KeyCode::Char('*') if view.cgroups.open => view.cgroups.fold_all(),
         KeyCode::Char('P') => view.sort_by(SortBy::Cpu),
         KeyCode::Char('M') => view.sort_by(SortBy::Memory),
         KeyCode::Char('<') => view.step_sort(-1),
@@ -425,11 +426,24 @@ mod tests {
         assert_eq!(view.cgroups.sort, CgroupSort::Io);
         on_key(&mut view, key(KeyCode::Char('M')));
         assert_eq!((view.cgroups.sort, view.sort), (CgroupSort::Memory, SortBy::Cpu), "the processes keep theirs");
-        view.cgroups_deepest = 3;
+        // ← → fold the selected branch (as drawn last: cgroup_order's tests), * every branch.
+        let row = |path: &str, depth| crate::ui::cgroup_order::DrawnRow {
+            path: path.into(),
+            depth,
+            has_children: depth == 0,
+            folded: false,
+        };
+        view.cgroups.drawn = vec![row("/a.slice", 0), row("/a.slice/b.service", 1)];
+        on_key(&mut view, key(KeyCode::Down));
+        assert_eq!(view.cgroups.selected.as_deref(), Some("/a.slice/b.service"));
         on_key(&mut view, key(KeyCode::Left));
-        assert_eq!(view.cgroups.levels, 2);
-        on_key(&mut view, key(KeyCode::Right));
-        assert_eq!(view.cgroups.levels, 3);
+        assert_eq!(view.cgroups.selected.as_deref(), Some("/a.slice"), "from a leaf to its parent");
+        on_key(&mut view, key(KeyCode::Left));
+        assert!(view.cgroups.is_folded("/a.slice"));
+        on_key(&mut view, key(KeyCode::Char('*')));
+        assert!(view.cgroups.all_folded);
+        on_key(&mut view, key(KeyCode::Char('*')));
+        assert!(!view.cgroups.all_folded);
         // Esc: first the filter, then the tree, then nothing.
         on_key(&mut view, key(KeyCode::Char('/')));
         on_key(&mut view, key(KeyCode::Char('x')));

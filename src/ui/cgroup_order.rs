@@ -1,11 +1,11 @@
 //! What the user chose for the cgroup tree (shown in place of the process table with
-//! `S`): whether it is open, its sort, how many levels are expanded, where it is
-//! scrolled; and the order that gives — each cgroup under its parent, siblings sorted,
+//! `S`): whether it is open, its sort, which branches are folded, which cgroup is
+//! selected, where it is scrolled; and the order that gives — each cgroup under its parent, siblings sorted,
 //! a filter keeping the matches and the cgroups above them.
 
 use crate::collect::cgroups::Cgroup;
-use crate::ui::table::Scroll;
-use std::collections::HashMap;
+use crate::ui::table::{Motion, Scroll};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CgroupSort {
@@ -35,47 +35,116 @@ impl CgroupSort {
     }
 }
 
-/// The most levels the tree can show (systemd nests about 6 deep).
-const DEEPEST: usize = 16;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CgroupView {
     pub open: bool,
     pub sort: CgroupSort,
-    /// Levels shown below the top (0: only the top level); `←` and `→` change it.
-    pub levels: usize,
+    /// Whether every branch starts folded (`*` switches); `toggled` holds the branches
+    /// folded or unfolded otherwise, one at a time, with `←` and `→`.
+    pub all_folded: bool,
+    pub toggled: HashSet<String>,
+    /// The selected cgroup's path (`↑` `↓` move it, `←` `→` fold at it): a path, not a
+    /// row, so that it stays on its cgroup when the tree re-sorts.
+    pub selected: Option<String>,
+    /// The rows the last frame drew, for the keys to move in.
+    pub drawn: Vec<DrawnRow>,
     pub scroll: Scroll,
 }
 
-impl Default for CgroupView {
-    fn default() -> Self {
-        Self { open: false, sort: CgroupSort::Cpu, levels: DEEPEST, scroll: Scroll::default() }
-    }
+/// A row as drawn: what `←` and `→` need to know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawnRow {
+    pub path: String,
+    pub depth: usize,
+    pub has_children: bool,
+    pub folded: bool,
 }
 
 impl CgroupView {
-    pub fn collapse(&mut self, deepest_shown: usize) {
-        self.levels = self.levels.min(deepest_shown).saturating_sub(1);
+    pub fn is_folded(&self, path: &str) -> bool {
+        self.all_folded != self.toggled.contains(path)
     }
 
+    fn set_folded(&mut self, path: &str, folded: bool) {
+        if folded == self.all_folded {
+            self.toggled.remove(path);
+        } else {
+            self.toggled.insert(path.to_string());
+        }
+    }
+
+    /// `*`: every branch folded, or every branch unfolded.
+    pub fn fold_all(&mut self) {
+        self.all_folded = !self.all_folded;
+        self.toggled.clear();
+    }
+
+    /// Where the selection is among the drawn rows (the first row when it is on none).
+    pub fn selected_row(&self) -> usize {
+        let path = self.selected.as_deref();
+        self.drawn.iter().position(|r| Some(r.path.as_str()) == path).unwrap_or(0)
+    }
+
+    fn select(&mut self, row: usize) {
+        self.selected = self.drawn.get(row).map(|r| r.path.clone());
+    }
+
+    pub fn move_selection(&mut self, motion: Motion) {
+        let (at, last, page) = (self.selected_row(), self.drawn.len().saturating_sub(1), self.scroll.page.max(1));
+        let to = match motion {
+            Motion::Up => at.saturating_sub(1),
+            Motion::Down => at + 1,
+            Motion::PageUp => at.saturating_sub(page),
+            Motion::PageDown => at + page,
+            Motion::Home => 0,
+            Motion::End => last,
+        };
+        self.select(to.min(last));
+    }
+
+    /// `→`: unfolds the selected branch, or steps into it when it is open.
     pub fn expand(&mut self) {
-        self.levels = (self.levels + 1).min(DEEPEST);
+        let at = self.selected_row();
+        let Some(row) = self.drawn.get(at).filter(|r| r.has_children) else { return };
+        if row.folded {
+            let path = row.path.clone();
+            self.set_folded(&path, false);
+            self.selected = Some(path);
+        } else if self.drawn.get(at + 1).is_some_and(|next| next.depth > row.depth) {
+            self.select(at + 1);
+        }
+    }
+
+    /// `←`: folds the selected branch, or steps out to its parent when it is folded or
+    /// has no branch.
+    pub fn collapse(&mut self) {
+        let at = self.selected_row();
+        let Some(row) = self.drawn.get(at) else { return };
+        if row.has_children && !row.folded {
+            let path = row.path.clone();
+            self.set_folded(&path, true);
+            self.selected = Some(path);
+        } else if let Some(parent) = self.drawn[..at].iter().rposition(|r| r.depth < row.depth) {
+            self.select(parent);
+        }
     }
 }
 
-/// One row of the tree: the cgroup's index, its depth in the tree, and whether it has
-/// children (hidden ones included).
+/// One row of the tree: the cgroup's index, its depth in the tree, whether it has
+/// children and whether they are hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeRow {
     pub index: usize,
     pub depth: usize,
     pub has_children: bool,
+    pub folded: bool,
 }
 
 /// The rows of the tree: depth first, siblings sorted by `sort` (largest first, then by
-/// name), no deeper than `levels`, and with a `filter` only the cgroups whose name or
-/// path contains it (case-insensitive) and those above them.
-pub fn tree(list: &[Cgroup], sort: CgroupSort, levels: usize, filter: &str) -> Vec<TreeRow> {
+/// name), the children of a branch `folded` says of left out; with a `filter` only the
+/// cgroups whose name or path contains it (case-insensitive) and those above them, every
+/// branch unfolded so that the matches show.
+pub fn tree(list: &[Cgroup], sort: CgroupSort, folded: impl Fn(&str) -> bool, filter: &str) -> Vec<TreeRow> {
     let index: HashMap<&str, usize> = list.iter().enumerate().map(|(i, c)| (c.path.as_str(), i)).collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
     let mut parents: Vec<Option<usize>> = vec![None; list.len()];
@@ -130,8 +199,10 @@ pub fn tree(list: &[Cgroup], sort: CgroupSort, levels: usize, filter: &str) -> V
         if !keep[i] {
             continue;
         }
-        rows.push(TreeRow { index: i, depth, has_children: !children[i].is_empty() });
-        if depth < levels {
+        let has_children = !children[i].is_empty();
+        let folded = has_children && needle.is_empty() && folded(&list[i].path);
+        rows.push(TreeRow { index: i, depth, has_children, folded });
+        if !folded {
             stack.extend(children[i].iter().rev().map(|&c| (c, depth + 1)));
         }
     }
@@ -162,19 +233,68 @@ mod tests {
             cgroup("/user.slice/user-1000.slice", 50.0),
             cgroup("/user.slice/user-1000.slice/session-3.scope", 50.0),
         ];
-        let rows = tree(&list, CgroupSort::Cpu, 16, "");
+        let rows = tree(&list, CgroupSort::Cpu, |_| false, "");
         assert_eq!(
             names(&list, &rows),
             ["user.slice", "  user-1000.slice", "    session-3.scope", "system.slice", "  b.service", "  a.service"]
         );
-        assert_eq!(names(&list, &tree(&list, CgroupSort::Cpu, 0, "")), ["user.slice", "system.slice"]);
-        assert!(rows[0].has_children && !rows[2].has_children);
-        // A filter keeps the matches and what is above them.
-        assert_eq!(names(&list, &tree(&list, CgroupSort::Cpu, 16, "A.SERV")), ["system.slice", "  a.service"]);
+        assert_eq!(names(&list, &tree(&list, CgroupSort::Cpu, |_| true, "")), ["user.slice", "system.slice"]);
+        assert!(rows[0].has_children && !rows[2].has_children && !rows[0].folded);
+        // A filter keeps the matches and what is above them, folded or not.
+        assert_eq!(names(&list, &tree(&list, CgroupSort::Cpu, |_| true, "A.SERV")), ["system.slice", "  a.service"]);
+    }
+
+    /// The view after a frame drew `list`, as the tree panel leaves it.
+    fn drawn(view: &mut CgroupView, list: &[Cgroup]) -> Vec<String> {
+        let rows = tree(list, CgroupSort::Cpu, |p| view.is_folded(p), "");
+        view.drawn = rows
+            .iter()
+            .map(|r| DrawnRow {
+                path: list[r.index].path.clone(),
+                depth: r.depth,
+                has_children: r.has_children,
+                folded: r.folded,
+            })
+            .collect();
+        names(list, &rows)
+    }
+
+    #[test]
+    fn left_and_right_fold_the_selected_branch_only_and_star_folds_all() {
+        let list = vec![
+            cgroup("/system.slice", 30.0),
+            cgroup("/system.slice/a.service", 10.0),
+            cgroup("/user.slice", 50.0),
+            cgroup("/user.slice/user-1000.slice", 50.0),
+            cgroup("/user.slice/user-1000.slice/session-3.scope", 50.0),
+        ];
         let mut view = CgroupView::default();
-        view.collapse(2);
-        assert_eq!(view.levels, 1);
+        assert_eq!(drawn(&mut view, &list).len(), 5, "all unfolded at first");
+        // ← on user.slice (selected by default: the first row) folds it alone.
+        view.collapse();
+        assert_eq!(drawn(&mut view, &list), ["user.slice", "system.slice", "  a.service"]);
+        view.move_selection(Motion::Down);
+        assert_eq!(view.selected.as_deref(), Some("/system.slice"));
+        view.move_selection(Motion::Up);
+        // → unfolds it again, a second → steps into it.
         view.expand();
-        assert_eq!(view.levels, 2);
+        assert_eq!(drawn(&mut view, &list).len(), 5);
+        view.expand();
+        assert_eq!(view.selected.as_deref(), Some("/user.slice/user-1000.slice"));
+        // ← on a leaf or a folded branch goes to its parent.
+        view.move_selection(Motion::Down);
+        view.collapse();
+        assert_eq!(view.selected.as_deref(), Some("/user.slice/user-1000.slice"));
+        view.collapse();
+        assert_eq!(drawn(&mut view, &list), ["user.slice", "  user-1000.slice", "system.slice", "  a.service"]);
+        // * folds every branch, then unfolds every branch, forgetting the single ones.
+        view.fold_all();
+        assert_eq!(drawn(&mut view, &list), ["user.slice", "system.slice"]);
+        view.fold_all();
+        assert_eq!(drawn(&mut view, &list).len(), 5);
+        view.move_selection(Motion::End);
+        assert_eq!(view.selected.as_deref(), Some("/system.slice/a.service"));
+        view.move_selection(Motion::Down);
+        assert_eq!(view.selected.as_deref(), Some("/system.slice/a.service"), "stays on the last row");
     }
 }

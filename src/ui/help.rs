@@ -17,7 +17,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("P / M", "sort processes by CPU / memory"),
     ("<  >", "sort by the column left / right"),
     ("S", "cgroup tree in place of processes"),
-    ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold a level"),
+    ("P / M / I  Left Right", "tree: sort CPU/mem/IO, fold branch (* all)"),
     ("Tab  Shift-Tab", "focus next / previous table"),
     ("Up  Down", "scroll the focused table"),
     ("PgUp PgDn Home End", "scroll a page, to the top / bottom"),

@@ -9,6 +9,8 @@ use crate::health::Key;
 use crate::sanitize;
 use crate::ui::screen::Screen;
 use crate::ui::table::{Column, Row, Scroll, Table};
+use crate::ui::text::{Segment, fit_segments};
+use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -34,18 +36,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, scroll: &mut Scroll) 
     }
     let list = &screen.snapshot.cgroups.list;
     let shown = top_by_cpu(list);
-    let count = |kind: CgroupKind| list.iter().filter(|c| c.kind == kind).count();
-    let mut title = format!(" Services {}", count(CgroupKind::Service));
-    for (n, what) in [(count(CgroupKind::Container), "container"), (count(CgroupKind::Pod), "pod")] {
-        match n {
-            0 => {}
-            1 => title.push_str(&format!(" · 1 {what}")),
-            n => title.push_str(&format!(" · {n} {what}s")),
-        }
-    }
-    title.push_str(" · by CPU · S: all cgroups ");
+    let title = title(list, &shown, area.width.saturating_sub(2) as usize, screen.theme);
     let table = Table {
-        title: Line::from(title),
+        title,
         columns: &COLUMNS,
         len: shown.len(),
         empty: if list.is_empty() { "no cgroups seen (yet)" } else { "none" },
@@ -56,6 +49,30 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, scroll: &mut Scroll) 
         let c = &list[shown[i]];
         row(c, sanitize::display(&c.name), screen)
     });
+}
+
+/// `Services 12: 5 services, 3 scopes, 2 containers, 1 pod, 1 other · by CPU · S: all
+/// cgroups`: the count is of the rows listed (everything but slices), then their kinds;
+/// what does not fit `width` is left out, the kinds before the count.
+fn title<'a>(list: &[Cgroup], shown: &[usize], width: usize, theme: Theme) -> Line<'a> {
+    let kinds = [CgroupKind::Service, CgroupKind::Scope, CgroupKind::Container, CgroupKind::Pod, CgroupKind::Other];
+    let counted: Vec<String> = kinds
+        .iter()
+        .filter_map(|&kind| {
+            let n = shown.iter().filter(|&&i| list[i].kind == kind).count();
+            let plural = if n == 1 || kind == CgroupKind::Other { "" } else { "s" };
+            (n > 0).then(|| format!("{n} {}{plural}", kind.as_str()))
+        })
+        .collect();
+    let mut segments = vec![Segment::new(0, vec![Span::raw(format!(" Services {}", shown.len()))])];
+    if !counted.is_empty() {
+        segments.push(Segment::new(1, vec![Span::raw(counted.join(", "))]));
+    }
+    segments.push(Segment::new(3, vec![Span::raw("by CPU")]));
+    segments.push(Segment::new(2, vec![Span::raw("S: all cgroups")]));
+    let mut line = fit_segments(segments, width.saturating_sub(1), theme);
+    line.spans.push(Span::raw(" "));
+    line
 }
 
 /// Indices of the cgroups the panel lists, busiest first (then largest).
@@ -112,5 +129,32 @@ mod tests {
             c("/system.slice/docker-x.scope", CgroupKind::Container, 80.0),
         ];
         assert_eq!(top_by_cpu(&list), [2, 1]);
+    }
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_title_counts_the_rows_listed_and_says_their_kinds() {
+        let c = |kind| Cgroup { kind, ..Cgroup::default() };
+        let mut list = vec![c(CgroupKind::Slice), c(CgroupKind::Other), c(CgroupKind::Other)];
+        let theme = Theme::MONO;
+        let shown = top_by_cpu(&list);
+        assert_eq!(text(&title(&list, &shown, 120, theme)), " Services 2 · 2 other · by CPU · S: all cgroups ");
+        list.extend([c(CgroupKind::Service), c(CgroupKind::Service), c(CgroupKind::Scope), c(CgroupKind::Pod)]);
+        list.push(c(CgroupKind::Container));
+        let shown = top_by_cpu(&list);
+        assert_eq!(
+            text(&title(&list, &shown, 120, theme)),
+            " Services 7 · 2 services, 1 scope, 1 container, 1 pod, 2 other · by CPU · S: all cgroups "
+        );
+        // Narrow: the kinds and the count stay longest.
+        assert_eq!(
+            text(&title(&list, &shown, 70, theme)),
+            " Services 7 · 2 services, 1 scope, 1 container, 1 pod, 2 other "
+        );
+        assert_eq!(text(&title(&list, &shown, 30, theme)), " Services 7 ");
+        assert_eq!(text(&title(&[], &[], 120, theme)), " Services 0 · by CPU · S: all cgroups ");
     }
 }

@@ -113,8 +113,6 @@ pub struct View {
     /// The cgroup tree shown in place of the processes, and the Services panel's scroll.
     pub cgroups: CgroupView,
     pub services_scroll: Scroll,
-    /// The deepest level the tree drew, for `←` to fold from.
-    pub cgroups_deepest: usize,
     /// The disk I/O table likewise.
     pub disk_scroll: Scroll,
     order: ProcessOrder,
@@ -131,7 +129,7 @@ impl View {
 
     pub fn scroll_focused(&mut self, motion: Motion) {
         match self.focus {
-            Focus::Processes if self.cgroups.open => self.cgroups.scroll.apply(motion),
+            Focus::Processes if self.cgroups.open => self.cgroups.move_selection(motion),
             focus => self.scrolls[focus.index()].apply(motion),
         }
     }

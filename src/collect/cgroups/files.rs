@@ -8,11 +8,13 @@ use crate::collect::limits::V1_UNLIMITED;
 use crate::collect::pressure::Pressure;
 
 /// `cgroup.procs` (the processes in the cgroup itself) is read by the sampler, to tell
-/// which service or container a process belongs to.
+/// which service or container a process belongs to, and `cgroup.events` (v2: whether
+/// any process is in the cgroup or below it), to tell which cgroups can have changed.
 ///
 /// Files of a v2 cgroup, in the order they are read (a limit before `memory.stat`,
 /// which is read only for a limited cgroup).
-pub const V2_FILES: [&str; 14] = [
+pub const V2_FILES: [&str; 15] = [
+    "cgroup.events",
     "cgroup.procs",
     "cpu.stat",
     "memory.current",
@@ -45,6 +47,31 @@ pub const V1_FILES: [&str; 13] = [
     "pids.current",
     "pids.max",
 ];
+
+/// How often a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every reading of every cgroup: whether it holds processes (`cgroup.events`).
+    Probe,
+    /// Every reading of a cgroup that holds processes: what they use.
+    Usage,
+    /// What a process or an administrator changes rarely (the processes listed, the
+    /// limits): at a cgroup's full readings only, every [`super::FULL_EVERY`] readings.
+    Full,
+}
+
+pub fn cadence(name: &str) -> Cadence {
+    match name {
+        "cgroup.events" => Cadence::Probe,
+        "cgroup.procs" | "memory.max" | "memory.high" | "memory.limit_in_bytes" | "pids.max" => Cadence::Full,
+        _ => Cadence::Usage,
+    }
+}
+
+/// Whether a v2 `cgroup.events` says processes are in the cgroup or below it.
+pub fn populated(events: &str) -> Option<bool> {
+    field(events, "populated").map(|n| n > 0)
+}
 
 /// One reading of one cgroup: counters as the kernel gives them (cumulative ones are
 /// turned into rates by the sampler). `None` where no hierarchy has the file.
@@ -79,6 +106,29 @@ impl Counters {
     /// Whether `memory.stat` is worth reading: only a limit makes its page cache matter.
     pub fn wants_memory_stat(&self) -> bool {
         self.memory_limit_bytes.is_some()
+    }
+
+    /// A reading that starts from what the [`Cadence::Full`] files said last time.
+    pub fn with_limits_of(previous: &Counters) -> Counters {
+        Counters {
+            memory_limit_bytes: previous.memory_limit_bytes,
+            memory_high_bytes: previous.memory_high_bytes,
+            pids_limit: previous.pids_limit,
+            ..Counters::default()
+        }
+    }
+
+    /// Whether every field file `name` fills is known already from another hierarchy
+    /// (a hybrid host's unified `cpu.stat` repeats v1 `cpuacct.usage` and has no
+    /// throttling without the cpu controller): then it need not be read.
+    pub fn already_has(&self, name: &str) -> bool {
+        match name {
+            "cpu.stat" => self.cpu_usec.is_some() && self.throttled_usec.is_some() && self.throttled_periods.is_some(),
+            "cpuacct.usage" => self.cpu_usec.is_some(),
+            "memory.current" | "memory.usage_in_bytes" => self.memory_bytes.is_some(),
+            "pids.current" => self.pids.is_some(),
+            _ => false,
+        }
     }
 
     /// Fills the fields `name` (of a v2 or v1 cgroup) holds from its `text`; a field
@@ -257,6 +307,33 @@ mod tests {
         assert_eq!(c.oom_kills, Some(2));
         assert_eq!((c.read_bytes, c.write_bytes), (Some(4096), Some(8192)));
         assert_eq!(c.pids_limit, Some(64));
+    }
+
+    #[test]
+    fn a_file_whose_fields_another_hierarchy_gave_is_not_needed() {
+        let mut c = Counters::default();
+        assert!(!c.already_has("cpu.stat"));
+        c.parse(false, "cpuacct.usage", "2500000\n");
+        assert!(!c.already_has("cpu.stat"), "v1 cpuacct has no throttling");
+        c.parse(false, "cpu.stat", "nr_periods 20\nnr_throttled 5\nthrottled_time 3000000\n");
+        assert!(c.already_has("cpu.stat"));
+        assert!(!c.already_has("memory.current") && !c.already_has("memory.events"));
+    }
+
+    #[test]
+    fn limits_carry_over_to_a_reading_that_does_not_read_them() {
+        let mut c = Counters::default();
+        c.parse(true, "memory.max", "1073741824\n");
+        c.parse(true, "pids.max", "100\n");
+        c.parse(true, "memory.current", "5\n");
+        let next = Counters::with_limits_of(&c);
+        assert_eq!((next.memory_limit_bytes, next.pids_limit, next.memory_bytes), (Some(1 << 30), Some(100), None));
+        assert!(next.wants_memory_stat());
+        assert_eq!(cadence("memory.max"), Cadence::Full);
+        assert_eq!(cadence("memory.current"), Cadence::Usage);
+        assert_eq!(populated("populated 1\nfrozen 0\n"), Some(true));
+        assert_eq!(populated("populated 0\nfrozen 0\n"), Some(false));
+        assert_eq!(populated("garbage"), None);
     }
 
     #[test]

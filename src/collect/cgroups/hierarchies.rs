@@ -19,6 +19,9 @@ pub struct Hierarchy {
     /// that paths are the same in every hierarchy.
     pub root: String,
     pub v2: bool,
+    /// The v1 controllers it carries (`cpu`, `cpuacct`; none for v2), to find its line
+    /// in `/proc/cgroups`.
+    pub controllers: Vec<String>,
 }
 
 /// The unified hierarchy first, then the v1 ones; a hierarchy mounted twice (bind
@@ -37,7 +40,9 @@ pub fn find(source: &Source) -> Vec<Hierarchy> {
             continue;
         }
         seen.push(m.majmin.clone());
-        found.push(Hierarchy { top: source.path(&m.mount_point), root: m.root.trim_end_matches('/').to_string(), v2 });
+        let controllers = if v2 { Vec::new() } else { m.super_options.keys().cloned().collect() };
+        let root = m.root.trim_end_matches('/').to_string();
+        found.push(Hierarchy { top: source.path(&m.mount_point), root, v2, controllers });
     }
     found
 }

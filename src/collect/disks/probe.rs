@@ -55,6 +55,8 @@ struct MountState {
     answer: Option<Usage>,
     /// … and whether a pass has reported it already.
     shown: bool,
+    /// Whether the latest answer said the filesystem is read-only (`ST_RDONLY`).
+    read_only: bool,
 }
 
 /// statvfs checks, including those still pending from earlier passes.
@@ -92,7 +94,9 @@ impl StatvfsChecks {
                     self.start(sys, &target.key, &target.path);
                 } else {
                     let state = self.mounts.entry(target.key.clone()).or_default();
-                    state.answer = Some(usage_of(sys.statvfs(&target.path, None)));
+                    let result = sys.statvfs(&target.path, None);
+                    state.read_only = result.as_ref().is_ok_and(|st| st.read_only);
+                    state.answer = Some(usage_of(result));
                     state.shown = false;
                 }
             }
@@ -135,9 +139,16 @@ impl StatvfsChecks {
         };
         if state.pending.is_some_and(|(check, _)| check == answer.check) {
             state.pending = None;
+            state.read_only = answer.result.as_ref().is_ok_and(|st| st.read_only);
             state.answer = Some(usage_of(answer.result));
             state.shown = false;
         }
+    }
+
+    /// Whether statvfs last said the filesystem is read-only: the superblock's flag too,
+    /// which an ext4 error sets (`errors=remount-ro`) without changing the mount table.
+    pub fn read_only(&self, key: &MountKey) -> bool {
+        self.mounts.get(key).is_some_and(|s| s.read_only)
     }
 
     /// The newest answer not shown by an earlier pass; failing that, how long the
