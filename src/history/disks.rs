@@ -37,6 +37,11 @@ pub fn encode(disk: &DiskIo, names: &mut Names) -> Option<DiskRecord> {
     Some(DiskRecord { name, known: disk.rates.is_some(), rates })
 }
 
+/// The length of the interval `d`'s rates are over (0 when unknown).
+pub fn seconds(d: &DiskRecord) -> f64 {
+    if d.known { bf16::unpack(d.rates[8]).unwrap_or(0.0) } else { 0.0 }
+}
+
 fn rates(d: &DiskRecord) -> Option<DiskRates> {
     if !d.known {
         return None;

@@ -3,10 +3,10 @@
 //! per-core figures as half-percents in a `u8`. [`encode`] turns a [`FastTier`] into a
 //! record and its per-core and per-interface entries; [`decode`] turns them back into
 //! a `FastTier` for a past frame. A metric added to the fast tier joins history by a
-//! field here and a line in each of the two functions.
+//! field here, a line in each of the two functions and one in each of
+//! [`sealed`](super::sealed)'s `write_sample` and `read_sample`.
 
 use super::names::{NameId, Names};
-use super::ring::Span;
 use crate::collect::clock::Clock;
 use crate::collect::cpu::{Cpu, CpuUsage, Load};
 use crate::collect::limits::ContainerLimits;
@@ -21,7 +21,7 @@ const NO_PERCENT: u16 = u16::MAX;
 const NO_HALF: u8 = u8::MAX;
 const NO_COUNT: u32 = u32::MAX;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct FastRecord {
     pub at_ms: i64,
     /// The local zone's offset from UTC at that moment, to show local times.
@@ -42,10 +42,6 @@ pub struct FastRecord {
     pub pressure: [u16; 5],
     /// OOM kills since boot, while watching.
     pub oom: [u32; 2],
-    pub cores: Span,
-    pub interfaces: Span,
-    /// Disk I/O, one [`DiskRecord`](super::disks::DiskRecord) per disk.
-    pub disks: Span,
 }
 
 /// One core: user, system, iowait, idle in half-percents.
@@ -115,14 +111,14 @@ pub fn parse_offset(offset: &str) -> i32 {
     sign * (h * 3600 + m * 60)
 }
 
-/// The record for `f` taken at `at_ms`, its cores and interfaces pushed by the caller
-/// through `push_cores` and `push_interfaces`.
+/// The record for `f` taken at `at_ms`, its cores and interfaces put in `cores` and
+/// `interfaces` (cleared first, so they are reused).
 pub fn encode(
     f: &FastTier,
     at_ms: i64,
     names: &mut Names,
-    push_cores: impl FnOnce(&mut dyn Iterator<Item = CoreRecord>) -> Span,
-    push_interfaces: impl FnOnce(&mut dyn Iterator<Item = IfaceRecord>) -> Span,
+    cores: &mut Vec<CoreRecord>,
+    interfaces: &mut Vec<IfaceRecord>,
 ) -> FastRecord {
     let t = f.cpu.total;
     let cpu = [
@@ -137,8 +133,10 @@ pub fn encode(
     let s = f.swap;
     let limits = &f.limits;
     let p = &f.pressure;
-    let mut cores = f.cpu.per_core.iter().map(|c| [half(c.user), half(c.system), half(c.iowait), half(c.idle)]);
-    let mut interfaces = f.interfaces.iter().filter_map(|i| {
+    cores.clear();
+    cores.extend(f.cpu.per_core.iter().map(|c| [half(c.user), half(c.system), half(c.iowait), half(c.idle)]));
+    interfaces.clear();
+    interfaces.extend(f.interfaces.iter().filter_map(|i| {
         let name = names.id(&i.name)?;
         let operstate = OPERSTATES.iter().position(|s| *s == i.operstate).unwrap_or(0) as u8;
         let flags = u8::from(i.admin_up)
@@ -149,7 +147,7 @@ pub fn encode(
         let kind = KINDS.iter().position(|k| *k == i.kind).unwrap_or(0) as u8;
         let r = i.rates.unwrap_or_default();
         Some(IfaceRecord { name, flags, kind, rx: r.rx_bytes_per_s as f32, tx: r.tx_bytes_per_s as f32 })
-    });
+    }));
     FastRecord {
         at_ms,
         utc_offset_s: parse_offset(&f.time.utc_offset),
@@ -161,12 +159,18 @@ pub fn encode(
         memory: [
             bytes(m.map(|m| m.total_bytes)),
             bytes(m.map(|m| m.available_bytes)),
-            bytes(m.map(|m| m.used_bytes)),
+            // Derived where it is the total less the other (as `collect::memory` makes it):
+            // a figure that changes every second, kept for nothing.
+            m.map_or(f32::NAN, |m| derivable(m.used_bytes, m.total_bytes.checked_sub(m.available_bytes))),
             bytes(m.map(|m| m.free_bytes)),
             bytes(m.map(|m| m.buffers_bytes)),
             bytes(m.map(|m| m.cached_bytes)),
         ],
-        swap: [bytes(s.map(|s| s.total_bytes)), bytes(s.map(|s| s.used_bytes)), bytes(s.map(|s| s.free_bytes))],
+        swap: [
+            bytes(s.map(|s| s.total_bytes)),
+            bytes(s.map(|s| s.used_bytes)),
+            s.map_or(f32::NAN, |s| derivable(s.free_bytes, s.total_bytes.checked_sub(s.used_bytes))),
+        ],
         limits: [
             bytes(limits.memory_max_bytes),
             bytes(limits.memory_current_bytes),
@@ -181,14 +185,31 @@ pub fn encode(
             hundredths(p.io_full),
         ],
         oom: [count(f.oom_kills.since_boot), count(f.oom_kills.while_watching)],
-        cores: push_cores(&mut cores),
-        interfaces: push_interfaces(&mut interfaces),
-        // Pushed by the caller after the record is made (`super::disks`).
-        disks: Span::default(),
+    }
+}
+
+/// Stored for a figure that is one known figure less another, so not stored.
+const DERIVED: f32 = f32::NEG_INFINITY;
+
+fn derivable(v: u64, difference: Option<u64>) -> f32 {
+    if difference == Some(v) { DERIVED } else { bytes(Some(v)) }
+}
+
+/// `stored`, or `total - other` where it was [`DERIVED`].
+fn underived(stored: f32, total: f32, other: f32) -> f32 {
+    if stored == DERIVED {
+        from_bytes(total).zip(from_bytes(other)).map_or(f32::NAN, |(t, o)| (t - o) as f32)
+    } else {
+        stored
     }
 }
 
 impl FastRecord {
+    /// Memory used, bytes (NaN: unknown).
+    fn memory_used(&self) -> f32 {
+        underived(self.memory[2], self.memory[0], self.memory[1])
+    }
+
     pub fn cpu_total(&self) -> Option<CpuUsage> {
         let [user, system, iowait, steal, idle] = self.cpu.map(from_hundredths);
         Some(CpuUsage { user: user?, system: system?, iowait: iowait?, steal: steal?, idle: idle? })
@@ -200,7 +221,8 @@ impl FastRecord {
     }
 
     pub fn memory(&self) -> Option<Memory> {
-        let [total, available, used, free, buffers, cached] = self.memory.map(from_bytes);
+        let [total, available, _, free, buffers, cached] = self.memory.map(from_bytes);
+        let used = from_bytes(self.memory_used());
         Some(Memory {
             total_bytes: total?,
             available_bytes: available?,
@@ -219,7 +241,8 @@ impl FastRecord {
         {
             return Some((current - inactive.unwrap_or(0.0)).max(0.0) * 100.0 / max);
         }
-        let [total, _, used, ..] = self.memory.map(from_real);
+        let [total, ..] = self.memory.map(from_real);
+        let used = from_real(self.memory_used());
         total.filter(|t| *t > 0.0).zip(used).map(|(t, u)| u * 100.0 / t)
     }
 }
@@ -243,7 +266,7 @@ pub fn decode<'a>(
         })
         .collect();
     let [max, current, inactive, quota] = r.limits.map(from_real);
-    let swap = r.swap.map(from_bytes);
+    let swap = [r.swap[0], r.swap[1], underived(r.swap[2], r.swap[0], r.swap[1])].map(from_bytes);
     let interfaces = interfaces
         .map(|i| {
             let name = names.name(i.name);

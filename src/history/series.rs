@@ -8,6 +8,7 @@
 use super::History;
 use super::fast::{FastRecord, IfaceRecord};
 use super::names::NameId;
+use super::sealed::Sample;
 use std::collections::VecDeque;
 
 /// A value history can graph.
@@ -136,36 +137,25 @@ impl History {
         let redo_from = c.settled_before.clamp(first, last + 1);
         c.columns.truncate((redo_from - c.first) as usize);
         c.columns.resize(width.min((last + 1 - c.first) as usize), Column::default());
-        let start = self.fast.last_at_or_before(redo_from * span - 1, |r| r.at_ms).map_or(0, |i| i + 1);
-        for r in self.fast.iter().skip(start) {
-            let k = r.at_ms.div_euclid(span);
+        let start = self.fast.last_at_or_before(redo_from * span - 1).map_or(0, |i| i + 1);
+        let mut sample = Sample::default();
+        for i in start..self.fast.len() {
+            if !self.fast.read(i, &mut sample) {
+                break;
+            }
+            let k = sample.record.at_ms.div_euclid(span);
             if k > last {
                 break;
             }
-            let Some(parts) = self.parts(metric, r, interface) else { continue };
+            let Some(parts) = parts(metric, &sample.record, &sample.interfaces, interface) else { continue };
             if let Some(column) = c.columns.get_mut((k - c.first) as usize) {
                 column.add(parts);
             }
         }
-        c.settled_before = self.fast.last().map_or(first, |r| r.at_ms.div_euclid(span));
+        c.settled_before = self.fast.newest_at_ms().map_or(first, |t| t.div_euclid(span));
         out.resize(width - c.columns.len(), Column::default());
         out.extend(c.columns.iter().copied());
         range
-    }
-
-    fn parts(&self, metric: &Metric, r: &FastRecord, interface: Option<NameId>) -> Option<[f32; 4]> {
-        match metric {
-            Metric::Cpu => {
-                let t = r.cpu_total()?;
-                Some([t.user, t.system, t.iowait, t.steal].map(|v| v as f32))
-            }
-            Metric::Load => Some([r.load().map(|l| l.one as f32)?, 0.0, 0.0, 0.0]),
-            Metric::Memory => Some([r.memory_used_percent()? as f32, 0.0, 0.0, 0.0]),
-            Metric::Interface(_) => {
-                let i = self.interfaces.get(r.interfaces).find(|i| Some(i.name) == interface)?;
-                (i.flags & 8 != 0).then_some([i.rx, i.tx, 0.0, 0.0])
-            }
-        }
     }
 
     /// The `n` interfaces (loopback aside) with the highest receive + transmit rate in
@@ -188,8 +178,13 @@ impl History {
     fn choose_busiest(&self, from_ms: i64, to_ms: i64, n: usize) -> Vec<String> {
         // Indexed by name id: one pass over the samples, whatever the interface count.
         let mut peaks = vec![0.0f32; self.names.len()];
-        for r in self.fast.iter().filter(|r| (from_ms..=to_ms).contains(&r.at_ms)) {
-            for i in self.interfaces.get(r.interfaces).filter(|i| !is_loopback(i)) {
+        let mut sample = Sample::default();
+        let from = self.fast.last_at_or_before(from_ms - 1).map_or(0, |i| i + 1);
+        for i in from..self.fast.len() {
+            if self.fast.at_ms(i).is_none_or(|t| t > to_ms) || !self.fast.read(i, &mut sample) {
+                break;
+            }
+            for i in sample.interfaces.iter().filter(|i| !is_loopback(i)) {
                 if let Some(peak) = peaks.get_mut(usize::from(i.name)) {
                     *peak = peak.max(i.rx + i.tx);
                 }
@@ -199,6 +194,21 @@ impl History {
             peaks.into_iter().enumerate().filter(|p| p.1 > 0.0).map(|(id, p)| (id as NameId, p)).collect();
         busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.names.name(a.0).cmp(self.names.name(b.0))));
         busiest.into_iter().take(n).map(|(id, _)| self.names.name(id).to_string()).collect()
+    }
+}
+
+fn parts(metric: &Metric, r: &FastRecord, interfaces: &[IfaceRecord], interface: Option<NameId>) -> Option<[f32; 4]> {
+    match metric {
+        Metric::Cpu => {
+            let t = r.cpu_total()?;
+            Some([t.user, t.system, t.iowait, t.steal].map(|v| v as f32))
+        }
+        Metric::Load => Some([r.load().map(|l| l.one as f32)?, 0.0, 0.0, 0.0]),
+        Metric::Memory => Some([r.memory_used_percent()? as f32, 0.0, 0.0, 0.0]),
+        Metric::Interface(_) => {
+            let i = interfaces.iter().find(|i| Some(i.name) == interface)?;
+            (i.flags & 8 != 0).then_some([i.rx, i.tx, 0.0, 0.0])
+        }
     }
 }
 

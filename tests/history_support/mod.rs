@@ -276,9 +276,14 @@ pub fn processes(at_ms: i64) -> Processes {
 
 /// Feeds history `seconds` of samples ending at `end_ms`, each tier at its cadence.
 pub fn feed(history: &mut History, end_ms: i64, seconds: i64, cores: usize, interfaces: usize) {
+    feed_with(history, end_ms, seconds, |at| fast(at, cores, interfaces));
+}
+
+/// As [`feed`], the fast tier at each second from `fast_at`.
+pub fn feed_with(history: &mut History, end_ms: i64, seconds: i64, fast_at: impl Fn(i64) -> FastTier) {
     for s in 0..seconds {
         let at = end_ms - (seconds - 1 - s) * 1000;
-        history.record(&Update::Fast(Box::new(fast(at, cores, interfaces))), at);
+        history.record(&Update::Fast(Box::new(fast_at(at))), at);
         if s % 5 == 0 {
             let filesystems = vec![filesystem("/", 40), filesystem("/var", 60 + (s % 7) as u64)];
             let network = Box::new(network(at));
