@@ -16,12 +16,13 @@
 //!   `openat2` whose flags seccomp cannot see, `open_by_handle_at`), and every call that
 //!   changes a file's name, contents, mode, owner, times or attributes;
 //! - sockets but netlink `NETLINK_SOCK_DIAG` (listening ports) and `NETLINK_ROUTE`
-//!   (the interfaces' links, counters and addresses, `collect::net`; getifaddrs), and one kind of unix socket: `SOCK_STREAM | SOCK_CLOEXEC`, which the
+//!   (the interfaces' links, counters and addresses, `collect::net`, and the socket bound
+//!   to the link and address announcements, `collect::net::rtnetlink`; getifaddrs), and one kind of unix socket: `SOCK_STREAM | SOCK_CLOEXEC`, which the
 //!   statvfs checks bind to an abstract name (see `source::statvfs_child`). With
 //!   `connect`, `listen` and `accept` gone, such a socket cannot reach a daemon (no
 //!   `docker.sock`, no `/dev/log`). `NETLINK_ROUTE` could still change routes and links:
 //!   seccomp cannot read the messages sent; the interface dumps need that family
-//!   (`tests/net_netlink_netns.rs` dumps under this filter);
+//!   (`tests/net_netlink_netns.rs` dumps, and reads announced changes, under this filter);
 //! - faking terminal input (`ioctl` `TIOCSTI`, `TIOCLINUX`);
 //! - mounts, namespaces, modules, kexec, reboot, swap, setting the clock (and
 //!   CAP_SYS_TIME, dropped at start, so `adjtimex` can only read), host names, accounting,

@@ -120,6 +120,31 @@ fn oom_kills_and_link_changes_are_events() {
     assert!(t.events().all(|e| e.ended_ms == Some(T0 + 1000)));
 }
 
+/// Interfaces coming and going shift the others' places in the list: each is still
+/// matched with its own previous state (a change is one event, no change none), and
+/// one gone and back later is new, not a change.
+#[test]
+fn link_changes_follow_each_interface_as_the_list_shifts() {
+    let mut t = Timeline::default();
+    let list = |names: &[(&str, &str)]| {
+        let interfaces = names
+            .iter()
+            .map(|(name, state)| {
+                let mut i = interface(name, 0.0, true);
+                i.operstate = state.to_string();
+                i
+            })
+            .collect();
+        Snapshot { interfaces, ..Snapshot::default() }
+    };
+    observe(&mut t, T0, &list(&[("eth0", "up"), ("veth1", "up"), ("veth2", "up")]), vec![]);
+    observe(&mut t, T0 + 1000, &list(&[("eth0", "up"), ("veth0", "up"), ("veth1", "up"), ("veth2", "down")]), vec![]);
+    observe(&mut t, T0 + 2000, &list(&[("veth1", "down"), ("veth2", "down")]), vec![]);
+    observe(&mut t, T0 + 3000, &list(&[("eth0", "down"), ("veth1", "down"), ("veth2", "up")]), vec![]);
+    let messages: Vec<&str> = t.events().map(|e| e.first_message.as_str()).collect();
+    assert_eq!(messages, ["veth2: link up → down", "veth1: link up → down", "veth2: link down → up"]);
+}
+
 #[test]
 fn the_timeline_keeps_the_last_thousand_events() {
     let mut t = Timeline::default();

@@ -1,6 +1,7 @@
 //! Network interfaces: state, carrier, MTU, counters (turned into per-second rates
-//! between two calls) and addresses of every interface from two netlink dumps on the
-//! running kernel (`rtnetlink`); where that cannot be asked (`--root`, a kernel or
+//! between two calls) and addresses of every interface from netlink on the running
+//! kernel (`link_table`: links and addresses dumped again when the kernel announces a
+//! change, counters dumped each call; `rtnetlink`: the messages); where that cannot be asked (`--root`, a kernel or
 //! sandbox without `NETLINK_ROUTE`), from `/sys/class/net/*`, `/proc/net/dev` and
 //! getifaddrs(3) through the source's syscalls. Link speed and duplex come from sysfs.
 //!
@@ -13,6 +14,7 @@
 //! `veth10`), so rows never jump around between ticks.
 
 mod kind;
+mod link_table;
 mod rtnetlink;
 
 use super::kept::KeptReader;
@@ -219,7 +221,7 @@ impl InterfaceFiles {
 
 /// Where the interfaces are read from: the running kernel over netlink, or the files.
 enum Reader {
-    Netlink(rtnetlink::RouteSocket),
+    Netlink(link_table::LinkTable),
     /// `/sys/class/net` and `/proc/net/dev`, with addresses from getifaddrs(3); `retry`
     /// when a netlink dump failed and a new socket is worth opening at the next tick.
     Files {
@@ -244,7 +246,7 @@ impl NetSampler {
     /// `NETLINK_ROUTE` answers, else the files under the source's root.
     pub fn new(source: Source) -> Self {
         let reader = match source.is_live_root() {
-            true => rtnetlink::RouteSocket::open().map_or(Reader::Files { retry: false }, Reader::Netlink),
+            true => link_table::LinkTable::open().map_or(Reader::Files { retry: false }, Reader::Netlink),
             false => Reader::Files { retry: false },
         };
         Self {
@@ -263,12 +265,28 @@ impl NetSampler {
         matches!(self.reader, Reader::Netlink(_))
     }
 
-    /// How many descriptors this sampler holds open: the netlink socket or
+    /// Whether the kernel announces link and address changes to this sampler, which
+    /// then dumps them only after one (the counters each call).
+    pub fn watches_netlink(&self) -> bool {
+        matches!(&self.reader, Reader::Netlink(table) if table.is_subscribed())
+    }
+
+    /// How many link dumps the sampler made (0 when it reads the files).
+    pub fn link_dumps(&self) -> u64 {
+        match &self.reader {
+            Reader::Netlink(table) => table.link_dumps(),
+            Reader::Files { .. } => 0,
+        }
+    }
+
+    /// How many descriptors this sampler holds open: the netlink sockets or
     /// `/proc/net/dev`, and the sysfs files of the interfaces it knows now.
     pub fn kept_descriptors(&self) -> usize {
-        usize::from(self.net_dev.is_kept())
-            + usize::from(self.reads_netlink())
-            + self.known.values().map(|k| k.files.kept()).sum::<usize>()
+        let sockets = match &self.reader {
+            Reader::Netlink(table) => table.descriptors(),
+            Reader::Files { .. } => 0,
+        };
+        usize::from(self.net_dev.is_kept()) + sockets + self.known.values().map(|k| k.files.kept()).sum::<usize>()
     }
 
     pub fn collect(&mut self) -> Vec<Interface> {
@@ -277,12 +295,12 @@ impl NetSampler {
         self.previous_at = Some(now);
 
         if let Reader::Files { retry: true } = self.reader
-            && let Ok(socket) = rtnetlink::RouteSocket::open()
+            && let Ok(table) = link_table::LinkTable::open()
         {
-            self.reader = Reader::Netlink(socket);
+            self.reader = Reader::Netlink(table);
         }
         let observed = match &mut self.reader {
-            Reader::Netlink(socket) => match observe_netlink(socket) {
+            Reader::Netlink(table) => match table.observe() {
                 Ok(observed) => observed,
                 Err(_) => {
                     // Dropped (and with it whatever the failed dump left unread); the
@@ -443,26 +461,6 @@ impl NetSampler {
             Err(_) => (counters.keys().cloned().collect(), false),
         }
     }
-}
-
-/// Every interface from the kernel: one address dump, then one link dump.
-fn observe_netlink(socket: &mut rtnetlink::RouteSocket) -> std::io::Result<Vec<Observed>> {
-    let mut addresses: HashMap<u32, Vec<Address>> = HashMap::new();
-    socket.addresses(|a| addresses.entry(a.index).or_default().push(Address { ip: a.ip, prefix_len: a.prefix_len }))?;
-    let mut observed = Vec::new();
-    socket.links(|link| {
-        observed.push(Observed {
-            name: link.name.to_string(),
-            index: Some(link.index),
-            admin_up: link.flags & IFF_UP != 0,
-            operstate: rtnetlink::operstate_name(link.operstate.unwrap_or(0)).to_string(),
-            mtu: link.mtu,
-            carrier: link.carrier,
-            counters: link.counters,
-            addresses: addresses.remove(&link.index).unwrap_or_default(),
-        })
-    })?;
-    Ok(observed)
 }
 
 /// Every interface's counters from one read of `/proc/net/dev`.

@@ -1,36 +1,63 @@
-//! Every interface of the running kernel's network namespace in two netlink dumps on
-//! one kept `NETLINK_ROUTE` socket, as `ip -s link` and `ip addr` ask: `RTM_GETLINK`
-//! (name, flags, operstate, carrier, MTU and the 64-bit counters of each link) and
-//! `RTM_GETADDR` (each address with its prefix length and the index of its link).
+//! Every interface of the running kernel's network namespace over netlink, on
+//! `NETLINK_ROUTE` sockets kept open: the dumps `ip -s link` and `ip addr` ask for,
+//! `RTM_GETLINK` (name, flags, operstate, carrier, MTU and, where asked, the 64-bit
+//! counters of each link) and `RTM_GETADDR` (each address with its prefix length and the
+//! index of its link); `RTM_GETSTATS` (Linux 4.7 and later) filtered to
+//! `IFLA_STATS_LINK_64`, the counters alone; and a second socket subscribed to the
+//! kernel's announcements of link and address changes (`RTNLGRP_LINK`,
+//! `RTNLGRP_IPV4_IFADDR`, `RTNLGRP_IPV6_IFADDR`, as `ip monitor` listens), read without
+//! waiting, so that links and addresses are dumped again only after one.
 //!
 //! Why: reading six sysfs attributes per interface and `/proc/net/dev` every second
 //! grows with the interface count (at 400 interfaces, 2,400 opens a second past the
-//! kept-descriptor budget: most of the fast tier, see PERFORMANCE.md, *A big node*),
-//! while a dump is a handful of `recv`s of 32 KiB. getifaddrs(3) made the same two dumps
-//! and threw the link half away.
+//! kept-descriptor budget), and so does a link dump every second: the kernel fills every
+//! attribute of every link (`rtnl_fill_ifinfo`, the IPv6 per-device statistics among
+//! them), most of the fast tier at 400 interfaces. The counters' dump fills one
+//! attribute per link (see PERFORMANCE.md, *A big node*). getifaddrs(3) made the link
+//! and address dumps and threw the link half away.
 //!
 //! The messages are a few fixed structs and attributes of the kernel's stable ABI
 //! (`linux/rtnetlink.h`, `linux/if_link.h`, `linux/if_addr.h`), read here by hand as
 //! `ports/sock_diag.rs` reads sock_diag's: netlink-packet-route with netlink-sys (and
 //! netlink-packet-core, -utils) parse every attribute of every message into owned
-//! values, which measured larger and slower than these few fields read in place (see
-//! PERFORMANCE.md, *A big node*).
+//! values, where ctop needs five attributes of one message and four of another, read in
+//! place.
 
 use super::NetCounters;
-use nix::sys::socket::{AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType, recv, sendto, socket};
+use nix::errno::Errno;
+use nix::sys::socket::{
+    AddressFamily, MsgFlags, NetlinkAddr, SockFlag, SockProtocol, SockType, bind, recv, sendto, socket,
+};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, OwnedFd};
 
 const RTM_NEWLINK: u16 = 16;
+const RTM_DELLINK: u16 = 17;
 const RTM_GETLINK: u16 = 18;
 const RTM_NEWADDR: u16 = 20;
+const RTM_DELADDR: u16 = 21;
 const RTM_GETADDR: u16 = 22;
+const RTM_NEWSTATS: u16 = 92;
+const RTM_GETSTATS: u16 = 94;
+/// The multicast groups as `bind`'s bit mask (`RTMGRP_LINK`, `RTMGRP_IPV4_IFADDR`,
+/// `RTMGRP_IPV6_IFADDR`): links appearing, going, or changing flags, state, carrier or
+/// MTU, and addresses added or removed.
+const ANNOUNCED_GROUPS: u32 = 0x1 | 0x10 | 0x100;
 const NLMSG_HEADER_LEN: usize = 16;
 /// `struct ifinfomsg`: family, pad, type (u16), index (i32), flags, change (u32).
 const IFINFOMSG_LEN: usize = 16;
 /// `struct ifaddrmsg`: family, prefixlen, flags, scope (u8 each), index (u32).
 const IFADDRMSG_LEN: usize = 8;
+/// `struct if_stats_msg`: family, pad (u8), pad (u16), index, filter_mask (u32).
+const IF_STATS_MSG_LEN: usize = 12;
+/// `IFLA_STATS_LINK_64`, the `rtnl_link_stats64` of a link, and its bit in `filter_mask`.
+const IFLA_STATS_LINK_64: u16 = 1;
+const STATS_FILTER_LINK_64: u32 = 1 << (IFLA_STATS_LINK_64 - 1);
+/// The link dump's `IFLA_EXT_MASK` attribute and its `RTEXT_FILTER_SKIP_STATS` bit: no
+/// counters (the link's, the IPv6 per-device statistics) where `RTM_GETSTATS` gives them.
+const IFLA_EXT_MASK: u16 = 29;
+const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
 // Link attributes (`IFLA_*`) and address attributes (`IFA_*`) read here.
 const IFLA_IFNAME: u16 = 3;
 const IFLA_MTU: u16 = 4;
@@ -79,23 +106,83 @@ pub(super) fn operstate_name(state: u8) -> &'static str {
     }
 }
 
-/// A `NETLINK_ROUTE` socket kept open, and its receive buffer.
+/// What the kernel announced since the last look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Changes {
+    pub links: bool,
+    pub addresses: bool,
+}
+
+impl Changes {
+    /// What must be assumed when nothing can be known: everything changed.
+    pub const ALL: Changes = Changes { links: true, addresses: true };
+}
+
+/// A `NETLINK_ROUTE` socket kept open for dumps, a second one subscribed to the
+/// announcements of changes (where the kernel allows it), and their receive buffer.
 pub(super) struct RouteSocket {
     fd: OwnedFd,
+    announcements: Option<OwnedFd>,
     buf: Vec<u8>,
     sequence: u32,
 }
 
 impl RouteSocket {
+    /// Subscribes first, so that no change made between a dump and the subscription
+    /// can go unannounced.
     pub fn open() -> io::Result<Self> {
+        let announcements = subscribe().ok();
         let fd = socket(AddressFamily::Netlink, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkRoute)
             .map_err(io::Error::from)?;
-        Ok(Self { fd, buf: Vec::new(), sequence: 0 })
+        Ok(Self { fd, announcements, buf: Vec::new(), sequence: 0 })
     }
 
-    /// Hands every link of the namespace to `each`.
-    pub fn links(&mut self, mut each: impl FnMut(Link<'_>)) -> io::Result<()> {
-        self.dump(RTM_GETLINK, IFINFOMSG_LEN, |kind, payload| {
+    /// How many descriptors this holds open: one or two.
+    pub fn descriptors(&self) -> usize {
+        1 + usize::from(self.announcements.is_some())
+    }
+
+    /// Whether changes are announced (else every call to [`Self::changes`] says all).
+    pub fn is_subscribed(&self) -> bool {
+        self.announcements.is_some()
+    }
+
+    /// What changed since the last call, from the announcements queued meanwhile (read
+    /// without waiting); everything when there is no subscription, when the kernel
+    /// dropped announcements (`ENOBUFS`: its queue overflowed), or when the socket failed
+    /// (then it is given up: every later call says everything too).
+    pub fn changes(&mut self) -> Changes {
+        let Some(fd) = &self.announcements else { return Changes::ALL };
+        let mut changes = Changes::default();
+        self.buf.resize(RECEIVE_BUFFER, 0);
+        loop {
+            match recv(fd.as_raw_fd(), &mut self.buf, MsgFlags::MSG_DONTWAIT) {
+                Ok(0) | Err(Errno::EAGAIN) => return changes,
+                Ok(got) => changes = announced(&self.buf[..got], changes),
+                Err(Errno::ENOBUFS) => changes = Changes::ALL,
+                Err(Errno::EINTR) => {}
+                Err(_) => {
+                    self.announcements = None;
+                    return Changes::ALL;
+                }
+            }
+        }
+    }
+
+    /// Hands every link of the namespace to `each`; with `counters`, each with its
+    /// counters, else without (the kernel skips filling them).
+    pub fn links(&mut self, counters: bool, mut each: impl FnMut(Link<'_>)) -> io::Result<()> {
+        let mut body = [0u8; IFINFOMSG_LEN + 8];
+        let len = match counters {
+            true => IFINFOMSG_LEN,
+            false => {
+                body[IFINFOMSG_LEN..IFINFOMSG_LEN + 2].copy_from_slice(&8u16.to_ne_bytes());
+                body[IFINFOMSG_LEN + 2..IFINFOMSG_LEN + 4].copy_from_slice(&IFLA_EXT_MASK.to_ne_bytes());
+                body[IFINFOMSG_LEN + 4..].copy_from_slice(&RTEXT_FILTER_SKIP_STATS.to_ne_bytes());
+                body.len()
+            }
+        };
+        self.dump(RTM_GETLINK, &body[..len], |kind, payload| {
             if kind == RTM_NEWLINK
                 && let Some(link) = parse_link(payload)
             {
@@ -106,7 +193,7 @@ impl RouteSocket {
 
     /// Hands every address of the namespace to `each`, IPv4 before IPv6 (as `ip addr`).
     pub fn addresses(&mut self, mut each: impl FnMut(LinkAddress)) -> io::Result<()> {
-        self.dump(RTM_GETADDR, IFADDRMSG_LEN, |kind, payload| {
+        self.dump(RTM_GETADDR, &[0; IFADDRMSG_LEN], |kind, payload| {
             if kind == RTM_NEWADDR
                 && let Some(address) = parse_address(payload)
             {
@@ -115,18 +202,34 @@ impl RouteSocket {
         })
     }
 
-    /// Sends a dump request of `kind` (its family-specific header `header_len` zero
-    /// bytes: every family, every link) and reads the reply to its `NLMSG_DONE`.
-    fn dump(&mut self, kind: u16, header_len: usize, mut each: impl FnMut(u16, &[u8])) -> io::Result<()> {
+    /// Hands the index and counters of every link to `each`. A kernel before 4.7 answers
+    /// `EOPNOTSUPP`: then the link dump with counters is the way.
+    pub fn counters(&mut self, mut each: impl FnMut(u32, NetCounters)) -> io::Result<()> {
+        let mut body = [0u8; IF_STATS_MSG_LEN];
+        body[8..12].copy_from_slice(&STATS_FILTER_LINK_64.to_ne_bytes());
+        self.dump(RTM_GETSTATS, &body, |kind, payload| {
+            if kind == RTM_NEWSTATS
+                && let Some((index, counters)) = parse_link_stats(payload)
+            {
+                each(index, counters);
+            }
+        })
+    }
+
+    /// Sends a dump request of `kind` with `body` (its family-specific header, zeros:
+    /// every family, every link, and any attributes) and reads the reply to its
+    /// `NLMSG_DONE`.
+    fn dump(&mut self, kind: u16, body: &[u8], mut each: impl FnMut(u16, &[u8])) -> io::Result<()> {
         self.sequence = self.sequence.wrapping_add(1);
-        let len = NLMSG_HEADER_LEN + header_len;
-        let mut request = [0u8; NLMSG_HEADER_LEN + IFINFOMSG_LEN];
+        let len = NLMSG_HEADER_LEN + body.len();
+        let mut request = [0u8; NLMSG_HEADER_LEN + IFINFOMSG_LEN + 8];
+        let request = request.get_mut(..len).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
         request[0..4].copy_from_slice(&(len as u32).to_ne_bytes());
         request[4..6].copy_from_slice(&kind.to_ne_bytes());
         request[6..8].copy_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16).to_ne_bytes());
         request[8..12].copy_from_slice(&self.sequence.to_ne_bytes());
-        sendto(self.fd.as_raw_fd(), &request[..len], &NetlinkAddr::new(0, 0), MsgFlags::empty())
-            .map_err(io::Error::from)?;
+        request[NLMSG_HEADER_LEN..].copy_from_slice(body);
+        sendto(self.fd.as_raw_fd(), request, &NetlinkAddr::new(0, 0), MsgFlags::empty()).map_err(io::Error::from)?;
         self.buf.resize(RECEIVE_BUFFER, 0);
         loop {
             let got = recv(self.fd.as_raw_fd(), &mut self.buf, MsgFlags::empty()).map_err(io::Error::from)?;
@@ -138,6 +241,33 @@ impl RouteSocket {
             }
         }
     }
+}
+
+/// A `NETLINK_ROUTE` socket, non-blocking, bound to the groups announcing link and
+/// address changes.
+fn subscribe() -> io::Result<OwnedFd> {
+    let flags = SockFlag::SOCK_CLOEXEC | SockFlag::SOCK_NONBLOCK;
+    let fd = socket(AddressFamily::Netlink, SockType::Raw, flags, SockProtocol::NetlinkRoute)?;
+    bind(fd.as_raw_fd(), &NetlinkAddr::new(0, ANNOUNCED_GROUPS))?;
+    Ok(fd)
+}
+
+/// `changes` with what the announcements in one datagram add: their types are enough,
+/// the links and addresses are dumped again.
+fn announced(mut rest: &[u8], mut changes: Changes) -> Changes {
+    while rest.len() >= NLMSG_HEADER_LEN {
+        let msg_len = u32::from_ne_bytes(rest[0..4].try_into().unwrap_or_default()) as usize;
+        match u16::from_ne_bytes(rest[4..6].try_into().unwrap_or_default()) {
+            RTM_NEWLINK | RTM_DELLINK => changes.links = true,
+            RTM_NEWADDR | RTM_DELADDR => changes.addresses = true,
+            _ => {}
+        }
+        if msg_len < NLMSG_HEADER_LEN {
+            break;
+        }
+        rest = rest.get(align(msg_len)..).unwrap_or_default();
+    }
+    changes
 }
 
 /// Splits one datagram of a dump's reply into messages, handing each of the sequence
@@ -209,6 +339,14 @@ fn parse_link(payload: &[u8]) -> Option<Link<'_>> {
         }
     }
     (!link.name.is_empty()).then_some(link)
+}
+
+/// The index and counters of one `RTM_NEWSTATS` message.
+fn parse_link_stats(payload: &[u8]) -> Option<(u32, NetCounters)> {
+    let index = u32_of(payload.get(4..8)?)?;
+    let rest = payload.get(IF_STATS_MSG_LEN..)?;
+    let stats = attributes(rest).find(|&(kind, _)| kind == IFLA_STATS_LINK_64)?.1;
+    Some((index, parse_stats64(stats)?))
 }
 
 /// `struct rtnl_link_stats64`, a run of u64s, turned into what `/proc/net/dev` shows:
@@ -327,6 +465,33 @@ mod tests {
     }
 
     #[test]
+    fn a_stats_message_gives_its_index_and_counters_past_the_padding() {
+        let stats: Vec<u8> = (1..=24u64).flat_map(|v| v.to_ne_bytes()).collect();
+        let mut p = vec![0u8; 4];
+        p.extend_from_slice(&9u32.to_ne_bytes());
+        p.extend_from_slice(&STATS_FILTER_LINK_64.to_ne_bytes());
+        // The kernel aligns the u64s with an empty attribute of type 0 before them.
+        p.extend(attribute(0, &[]));
+        p.extend(attribute(IFLA_STATS_LINK_64, &stats));
+        let (index, c) = parse_link_stats(&p).unwrap();
+        assert_eq!((index, c.rx_bytes, c.tx_bytes, c.rx_dropped), (9, 3, 4, 7 + 16));
+        assert_eq!(parse_link_stats(&p[..IF_STATS_MSG_LEN]), None, "no counters: nothing");
+    }
+
+    #[test]
+    fn announcements_say_what_changed() {
+        let link = link_payload(2, 1, &[attribute(IFLA_IFNAME, b"a\0")]);
+        let none = Changes::default();
+        assert_eq!(announced(&message(RTM_NEWLINK, 0, &link), none), Changes { links: true, addresses: false });
+        assert_eq!(announced(&message(RTM_DELADDR, 0, &[0; 8]), none), Changes { links: false, addresses: true });
+        let mut both = message(RTM_DELLINK, 0, &link);
+        both.extend(message(RTM_NEWADDR, 0, &[0; 8]));
+        assert_eq!(announced(&both, none), Changes::ALL);
+        assert_eq!(announced(&message(RTM_NEWSTATS, 0, &[0; 12]), none), none, "not a change of links");
+        assert_eq!(announced(&both[..10], none), none, "truncated");
+    }
+
+    #[test]
     fn messages_of_another_sequence_are_passed_over_and_errors_reported() {
         let link = link_payload(2, 1, &[attribute(IFLA_IFNAME, b"a\0")]);
         let mut datagram = message(RTM_NEWLINK, 4, &link);
@@ -354,7 +519,9 @@ mod fuzz {
         fn rtnetlink_replies_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let _ = super::split_messages(&bytes, 0, &mut |kind, payload| {
                 let _ = (kind, super::parse_link(payload), super::parse_address(payload));
+                let _ = super::parse_link_stats(payload);
             });
+            let _ = super::announced(&bytes, super::Changes::default());
             let _ = (super::parse_link(&bytes), super::parse_address(&bytes), super::parse_stats64(&bytes));
         }
     }
