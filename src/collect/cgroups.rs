@@ -23,7 +23,10 @@
 //!   every value another hierarchy gave (a hybrid host's unified `cpu.stat`) is not
 //!   read, nor one that cannot have moved: throttling without a quota of its own, OOM
 //!   kill counts while the kernel's ([`oom_count`]) stood still, hits of a limit
-//!   without a limit ([`files::Counters::wants`]).
+//!   without a limit ([`files::Counters::wants`]); `pids.current` without `pids.max`
+//!   is read with the process list. What is left is four files a cgroup on a hybrid
+//!   host (`cgroup.events`, `cpuacct.usage`, `memory.usage_in_bytes`, blkio bytes),
+//!   so that 500 busy cgroups fit the budget of kept descriptors.
 //!
 //! An OOM kill is counted in the cgroup whose `oom_kill` rose by more than its
 //! children's did (v2 counts a kill in every ancestor too), and remembered with the
@@ -172,11 +175,9 @@ const FULL_EVERY: u64 = 6;
 const IDLE_FULL_EVERY: u64 = 60;
 
 /// The cgroup walk's own descriptor budget (see `descriptors`): each kept cgroup file
-/// pins a kernel buffer of a page, so it is bounded apart from the fast tier's.
+/// pins a kernel buffer of a page, so it is bounded apart from the fast tier's. Only
+/// files read at every reading keep one; the others are opened and closed each time.
 static KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(descriptors::cgroup_budget()));
-/// For files read at full readings only: opened and closed each time, so that the
-/// budget goes to the files read every reading.
-static NOT_KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(0));
 
 /// One cgroup's files and its previous reading.
 struct Node {
@@ -520,10 +521,7 @@ impl Node {
         match self.files.binary_search_by_key(&rank, |f| f.rank) {
             Ok(i) => self.files[i].seen = true,
             Err(i) => {
-                // `cgroup.procs` is read every time where it is the probe (no v2 file).
-                let rarely = cadence(name) == Cadence::Full && name != "cgroup.procs";
-                let budget = if rarely { &NOT_KEPT } else { &KEPT };
-                let reader = KeptReader::counted_by(dir.join(name), budget);
+                let reader = KeptReader::counted_by(dir.join(name), &KEPT);
                 self.files.insert(i, NodeFile { rank, hierarchy, v2, name: list[index], reader, seen: true });
             }
         }
@@ -577,7 +575,11 @@ impl Node {
             if !wanted {
                 continue;
             }
-            let Some(text) = file.reader.read_text() else { continue };
+            // Kept open only if read at every reading: the descriptors go to those.
+            let every_reading =
+                cadence(file.name) == Cadence::Usage && counters.wants(file.v2, file.name, false, false);
+            let text = if every_reading { file.reader.read_text() } else { file.reader.read_text_once() };
+            let Some(text) = text else { continue };
             read_any = true;
             if file.name == "cgroup.procs" {
                 self.pids.clear();

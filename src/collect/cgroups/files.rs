@@ -127,7 +127,9 @@ impl Counters {
     /// - v1 `cpu.stat` holds only throttling, which only a quota of its own causes (a
     ///   parent's quota throttles the parent): read at full readings without one;
     /// - the OOM kill counts move only when the kernel's count does; v2 `memory.events`
-    ///   also counts `high` and `max` hits, judged under a limit.
+    ///   also counts `high` and `max` hits, judged under a limit;
+    /// - `pids.current` is judged only against `pids.max`: without one it is read with
+    ///   the process list.
     pub fn wants(&self, v2: bool, name: &str, full: bool, oom_may_have_risen: bool) -> bool {
         let limited = self.memory_limit_bytes.is_some();
         match (v2, name) {
@@ -135,14 +137,18 @@ impl Counters {
             (false, "cpu.stat") => full || self.cpu_quota != Some(false),
             (false, "memory.oom_control") => full || oom_may_have_risen,
             (true, "memory.events") => full || oom_may_have_risen || limited || self.memory_high_bytes.is_some(),
+            (_, "pids.current") => full || self.pids_limit.is_some(),
             _ => true,
         }
     }
 
-    /// A reading that starts from what the [`Cadence::Full`] files said last time, and
-    /// from the throttling of a cgroup without a quota, which cannot have moved.
+    /// A reading that starts from what the [`Cadence::Full`] files said last time, from
+    /// the throttling of a cgroup without a quota, which cannot have moved, and from
+    /// the count of processes of one without `pids.max` (shown, not judged: read at
+    /// full readings, as `cgroup.procs` is).
     pub fn carried_from(previous: &Counters) -> Counters {
         let unthrottled = previous.cpu_quota == Some(false);
+        let unlimited_pids = previous.pids_limit.is_none();
         Counters {
             memory_limit_bytes: previous.memory_limit_bytes,
             memory_high_bytes: previous.memory_high_bytes,
@@ -152,6 +158,7 @@ impl Counters {
             pressure: previous.pressure,
             throttled_usec: previous.throttled_usec.filter(|_| unthrottled),
             throttled_periods: previous.throttled_periods.filter(|_| unthrottled),
+            pids: previous.pids.filter(|_| unlimited_pids),
             ..Counters::default()
         }
     }
@@ -376,6 +383,12 @@ mod tests {
         c.parse(true, "memory.pressure", "some avg10=2.00 avg60=0.00 avg300=0.00 total=1\n");
         let next = Counters::carried_from(&c);
         assert_eq!((next.memory_limit_bytes, next.pids_limit, next.memory_bytes), (Some(1 << 30), Some(100), None));
+        assert!(!next.already_has("pids.current"), "under pids.max the count is judged: read every reading");
+        let mut unlimited = Counters::default();
+        unlimited.parse(true, "pids.max", "max\n");
+        unlimited.parse(true, "pids.current", "7\n");
+        assert_eq!(Counters::carried_from(&unlimited).pids, Some(7));
+        assert!(Counters::carried_from(&unlimited).already_has("pids.current"));
         assert_eq!(next.pressure.and_then(|p| p.memory_some), Some(2.0), "pressure is read at full readings");
         assert!(next.wants(true, "memory.stat", false, false));
         assert!(next.wants(true, "memory.events", false, false), "a limit's hits are judged every reading");
