@@ -166,3 +166,44 @@ fn only_the_hierarchy_whose_count_changed_is_listed_again() {
     assert_eq!((new.memory_bytes, new.pids), (Some(4096), None), "pids not listed again: {new:?}");
     assert!(find(&cgroups, "/system.slice/ssh.service").is_some(), "the others stay");
 }
+
+#[test]
+fn oom_kill_counts_are_read_when_the_kernel_s_count_moved() {
+    let (dir, top) = fixture_copy();
+    let cron = top.join("system.slice/cron.service");
+    write(cron.join("cgroup.procs"), "700\n");
+    let vmstat = dir.path().join("proc/vmstat");
+    write(vmstat.clone(), "pgfault 100\noom_kill 5\n");
+    let mut sampler = sampler(dir.path());
+    sampler.collect();
+    sampler.collect();
+    // Not what the kernel does (it raises both at once): shows the cgroup's file unread
+    // while /proc/vmstat's count stands still.
+    write(cron.join("memory.events"), "low 0\nhigh 0\nmax 0\noom 1\noom_kill 1\noom_group_kill 0\n");
+    let cgroups = sampler.collect();
+    assert_eq!(find(&cgroups, "/system.slice/cron.service").unwrap().oom_kills, Some(0));
+    assert!(cgroups.oom_events.is_empty(), "{:?}", cgroups.oom_events);
+
+    write(vmstat, "pgfault 100\noom_kill 6\n");
+    let cgroups = sampler.collect();
+    assert_eq!(find(&cgroups, "/system.slice/cron.service").unwrap().oom_kills, Some(1));
+    assert!(cgroups.oom_events.iter().any(|e| e.name == "cron.service"), "{:?}", cgroups.oom_events);
+}
+
+#[test]
+fn pressure_is_read_at_full_readings_and_shown_between_them() {
+    let (dir, top) = fixture_copy();
+    let cron = top.join("system.slice/cron.service");
+    write(cron.join("cgroup.procs"), "700\n");
+    write(cron.join("cpu.pressure"), "some avg10=1.00 avg60=0.00 avg300=0.00 total=1\n");
+    let mut sampler = sampler(dir.path());
+    let some = |c: &Cgroups| find(c, "/system.slice/cron.service").unwrap().pressure.unwrap().cpu_some;
+    assert_eq!(some(&sampler.collect()), Some(1.0));
+    write(cron.join("cpu.pressure"), "some avg10=7.00 avg60=0.00 avg300=0.00 total=9\n");
+    // Read again at the cgroup's next full reading, within six readings.
+    let readings_to_see_it = (1..=6).find(|_| some(&sampler.collect()) == Some(7.0));
+    assert!(readings_to_see_it.is_some(), "not read within six readings");
+    // Just read: the next reading shows it without reading the file.
+    write(cron.join("cpu.pressure"), "some avg10=9.00 avg60=0.00 avg300=0.00 total=12\n");
+    assert_eq!(some(&sampler.collect()), Some(7.0));
+}

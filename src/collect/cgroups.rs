@@ -18,9 +18,15 @@
 //!   (nothing in it uses CPU or does I/O), but whole every 5 minutes, and keeps no
 //!   descriptor but its probe's;
 //! - a busy cgroup's usage files are read every reading through descriptors kept open
-//!   (`kept.rs`, from a budget of their own), its process list and limits every sixth;
-//!   a file whose every value another hierarchy gave (a hybrid host's unified
-//!   `cpu.stat`) is not read.
+//!   (`kept.rs`, from a budget of their own), its process list, limits, quota and what
+//!   is neither shown nor judged (swap, v1 IOPS, pressure) every sixth; a file whose
+//!   every value another hierarchy gave (a hybrid host's unified `cpu.stat`) is not
+//!   read, nor one that cannot have moved: throttling without a quota of its own, OOM
+//!   kill counts while the kernel's ([`oom_count`]) stood still, hits of a limit
+//!   without a limit ([`files::Counters::wants`]); `pids.current` without `pids.max`
+//!   is read with the process list. What is left is four files a cgroup on a hybrid
+//!   host (`cgroup.events`, `cpuacct.usage`, `memory.usage_in_bytes`, blkio bytes),
+//!   so that 500 busy cgroups fit the budget of kept descriptors.
 //!
 //! An OOM kill is counted in the cgroup whose `oom_kill` rose by more than its
 //! children's did (v2 counts a kill in every ancestor too), and remembered with the
@@ -30,6 +36,7 @@ mod changes;
 mod files;
 mod hierarchies;
 pub mod names;
+mod oom_count;
 
 pub use names::CgroupKind;
 
@@ -43,6 +50,7 @@ use hierarchies::Hierarchy;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use names::{Identity, Namer};
+use oom_count::OomCount;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -167,11 +175,9 @@ const FULL_EVERY: u64 = 6;
 const IDLE_FULL_EVERY: u64 = 60;
 
 /// The cgroup walk's own descriptor budget (see `descriptors`): each kept cgroup file
-/// pins a kernel buffer of a page, so it is bounded apart from the fast tier's.
+/// pins a kernel buffer of a page, so it is bounded apart from the fast tier's. Only
+/// files read at every reading keep one; the others are opened and closed each time.
 static KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(descriptors::cgroup_budget()));
-/// For files read at full readings only: opened and closed each time, so that the
-/// budget goes to the files read every reading.
-static NOT_KEPT: LazyLock<Descriptors> = LazyLock::new(|| Descriptors::new(0));
 
 /// One cgroup's files and its previous reading.
 struct Node {
@@ -180,6 +186,11 @@ struct Node {
     files: Vec<NodeFile>,
     seen: bool,
     previous: Option<(Instant, Counters)>,
+    /// The last full reading: v1 IOPS (`blkio.throttle.io_serviced_recursive`) are
+    /// read at full readings only, and their rates taken between two of them.
+    previous_full: Option<(Instant, Counters)>,
+    /// Those rates (read, write), shown until the next full reading.
+    full_ops_per_s: (Option<f64>, Option<f64>),
     /// Spreads the cgroups' full readings over the readings between them.
     slot: u64,
     /// The processes `cgroup.procs` listed when last read.
@@ -208,6 +219,7 @@ pub struct CgroupSampler {
     source: Source,
     hierarchies: Vec<Hierarchy>,
     tree_counts: TreeCounts,
+    oom_count: OomCount,
     nodes: BTreeMap<String, Node>,
     namer: Namer,
     zone: TimeZone,
@@ -226,6 +238,7 @@ impl CgroupSampler {
         let hierarchies = hierarchies::find(&source);
         Self {
             tree_counts: TreeCounts::new(&source, &hierarchies),
+            oom_count: OomCount::new(&source),
             since_walk: vec![0; hierarchies.len()],
             hierarchies,
             nodes: BTreeMap::new(),
@@ -261,6 +274,7 @@ impl CgroupSampler {
             *since = if *walked { 1 } else { *since + 1 };
         }
         let first_reading = self.readings == 0;
+        let oom_may_have_risen = self.oom_count.may_have_risen();
         let reading = self.readings;
         self.readings += 1;
 
@@ -307,10 +321,11 @@ impl CgroupSampler {
             // When this cgroup is read: a whole first reading of 500 cgroups takes long
             // enough that one moment for all would skew the rates of the last ones.
             let now = Instant::now();
+            let whole = full || node.previous.is_none();
             let counters = match node.previous {
                 Some((_, previous)) if idle && !full => Some(previous),
-                Some((_, previous)) if !full => node.read(Some(&previous)),
-                _ => node.read(None),
+                Some((_, previous)) if !full => node.read(Some(&previous), oom_may_have_risen),
+                _ => node.read(None, oom_may_have_risen),
             };
             let Some(counters) = counters else {
                 gone.push(path.clone());
@@ -337,6 +352,19 @@ impl CgroupSampler {
             if let Some(n) = rise(|c| c.oom_kills).filter(|&n| n > 0) {
                 oom_rises.insert(path.clone(), n);
             }
+            // IOPS every reading where `io.stat` has them (v2), else between full readings.
+            let mut ops_per_s = (rate(|c| c.read_ios), rate(|c| c.write_ios));
+            if ops_per_s == (None, None) {
+                if whole {
+                    let full_rate = |pick: fn(&Counters) -> Option<u64>| {
+                        let (at, start) = node.previous_full?;
+                        let w = Some(now.duration_since(at).as_secs_f64()).filter(|&w| w > 0.0)?;
+                        Some(pick(&counters)?.saturating_sub(pick(&start)?) as f64 / w)
+                    };
+                    node.full_ops_per_s = (full_rate(|c| c.read_ios), full_rate(|c| c.write_ios));
+                }
+                ops_per_s = node.full_ops_per_s;
+            }
             list.push(Cgroup {
                 path: path.clone(),
                 name: node.identity.name.clone(),
@@ -353,8 +381,8 @@ impl CgroupSampler {
                 swap_bytes: counters.swap_bytes,
                 io_read_bytes_per_s: rate(|c| c.read_bytes),
                 io_write_bytes_per_s: rate(|c| c.write_bytes),
-                io_read_ops_per_s: rate(|c| c.read_ios),
-                io_write_ops_per_s: rate(|c| c.write_ios),
+                io_read_ops_per_s: ops_per_s.0,
+                io_write_ops_per_s: ops_per_s.1,
                 pids: counters.pids,
                 pids_limit: counters.pids_limit,
                 oom_kills: counters.oom_kills,
@@ -362,6 +390,9 @@ impl CgroupSampler {
                 memory_max_events: node.previous.and_then(|_| rise(|c| c.max_events)),
                 pressure: counters.pressure,
             });
+            if whole {
+                node.previous_full = Some((now, counters));
+            }
             node.previous = Some((now, counters));
         }
         self.lost_one = !gone.is_empty();
@@ -435,6 +466,8 @@ impl CgroupSampler {
                             files: Vec::new(),
                             seen: true,
                             previous: None,
+                            previous_full: None,
+                            full_ops_per_s: (None, None),
                             slot: *next_slot,
                             pids: Vec::new(),
                             busy: true,
@@ -488,10 +521,7 @@ impl Node {
         match self.files.binary_search_by_key(&rank, |f| f.rank) {
             Ok(i) => self.files[i].seen = true,
             Err(i) => {
-                // `cgroup.procs` is read every time where it is the probe (no v2 file).
-                let rarely = cadence(name) == Cadence::Full && name != "cgroup.procs";
-                let budget = if rarely { &NOT_KEPT } else { &KEPT };
-                let reader = KeptReader::counted_by(dir.join(name), budget);
+                let reader = KeptReader::counted_by(dir.join(name), &KEPT);
                 self.files.insert(i, NodeFile { rank, hierarchy, v2, name: list[index], reader, seen: true });
             }
         }
@@ -526,25 +556,30 @@ impl Node {
     }
 
     /// The cgroup's counters, and the processes it lists into `pids`: every file at a
-    /// full reading (`previous` None), else the [`Cadence::Usage`] ones and the limits
-    /// from `previous`. `None` once neither the probe nor any file can be read (the
-    /// cgroup was removed).
-    fn read(&mut self, previous: Option<&Counters>) -> Option<Counters> {
-        let mut counters = previous.map(Counters::with_limits_of).unwrap_or_default();
+    /// full reading (`previous` None), else the [`Cadence::Usage`] ones that can have
+    /// moved and the rest from `previous`. `None` once neither the probe nor any file
+    /// can be read (the cgroup was removed).
+    fn read(&mut self, previous: Option<&Counters>, oom_may_have_risen: bool) -> Option<Counters> {
+        let full = previous.is_none();
+        let mut counters = previous.map(Counters::carried_from).unwrap_or_default();
         let mut read_any = self.probed || self.files.is_empty();
         let probe = self.probe_file();
         for (i, file) in self.files.iter_mut().enumerate() {
             let wanted = match cadence(file.name) {
                 Cadence::Probe => false,
-                Cadence::Full => previous.is_none() && Some(i) != probe,
+                Cadence::Full => full && Some(i) != probe,
                 Cadence::Usage => {
-                    !counters.already_has(file.name) && (file.name != "memory.stat" || counters.wants_memory_stat())
+                    !counters.already_has(file.name) && counters.wants(file.v2, file.name, full, oom_may_have_risen)
                 }
             };
             if !wanted {
                 continue;
             }
-            let Some(text) = file.reader.read_text() else { continue };
+            // Kept open only if read at every reading: the descriptors go to those.
+            let every_reading =
+                cadence(file.name) == Cadence::Usage && counters.wants(file.v2, file.name, false, false);
+            let text = if every_reading { file.reader.read_text() } else { file.reader.read_text_once() };
+            let Some(text) = text else { continue };
             read_any = true;
             if file.name == "cgroup.procs" {
                 self.pids.clear();
@@ -554,6 +589,9 @@ impl Node {
             }
         }
         counters.finish();
+        if let Some(previous) = previous {
+            counters.carry_unread(previous);
+        }
         read_any.then_some(counters)
     }
 

@@ -114,6 +114,15 @@ impl KeptReader {
         std::str::from_utf8(self.read()?).ok()
     }
 
+    /// As [`KeptReader::read_text`], but opened, read and closed, giving back any
+    /// descriptor kept: for a file read too rarely to hold one of the budget.
+    pub(super) fn read_text_once(&mut self) -> Option<&str> {
+        self.file = None;
+        let file = File::open(&self.path).ok()?;
+        read_whole(&file, &mut self.buf, &mut self.len).ok()?;
+        std::str::from_utf8(&self.buf[..self.len]).ok()
+    }
+
     /// The file without surrounding white space; `None` where it is missing, unreadable,
     /// not UTF-8 or empty, as [`crate::source::Source::read_trimmed`].
     pub fn read_trimmed(&mut self) -> Option<&str> {

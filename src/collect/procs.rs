@@ -46,7 +46,7 @@ use super::descriptors::{self, Descriptors, KeptFile};
 pub use fd_limits::FdLimitUse;
 use fd_limits::FdTable;
 use identity::Identity;
-use io_counters::IoCounters;
+use io_counters::{IoCounters, Unread};
 use new_tasks::NewTasks;
 use paths::PidPaths;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -310,6 +310,8 @@ struct Tracked {
     blocked_since: Option<Instant>,
     /// Its storage I/O counters as last read; `None` where unreadable.
     io: Option<IoReading>,
+    /// Whether that was because reading it was refused (not tried again until it execs).
+    io_denied: bool,
     /// `/proc/[pid]/io` kept open once it has run while descriptors are kept.
     io_file: Option<KeptFile>,
     /// Its descriptor table and limit, to screen it for `near_fd_limit`.
@@ -335,11 +337,11 @@ impl IoReading {
         pid: u32,
         earlier: Option<IoReading>,
         at: Instant,
-    ) -> (Option<Self>, Option<IoRates>) {
+    ) -> (Result<Self, Unread>, Option<IoRates>) {
         let counters = match kept {
             Some(file) => {
                 let counters = io_counters::read_from(&file.file);
-                if counters.is_none() {
+                if counters.is_err() {
                     *kept = None;
                 }
                 counters
@@ -351,7 +353,10 @@ impl IoReading {
                 counters
             }),
         };
-        let Some(counters) = counters else { return (None, None) };
+        let counters = match counters {
+            Ok(counters) => counters,
+            Err(unread) => return (Err(unread), None),
+        };
         let rates = earlier.and_then(|earlier| {
             let seconds = at.saturating_duration_since(earlier.at).as_secs_f64();
             (seconds >= MIN_IO_WINDOW_SECONDS).then(|| {
@@ -359,7 +364,7 @@ impl IoReading {
                 IoRates { read_bytes_per_s: read, write_bytes_per_s: write }
             })
         });
-        (Some(Self { counters, at }), rates)
+        (Ok(Self { counters, at }), rates)
     }
 }
 
@@ -652,7 +657,8 @@ impl ProcessScanner {
             user,
             seen: context.scan,
             blocked_since: (fields.state == b'D').then_some(context.now),
-            io,
+            io_denied: matches!(io, Err(Unread::Denied)),
+            io: io.ok(),
             io_file,
             fd_table,
             fd_table_due: context.now + spread,
@@ -819,9 +825,10 @@ fn refresh(
 /// descriptors, through one kept for it after it first ran (a pread costs about a third
 /// of an open, read and close). One that used less than a tick of CPU shows
 /// 0 and its counters are read when it next runs, so no byte is lost, only spread over
-/// the longer window. A process whose file was unreadable at first sight is tried again
+/// the longer window. A process whose file was refused (EACCES, EPERM) is tried again
 /// only after an exec (which may change its credentials): a failed open per process
-/// per scan is what a non-root ctop would pay otherwise.
+/// per scan is what a non-root ctop would pay otherwise. Any other failure (out of
+/// descriptors, above all) is tried again at the next scan that gets here.
 #[allow(clippy::too_many_arguments)]
 fn refresh_io(
     tracked: &mut Tracked,
@@ -834,9 +841,10 @@ fn refresh_io(
     exec: bool,
 ) -> Option<IoRates> {
     let may_have_moved = ran || fields.threads > 1 || matches!(fields.state, b'R' | b'D');
-    if (tracked.io.is_some() && may_have_moved) || (tracked.io.is_none() && exec) {
+    if (tracked.io.is_some() && may_have_moved) || (tracked.io.is_none() && (exec || !tracked.io_denied)) {
         let (reading, rates) = IoReading::next(&mut tracked.io_file, source, pid, tracked.io, read_at);
-        tracked.io = reading;
+        tracked.io_denied = matches!(reading, Err(Unread::Denied));
+        tracked.io = reading.ok();
         return rates;
     }
     tracked.io.and(context.previous).map(|_| IoRates::default())
@@ -903,5 +911,56 @@ mod tests {
         assert_eq!(context.cpu_percent(50, start, start + Duration::from_secs(1)), Some(50.0));
         let first = ScanContext { previous: None, ..context };
         assert_eq!(first.cpu_percent(50, start, start + Duration::from_secs(1)), None);
+    }
+    /// A process seen once, whose `/proc/[pid]/io` could not be read.
+    fn unread_io(denied: bool) -> Tracked {
+        let now = Instant::now();
+        Tracked {
+            probe: None,
+            start_time: 1,
+            cpu_ticks: 0,
+            read_at: now,
+            cpu_ns: 0,
+            sample: Sample { state: b'S', ppid: 1, threads: 1, rss_pages: 0, kernel_thread: false },
+            stat_due: now,
+            comm: Box::from(&b"app"[..]),
+            name: Arc::from("app"),
+            cmdline: Arc::from("app"),
+            user: Arc::from("root"),
+            seen: 0,
+            blocked_since: None,
+            io: None,
+            io_denied: denied,
+            io_file: None,
+            fd_table: FdTable::default(),
+            fd_table_due: now,
+        }
+    }
+
+    #[test]
+    fn an_io_file_that_failed_for_want_of_descriptors_is_read_at_the_next_scan_a_refused_one_after_an_exec() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("42")).unwrap();
+        std::fs::write(dir.path().join("42/io"), "read_bytes: 4096\nwrite_bytes: 8192\n").unwrap();
+        let mut paths = PidPaths::new(dir.path().to_path_buf());
+        let stat = b"42 (app) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1000 10";
+        let fields = stat::parse(stat).unwrap();
+        let now = Instant::now();
+        let context = ScanContext { now, previous: Some(now), scan: 2, page_size: 4096, ticks_per_second: 100.0 };
+        let mut scan = |tracked: &mut Tracked, ran: bool, exec: bool| {
+            let source = IoSource { paths: &mut paths, descriptors: None };
+            refresh_io(tracked, 42, &fields, Instant::now(), context, source, ran, exec);
+        };
+        // EMFILE at the last scan left it unread, not refused: read now, even idle.
+        let mut failed = unread_io(false);
+        scan(&mut failed, false, false);
+        assert_eq!(failed.io.map(|io| io.counters.write_bytes), Some(8192));
+        // Refused: not tried again while it runs the same program, tried after an exec.
+        let mut refused = unread_io(true);
+        scan(&mut refused, true, false);
+        assert!(refused.io.is_none() && refused.io_denied);
+        scan(&mut refused, true, true);
+        assert_eq!(refused.io.map(|io| io.counters.read_bytes), Some(4096));
+        assert!(!refused.io_denied);
     }
 }

@@ -32,9 +32,10 @@ pub const V2_FILES: [&str; 15] = [
 ];
 
 /// Files of a v1 cgroup, whichever controller's hierarchy it is in.
-pub const V1_FILES: [&str; 13] = [
+pub const V1_FILES: [&str; 14] = [
     "cgroup.procs",
     "cpuacct.usage",
+    "cpu.cfs_quota_us",
     "cpu.stat",
     "memory.usage_in_bytes",
     "memory.limit_in_bytes",
@@ -56,14 +57,27 @@ pub enum Cadence {
     /// Every reading of a cgroup that holds processes: what they use.
     Usage,
     /// What a process or an administrator changes rarely (the processes listed, the
-    /// limits): at a cgroup's full readings only, every [`super::FULL_EVERY`] readings.
+    /// limits, the CPU quota), and what is neither shown nor judged but kept for
+    /// `--json` and the collector's users (swap, v1 IOPS, pressure, itself a 10 s
+    /// average): at a cgroup's full readings only, every [`super::FULL_EVERY`] readings.
     Full,
 }
 
 pub fn cadence(name: &str) -> Cadence {
     match name {
         "cgroup.events" => Cadence::Probe,
-        "cgroup.procs" | "memory.max" | "memory.high" | "memory.limit_in_bytes" | "pids.max" => Cadence::Full,
+        "cgroup.procs"
+        | "memory.max"
+        | "memory.high"
+        | "memory.limit_in_bytes"
+        | "pids.max"
+        | "cpu.cfs_quota_us"
+        | "memory.swap.current"
+        | "memory.memsw.usage_in_bytes"
+        | "blkio.throttle.io_serviced_recursive"
+        | "cpu.pressure"
+        | "memory.pressure"
+        | "io.pressure" => Cadence::Full,
         _ => Cadence::Usage,
     }
 }
@@ -99,23 +113,60 @@ pub struct Counters {
     pub write_ios: Option<u64>,
     pub pids: Option<u64>,
     pub pids_limit: Option<u64>,
+    /// v1: whether `cpu.cfs_quota_us` sets a quota (`-1`: none).
+    pub cpu_quota: Option<bool>,
     pub pressure: Option<Pressure>,
 }
 
 impl Counters {
-    /// Whether `memory.stat` is worth reading: only a limit makes its page cache matter.
-    pub fn wants_memory_stat(&self) -> bool {
-        self.memory_limit_bytes.is_some()
+    /// Whether usage file `name` can say something this reading, from what is known
+    /// already: `full` at a cgroup's full reading, `oom_may_have_risen` unless the
+    /// kernel's count of OOM kills stood still (`oom_count`).
+    /// - `memory.stat` (its page cache) and v1 `memory.failcnt` (hits of the limit)
+    ///   matter only under a limit of the cgroup's own;
+    /// - v1 `cpu.stat` holds only throttling, which only a quota of its own causes (a
+    ///   parent's quota throttles the parent): read at full readings without one;
+    /// - the OOM kill counts move only when the kernel's count does; v2 `memory.events`
+    ///   also counts `high` and `max` hits, judged under a limit;
+    /// - `pids.current` is judged only against `pids.max`: without one it is read with
+    ///   the process list.
+    pub fn wants(&self, v2: bool, name: &str, full: bool, oom_may_have_risen: bool) -> bool {
+        let limited = self.memory_limit_bytes.is_some();
+        match (v2, name) {
+            (_, "memory.stat") | (false, "memory.failcnt") => limited,
+            (false, "cpu.stat") => full || self.cpu_quota != Some(false),
+            (false, "memory.oom_control") => full || oom_may_have_risen,
+            (true, "memory.events") => full || oom_may_have_risen || limited || self.memory_high_bytes.is_some(),
+            (_, "pids.current") => full || self.pids_limit.is_some(),
+            _ => true,
+        }
     }
 
-    /// A reading that starts from what the [`Cadence::Full`] files said last time.
-    pub fn with_limits_of(previous: &Counters) -> Counters {
+    /// A reading that starts from what the [`Cadence::Full`] files said last time, from
+    /// the throttling of a cgroup without a quota, which cannot have moved, and from
+    /// the count of processes of one without `pids.max` (shown, not judged: read at
+    /// full readings, as `cgroup.procs` is).
+    pub fn carried_from(previous: &Counters) -> Counters {
+        let unthrottled = previous.cpu_quota == Some(false);
+        let unlimited_pids = previous.pids_limit.is_none();
         Counters {
             memory_limit_bytes: previous.memory_limit_bytes,
             memory_high_bytes: previous.memory_high_bytes,
             pids_limit: previous.pids_limit,
+            cpu_quota: previous.cpu_quota,
+            swap_bytes: previous.swap_bytes,
+            pressure: previous.pressure,
+            throttled_usec: previous.throttled_usec.filter(|_| unthrottled),
+            throttled_periods: previous.throttled_periods.filter(|_| unthrottled),
+            pids: previous.pids.filter(|_| unlimited_pids),
             ..Counters::default()
         }
+    }
+
+    /// After a reading that started [`Counters::carried_from`] `previous`: the OOM kill
+    /// count where its file was not read (the kernel's count stood still).
+    pub fn carry_unread(&mut self, previous: &Counters) {
+        self.oom_kills = self.oom_kills.or(previous.oom_kills);
     }
 
     /// Whether every field file `name` fills is known already from another hierarchy
@@ -146,6 +197,9 @@ impl Counters {
                 set(&mut self.throttled_periods, field(text, "nr_throttled"));
             }
             (false, "cpuacct.usage") => set(&mut self.cpu_usec, number().map(|ns| ns / 1000)),
+            (false, "cpu.cfs_quota_us") => {
+                self.cpu_quota = self.cpu_quota.or(text.trim().parse::<i64>().ok().map(|quota| quota > 0))
+            }
             (true, "memory.current") | (false, "memory.usage_in_bytes") => set(&mut self.memory_bytes, number()),
             // "max" does not parse: unlimited.
             (true, "memory.max") => set(&mut self.memory_limit_bytes, number()),
@@ -277,7 +331,7 @@ mod tests {
         );
         assert_eq!((c.cpu_usec, c.throttled_usec, c.throttled_periods), (Some(5000), Some(700), Some(4)));
         assert_eq!((c.memory_limit_bytes, c.memory_high_bytes), (None, Some(1 << 30)));
-        assert!(!c.wants_memory_stat());
+        assert!(!c.wants(true, "memory.stat", true, true), "no limit, no page cache to judge");
         assert_eq!((c.oom_kills, c.high_events, c.max_events), (Some(1), Some(3), Some(2)));
         assert_eq!((c.read_bytes, c.write_bytes, c.read_ios, c.write_ios), (Some(101), Some(202), Some(4), Some(6)));
         assert_eq!(c.pids_limit, None);
@@ -326,14 +380,53 @@ mod tests {
         c.parse(true, "memory.max", "1073741824\n");
         c.parse(true, "pids.max", "100\n");
         c.parse(true, "memory.current", "5\n");
-        let next = Counters::with_limits_of(&c);
+        c.parse(true, "memory.pressure", "some avg10=2.00 avg60=0.00 avg300=0.00 total=1\n");
+        let next = Counters::carried_from(&c);
         assert_eq!((next.memory_limit_bytes, next.pids_limit, next.memory_bytes), (Some(1 << 30), Some(100), None));
-        assert!(next.wants_memory_stat());
+        assert!(!next.already_has("pids.current"), "under pids.max the count is judged: read every reading");
+        let mut unlimited = Counters::default();
+        unlimited.parse(true, "pids.max", "max\n");
+        unlimited.parse(true, "pids.current", "7\n");
+        assert_eq!(Counters::carried_from(&unlimited).pids, Some(7));
+        assert!(Counters::carried_from(&unlimited).already_has("pids.current"));
+        assert_eq!(next.pressure.and_then(|p| p.memory_some), Some(2.0), "pressure is read at full readings");
+        assert!(next.wants(true, "memory.stat", false, false));
+        assert!(next.wants(true, "memory.events", false, false), "a limit's hits are judged every reading");
         assert_eq!(cadence("memory.max"), Cadence::Full);
+        assert_eq!(cadence("cpu.pressure"), Cadence::Full);
         assert_eq!(cadence("memory.current"), Cadence::Usage);
         assert_eq!(populated("populated 1\nfrozen 0\n"), Some(true));
         assert_eq!(populated("populated 0\nfrozen 0\n"), Some(false));
         assert_eq!(populated("garbage"), None);
+    }
+
+    #[test]
+    fn throttling_is_read_only_under_a_quota_and_oom_counts_only_when_the_kernel_s_moved() {
+        let mut c = Counters::default();
+        c.parse(false, "cpu.cfs_quota_us", "-1\n");
+        c.parse(false, "cpu.stat", "nr_periods 0\nnr_throttled 0\nthrottled_time 0\n");
+        c.parse(false, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+        assert_eq!(c.cpu_quota, Some(false));
+        assert!(c.wants(false, "cpu.stat", true, false), "a full reading reads it all");
+        let mut next = Counters::carried_from(&c);
+        assert!(!next.wants(false, "cpu.stat", false, false), "no quota: throttling cannot move");
+        assert_eq!((next.throttled_usec, next.throttled_periods), (Some(0), Some(0)));
+        assert!(!next.wants(false, "memory.oom_control", false, false));
+        assert!(next.wants(false, "memory.oom_control", false, true));
+        assert!(!next.wants(true, "memory.events", false, false), "no limit, no kill: nothing to judge");
+        assert!(!next.wants(false, "memory.failcnt", true, true), "no limit of its own, never hit");
+        next.carry_unread(&c);
+        assert_eq!(next.oom_kills, Some(3));
+
+        let mut quota = Counters::default();
+        quota.parse(false, "cpu.cfs_quota_us", "50000\n");
+        assert_eq!(quota.cpu_quota, Some(true));
+        let next = Counters::carried_from(&quota);
+        assert!(next.wants(false, "cpu.stat", false, false));
+        assert_eq!(next.throttled_usec, None, "read afresh under a quota");
+        let mut garbled = Counters::default();
+        garbled.parse(false, "cpu.cfs_quota_us", "lots\n");
+        assert!(Counters::carried_from(&garbled).wants(false, "cpu.stat", false, false), "unknown: read");
     }
 
     #[test]

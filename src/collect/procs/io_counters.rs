@@ -5,10 +5,13 @@
 //!
 //! The file needs the same permission as reading another process's memory maps
 //! (`ptrace_may_access`): readable for one's own processes, all of them as root; for
-//! the others the open fails and the rate is unknown, never 0.
+//! the others the open fails and the rate is unknown, never 0. Only that refusal
+//! (EACCES, EPERM) stands until the process execs; any other failure, above all running
+//! out of descriptors (EMFILE, ENFILE), is tried again at the next scan.
 
 use super::paths::PidPaths;
 use std::fs::File;
+use std::io;
 use std::os::unix::fs::FileExt;
 
 /// The two storage counters, in bytes since the process started (its dead threads
@@ -27,20 +30,38 @@ impl IoCounters {
     }
 }
 
-/// Opens the file and reads it; `None` where it cannot be read (another user's process,
-/// a zombie, a kernel without task I/O accounting) or is garbled.
-pub(super) fn open(paths: &mut PidPaths, pid: u32) -> Option<(File, IoCounters)> {
-    let file = File::open(paths.file(pid, "io")).ok()?;
-    let counters = read_from(&file)?;
-    Some((file, counters))
+/// Why the counters could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unread {
+    /// Refused (EACCES, EPERM): another user's process, until it execs.
+    Denied,
+    /// Anything else: out of descriptors, gone, garbled; worth another try.
+    Failed,
 }
 
-/// Reads an open (kept) file again; `None` once its process is gone (ESRCH).
-pub(super) fn read_from(file: &File) -> Option<IoCounters> {
+impl Unread {
+    fn of(err: &io::Error) -> Self {
+        match err.raw_os_error() {
+            Some(libc::EACCES | libc::EPERM) => Unread::Denied,
+            _ => Unread::Failed,
+        }
+    }
+}
+
+/// Opens the file and reads it.
+pub(super) fn open(paths: &mut PidPaths, pid: u32) -> Result<(File, IoCounters), Unread> {
+    let file = File::open(paths.file(pid, "io")).map_err(|e| Unread::of(&e))?;
+    let counters = read_from(&file)?;
+    Ok((file, counters))
+}
+
+/// Reads an open (kept) file again; fails once its process is gone (ESRCH), or where
+/// it is another user's that is not dumpable (the check is made again at each read).
+pub(super) fn read_from(file: &File) -> Result<IoCounters, Unread> {
     // Seven lines of a name and at most 20 digits.
     let mut buf = [0u8; 256];
-    let len = file.read_at(&mut buf, 0).ok()?;
-    parse(&buf[..len])
+    let len = file.read_at(&mut buf, 0).map_err(|e| Unread::of(&e))?;
+    parse(&buf[..len]).ok_or(Unread::Failed)
 }
 
 fn parse(text: &[u8]) -> Option<IoCounters> {
@@ -69,6 +90,15 @@ mod tests {
         // cancelled_write_bytes must not be taken for write_bytes.
         assert_eq!(parse(b"read_bytes: 1\ncancelled_write_bytes: 5\n"), None);
         assert_eq!(parse(b""), None);
+    }
+
+    #[test]
+    fn only_a_refusal_is_denied_running_out_of_descriptors_is_not() {
+        let error = |errno| Unread::of(&io::Error::from_raw_os_error(errno));
+        assert_eq!((error(libc::EACCES), error(libc::EPERM)), (Unread::Denied, Unread::Denied));
+        for errno in [libc::EMFILE, libc::ENFILE, libc::ESRCH, libc::ENOENT, libc::EINTR] {
+            assert_eq!(error(errno), Unread::Failed, "errno {errno}");
+        }
     }
 
     #[test]
