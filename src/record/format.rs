@@ -86,17 +86,33 @@ impl BlockHeader {
 
 /// Appends one sample's frame (length, CBOR) to `out`.
 pub fn encode_sample(out: &mut Vec<u8>, at_ms: i64, record: &RecordRef) -> Result<(), String> {
-    let start = out.len();
-    out.extend_from_slice(&[0; 4]);
+    let mut body = Vec::new();
+    encode_record(&mut body, record)?;
+    frame_with_body(out, at_ms, &body)
+}
+
+/// The CBOR of a sample's kind and value (`{kind: value}`), without its time.
+pub fn encode_record(out: &mut Vec<u8>, record: &RecordRef) -> Result<(), String> {
     if let RecordRef::Cgroups(_) = record {
         // Written directly: a tree of thousands of cgroups as a `Value` first would cost
         // megabytes of nodes for a few bytes saved.
-        ciborium::into_writer(&(at_ms, record), &mut *out).map_err(|e| e.to_string())?;
+        ciborium::into_writer(record, &mut *out).map_err(|e| e.to_string())
     } else {
-        let mut value = Value::serialized(&(at_ms, record)).map_err(|e| e.to_string())?;
+        let mut value = Value::serialized(record).map_err(|e| e.to_string())?;
         narrow(&mut value);
-        ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())?;
+        ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())
     }
+}
+
+/// Appends the frame of a sample taken at `at_ms` whose kind and value are `body`
+/// (from [`encode_record`]): the pair `[time, {kind: value}]`, as serde writes a tuple.
+pub fn frame_with_body(out: &mut Vec<u8>, at_ms: i64, body: &[u8]) -> Result<(), String> {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    // A CBOR array of two items.
+    out.push(0x82);
+    ciborium::into_writer(&at_ms, &mut *out).map_err(|e| e.to_string())?;
+    out.extend_from_slice(body);
     let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
     out[start..start + 4].copy_from_slice(&len.to_le_bytes());
     Ok(())
@@ -174,6 +190,22 @@ mod tests {
         }
         assert_eq!(read_file_header(&file_header()), Some(VERSION));
         assert_eq!(read_file_header(&file_header()[..15]), None);
+    }
+
+    #[test]
+    fn a_frame_from_a_body_is_the_pair_serde_writes() {
+        let identity = super::super::Identity { ctop_version: "9.9".into(), ..Default::default() };
+        let record = RecordRef::Identity(&identity);
+        for at_ms in [0, 1_795_953_600_000, -1] {
+            let mut framed = Vec::new();
+            encode_sample(&mut framed, at_ms, &record).unwrap();
+            let mut direct = Vec::new();
+            ciborium::into_writer(&(at_ms, &record), &mut direct).unwrap();
+            assert_eq!(framed[4..], direct[..]);
+            assert!(
+                matches!(decode_sample(&framed[4..]), Ok((t, Record::Identity(id))) if t == at_ms && *id == identity)
+            );
+        }
     }
 
     #[test]

@@ -57,6 +57,7 @@
 //! ([`crate::snapshot::FastTier`]), `slow` ([`SlowTier`]), `processes` (the summary
 //! history keeps: totals, top by CPU and memory, repeated binaries), `cgroups`.
 
+pub mod findings;
 pub mod format;
 pub mod headless;
 pub mod reader;
@@ -74,6 +75,7 @@ use crate::collect::ports::ListeningSocket;
 use crate::collect::procs::Processes;
 use crate::collect::raid::MdArray;
 use crate::snapshot::{FastTier, Update};
+use findings::RecordedFinding;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -88,6 +90,9 @@ pub struct Identity {
     pub ctop_version: String,
     /// The fast tier's interval, in milliseconds.
     pub interval_ms: u64,
+    /// The segment holds the findings as judged while recording (`findings` samples);
+    /// without them (a recording by ctop 0.1.0) a replay judges each moment again.
+    pub findings: bool,
 }
 
 /// The slow tier's update, as a struct (the `Update::Slow` variant's fields).
@@ -111,6 +116,7 @@ pub enum RecordRef<'a> {
     Slow(SlowRef<'a>),
     Processes(&'a Processes),
     Cgroups(&'a Cgroups),
+    Findings(&'a [RecordedFinding]),
 }
 
 #[derive(Serialize)]
@@ -132,6 +138,7 @@ pub enum Record {
     Slow(Box<SlowTier>),
     Processes(Arc<Processes>),
     Cgroups(Box<Cgroups>),
+    Findings(Vec<RecordedFinding>),
 }
 
 /// A sample and the time it was taken (epoch milliseconds).
@@ -164,15 +171,16 @@ impl<'a> RecordRef<'a> {
             RecordRef::Slow(_) => "slow",
             RecordRef::Processes(_) => "processes",
             RecordRef::Cgroups(_) => "cgroups",
+            RecordRef::Findings(_) => "findings",
         }
     }
 }
 
 impl Record {
-    /// The update this sample replays as; `None` for the identity.
+    /// The update this sample replays as; `None` for the identity and the findings.
     pub fn into_update(self) -> Option<Update> {
         Some(match self {
-            Record::Identity(_) => return None,
+            Record::Identity(_) | Record::Findings(_) => return None,
             Record::Fast(f) => Update::Fast(f),
             Record::Slow(s) => {
                 let s = *s;
