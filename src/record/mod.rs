@@ -33,8 +33,9 @@
 //! older file with no conversion (fields it added are missing there and take their
 //! default; every struct is `#[serde(default)]`), and an older ctop skips what it does
 //! not know (unknown fields are ignored; a sample of an unknown kind is skipped and
-//! counted). Floating-point values are stored as the nearest `f32` (seven digits, more
-//! than any panel shows).
+//! counted). Floating-point values are stored with 12 significant bits after the leading
+//! one (a relative error under 1/16,000: four digits, more than any panel shows; the
+//! uptime as the nearest `f32`), see [`format`].
 //!
 //! **Compact.** Samples are small once compressed together: zstd over a block of about
 //! a minute of samples codes each sample against the ones before it (field names and
@@ -55,7 +56,12 @@
 //!
 //! Kinds (the CBOR map's one key): `identity` ([`Identity`]), `fast`
 //! ([`crate::snapshot::FastTier`]), `slow` ([`SlowTier`]), `processes` (the summary
-//! history keeps: totals, top by CPU and memory, repeated binaries), `cgroups`.
+//! history keeps: totals, top by CPU and memory, repeated binaries), `cgroups`, and
+//! `findings` (added after 0.1.0: the problems as judged while recording, see
+//! [`findings`]; written when they change, after the sample that changed them, and
+//! again at the start of every block so that a block read alone knows them; the
+//! identity's `findings` says a segment has them, and a replay of one without them
+//! judges each moment again).
 
 pub mod findings;
 pub mod format;
