@@ -26,7 +26,9 @@ pub fn draw(buf: &mut Buffer, header: Rect, times: &Times, view: &View) {
         let today = when::local(times.newest_ms.div_euclid(1000), offset, "%Y-%m-%d ");
         let day = if day == today { String::new() } else { day };
         let clock = when::local(at, offset, "%H:%M:%S");
-        format!(" PAST {day}{clock} · epoch {at} · {ago} · . for live · T/t step · b jump")
+        // In a replay `.` goes back to the replay's head, which is not live.
+        let back = if view.replay.is_some() { ". to the replay" } else { ". for live" };
+        format!(" PAST {day}{clock} · epoch {at} · {ago} · {back} · T/t step · b jump")
     } else if let Some(replay) = &view.replay {
         format!(" {replay}")
     } else {
