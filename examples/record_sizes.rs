@@ -30,6 +30,8 @@ fn main() {
     };
     let mut parts: BTreeMap<String, Part> = BTreeMap::new();
     let (mut bytes, mut blocks, mut first, mut last) = (0u64, 0u64, i64::MAX, i64::MIN);
+    // Every block's payload: raw, with the writer's zstd, with LZ4 (history's codec).
+    let mut whole = (0u64, 0u64, 0u64);
     for file in &files {
         let data = std::fs::read(file).unwrap();
         bytes += data.len() as u64;
@@ -50,6 +52,9 @@ fn main() {
                 }
             };
             add_block(&raw, &mut parts);
+            whole.0 += raw.len() as u64;
+            whole.1 += ctop::record::writer::compress(&raw).len() as u64;
+            whole.2 += lz4_flex::compress(&raw).len() as u64;
         }
     }
     let seconds = ((last - first) as f64 / 1000.0).max(1.0);
@@ -60,6 +65,13 @@ fn main() {
         bytes as f64 / seconds,
         bytes as f64 / fast as f64,
         bytes as f64 / seconds * 86_400.0 / 1e6
+    );
+    println!(
+        "blocks' payloads: {} bytes raw, {} with zstd as written, {} with LZ4 ({:.0} bytes a fast sample)",
+        whole.0,
+        whole.1,
+        whole.2,
+        whole.2 as f64 / fast as f64
     );
     println!("{:<28} {:>8} {:>12} {:>12} {:>10}", "part", "samples", "raw bytes", "compressed", "B/fast");
     for (name, p) in &parts {
