@@ -139,12 +139,13 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         {
             eprintln!("ctop: {e}; running without it");
         }
-        let mut snapshot = match replay {
-            Some((_, shown)) => shown.snapshot,
-            None => snapshot::collect_once(&source, sample_window),
+        // A replay shows the findings recorded with its moment, where it has them.
+        let (mut snapshot, recorded) = match replay {
+            Some((player, shown)) => (shown.snapshot, player.findings_recorded().then_some(shown.findings)),
+            None => (snapshot::collect_once(&source, sample_window), None),
         };
         snapshot.config_warnings = config_warnings;
-        let findings = ctop::health::judge(&snapshot, &config.thresholds);
+        let findings = recorded.unwrap_or_else(|| ctop::health::judge(&snapshot, &config.thresholds));
         let text = if args.json {
             report::json(&snapshot, &findings)?
         } else if args.openmetrics {
@@ -181,7 +182,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let recorder = match (args.no_ui, recorder) {
         (true, Some(recorder)) => {
-            ctop::record::headless::run(source, intervals, recorder, !args.no_sandbox)?;
+            ctop::record::headless::run(source, intervals, config.thresholds, recorder, !args.no_sandbox)?;
             return Ok(ExitCode::SUCCESS);
         }
         (_, recorder) => recorder,
@@ -210,6 +211,7 @@ fn recording_identity(source: &Source, intervals: Intervals) -> ctop::record::Id
         boot_epoch: ctop::collect::clock::ClockSampler::new(source.clone()).collect().boot_epoch,
         ctop_version: env!("CARGO_PKG_VERSION").into(),
         interval_ms: intervals.fast.as_millis() as u64,
+        findings: true,
     }
 }
 

@@ -140,6 +140,9 @@ fn inner_record_and_replay() {
     assert!(timeline.contains(&format!("{a} up but no carrier")), "the no-carrier problem:\n{timeline}");
     // Back to the spike: `b` and its time show the loops in the process table.
     tmux.run(&["send-keys", "-t", "ctop", "Escape"]);
+    // Closed before the next key: an Escape and a space read together (a loaded machine)
+    // are Alt+Space.
+    tmux.wait_for("the timeline to close", |s| !s.contains("Problem timeline"));
     // Paused, so the moment stays while the screen is read.
     tmux.run(&["send-keys", "-t", "ctop", "Space"]);
     tmux.wait_for("the pause", |s| s.contains("paused"));

@@ -79,6 +79,9 @@ pub enum Key {
     Network(&'static str),
     /// A service, container or pod, by cgroup path.
     Cgroup(String),
+    /// A finding replayed from a recording, of a rule this ctop does not know (a later
+    /// ctop's): its rule's name and what it is about.
+    Recorded(String),
 }
 
 impl Key {
@@ -113,6 +116,7 @@ impl Key {
             Key::KernelLimit(_) => "kernel_limit",
             Key::Hardware(_) => "hardware",
             Key::ProcessFdLimit(_) => "process_fd_limit",
+            Key::Recorded(_) => "recorded",
         }
     }
 }

@@ -33,8 +33,9 @@
 //! older file with no conversion (fields it added are missing there and take their
 //! default; every struct is `#[serde(default)]`), and an older ctop skips what it does
 //! not know (unknown fields are ignored; a sample of an unknown kind is skipped and
-//! counted). Floating-point values are stored as the nearest `f32` (seven digits, more
-//! than any panel shows).
+//! counted). Floating-point values are stored with 12 significant bits after the leading
+//! one (a relative error under 1/16,000: four digits, more than any panel shows; the
+//! uptime as the nearest `f32`), see [`format`].
 //!
 //! **Compact.** Samples are small once compressed together: zstd over a block of about
 //! a minute of samples codes each sample against the ones before it (field names and
@@ -55,8 +56,14 @@
 //!
 //! Kinds (the CBOR map's one key): `identity` ([`Identity`]), `fast`
 //! ([`crate::snapshot::FastTier`]), `slow` ([`SlowTier`]), `processes` (the summary
-//! history keeps: totals, top by CPU and memory, repeated binaries), `cgroups`.
+//! history keeps: totals, top by CPU and memory, repeated binaries), `cgroups`, and
+//! `findings` (added after 0.1.0: the problems as judged while recording, see
+//! [`findings`]; written when they change, after the sample that changed them, and
+//! again at the start of every block so that a block read alone knows them; the
+//! identity's `findings` says a segment has them, and a replay of one without them
+//! judges each moment again).
 
+pub mod findings;
 pub mod format;
 pub mod headless;
 pub mod reader;
@@ -74,6 +81,7 @@ use crate::collect::ports::ListeningSocket;
 use crate::collect::procs::Processes;
 use crate::collect::raid::MdArray;
 use crate::snapshot::{FastTier, Update};
+use findings::RecordedFinding;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -88,6 +96,9 @@ pub struct Identity {
     pub ctop_version: String,
     /// The fast tier's interval, in milliseconds.
     pub interval_ms: u64,
+    /// The segment holds the findings as judged while recording (`findings` samples);
+    /// without them (a recording by ctop 0.1.0) a replay judges each moment again.
+    pub findings: bool,
 }
 
 /// The slow tier's update, as a struct (the `Update::Slow` variant's fields).
@@ -111,6 +122,7 @@ pub enum RecordRef<'a> {
     Slow(SlowRef<'a>),
     Processes(&'a Processes),
     Cgroups(&'a Cgroups),
+    Findings(&'a [RecordedFinding]),
 }
 
 #[derive(Serialize)]
@@ -132,6 +144,7 @@ pub enum Record {
     Slow(Box<SlowTier>),
     Processes(Arc<Processes>),
     Cgroups(Box<Cgroups>),
+    Findings(Vec<RecordedFinding>),
 }
 
 /// A sample and the time it was taken (epoch milliseconds).
@@ -164,15 +177,16 @@ impl<'a> RecordRef<'a> {
             RecordRef::Slow(_) => "slow",
             RecordRef::Processes(_) => "processes",
             RecordRef::Cgroups(_) => "cgroups",
+            RecordRef::Findings(_) => "findings",
         }
     }
 }
 
 impl Record {
-    /// The update this sample replays as; `None` for the identity.
+    /// The update this sample replays as; `None` for the identity and the findings.
     pub fn into_update(self) -> Option<Update> {
         Some(match self {
-            Record::Identity(_) => return None,
+            Record::Identity(_) | Record::Findings(_) => return None,
             Record::Fast(f) => Update::Fast(f),
             Record::Slow(s) => {
                 let s = *s;

@@ -3,9 +3,14 @@
 //! feeds live updates — so the screen, `--once` and `--json` show a recorded moment
 //! with the same code as a live one. A change of boot epoch between two samples is a
 //! reboot, added to the timeline with the last sample before it and the first after.
+//!
+//! Findings are the recording's: those judged while recording, with the thresholds of
+//! then, are shown, and the timeline is built from them. A recording made without them
+//! (ctop 0.1.0, see [`super::Identity::findings`]) is judged again, each fast sample
+//! with this ctop's thresholds.
 
-use super::Sample;
 use super::reader::Recording;
+use super::{Record, Sample};
 use crate::health::timeline::Timeline;
 use crate::health::{self, Findings, Thresholds};
 use crate::history::{Cadence, History};
@@ -61,6 +66,14 @@ pub struct Player {
     /// The last fast sample's time and boot epoch, to see a reboot.
     last_boot: Option<(i64, i64)>,
     scanned_ms: Option<i64>,
+    /// The segment played holds the findings judged while recording.
+    findings_recorded: bool,
+    /// A fast sample played whose moment the timeline has not seen yet: it waits for
+    /// the findings recorded with it (written after it).
+    unobserved_ms: Option<i64>,
+    /// The recorded findings within the history window, each with the time it was
+    /// judged (oldest first), for a past moment stepped to.
+    findings_log: VecDeque<(i64, Findings)>,
 }
 
 impl Player {
@@ -75,7 +88,25 @@ impl Player {
             head_ms: None,
             last_boot: None,
             scanned_ms: None,
+            findings_recorded: false,
+            unobserved_ms: None,
+            findings_log: VecDeque::new(),
         }
+    }
+
+    /// Whether the findings shown are the recorded ones (else judged again).
+    pub fn findings_recorded(&self) -> bool {
+        self.findings_recorded
+    }
+
+    /// The findings recorded as holding at `at_ms`, if the recording has them and
+    /// they are still within the history window.
+    pub fn findings_at(&self, at_ms: i64) -> Option<&Findings> {
+        if !self.findings_recorded {
+            return None;
+        }
+        let after = self.findings_log.partition_point(|(t, _)| *t <= at_ms);
+        after.checked_sub(1).map(|i| &self.findings_log[i].1)
     }
 
     pub fn recording(&self) -> &Recording {
@@ -103,19 +134,28 @@ impl Player {
         *shown.timeline = Timeline::default();
         *shown.snapshot = Snapshot::default();
         *shown.findings = Findings::default();
+        self.findings_recorded = false;
         if let Some(id) = self.recording.identity_at(at_ms) {
             shown.snapshot.host = id.host;
             shown.snapshot.platform = id.platform;
+            self.findings_recorded = id.findings;
         }
         self.queue.clear();
         self.head_ms = None;
         self.last_boot = None;
         self.scanned_ms = None;
+        self.unobserved_ms = None;
+        self.findings_log.clear();
         let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
         self.next_block = self.recording.block_from(at_ms.saturating_sub(window));
         while self.queue.front().is_none_or(|s| s.at_ms < at_ms.saturating_sub(window)) && !self.at_end() {
-            if self.queue.pop_front().is_none() {
-                self.read_next_block();
+            match self.queue.pop_front() {
+                None => self.read_next_block(),
+                // What was judged before the window still holds at its start.
+                Some(Sample { at_ms, record: Record::Findings(recorded) }) => {
+                    self.keep_findings(at_ms, super::findings::from_recorded(recorded), &mut shown);
+                }
+                Some(_) => {}
             }
         }
         self.play_until(at_ms, &mut shown);
@@ -142,6 +182,8 @@ impl Player {
                 None => break,
             }
         }
+        // The findings of the last fast sample came with it, or they did not change.
+        self.observe_unobserved(shown);
         if let (Some(head), Some(scan)) = (self.head_ms, self.scanned_ms) {
             // Ages on screen are taken against now: the scan as far before now as it
             // was before the head.
@@ -162,12 +204,21 @@ impl Player {
     fn play(&mut self, sample: Sample, shown: &mut Fed) {
         let at = sample.at_ms;
         self.head_ms = Some(self.head_ms.map_or(at, |h| h.max(at)));
-        if let super::Record::Identity(id) = sample.record {
-            shown.snapshot.host = id.host;
-            shown.snapshot.platform = id.platform;
-            return;
-        }
-        let Some(update) = sample.record.into_update() else { return };
+        let record = match sample.record {
+            Record::Identity(id) => {
+                shown.snapshot.host = id.host;
+                shown.snapshot.platform = id.platform;
+                self.findings_recorded = id.findings;
+                return;
+            }
+            Record::Findings(recorded) => {
+                self.keep_findings(at, super::findings::from_recorded(recorded), shown);
+                self.observe_unobserved(shown);
+                return;
+            }
+            record => record,
+        };
+        let Some(update) = record.into_update() else { return };
         let fast = matches!(update, Update::Fast(_));
         if let Update::Fast(f) = &update
             && let Some(boot) = f.time.boot_epoch
@@ -185,8 +236,29 @@ impl Player {
         }
         shown.history.record(&update, at);
         shown.snapshot.apply(update);
-        if fast {
+        if fast && self.findings_recorded {
+            self.observe_unobserved(shown);
+            self.unobserved_ms = Some(at);
+        } else if fast {
             *shown.findings = health::judge(shown.snapshot, &self.thresholds);
+            shown.timeline.observe(at, shown.snapshot, shown.findings);
+        }
+    }
+
+    /// The recorded findings from `at_ms` on: shown, and kept for stepping back.
+    fn keep_findings(&mut self, at_ms: i64, findings: Findings, shown: &mut Fed) {
+        let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
+        // The oldest entry still needed is the one holding at the window's start.
+        while self.findings_log.get(1).is_some_and(|(t, _)| *t <= at_ms.saturating_sub(window)) {
+            self.findings_log.pop_front();
+        }
+        self.findings_log.push_back((at_ms, findings.clone()));
+        *shown.findings = findings;
+    }
+
+    /// The timeline sees the last fast sample's moment, with the findings now shown.
+    fn observe_unobserved(&mut self, shown: &mut Fed) {
+        if let Some(at) = self.unobserved_ms.take() {
             shown.timeline.observe(at, shown.snapshot, shown.findings);
         }
     }

@@ -11,6 +11,7 @@
 use super::format::{self, BlockHeader, Codec};
 use super::{Identity, RecordRef};
 use crate::collect::procs::Processes;
+use crate::health::{Finding, Findings};
 use crate::snapshot::Update;
 use std::collections::VecDeque;
 use std::ffi::CString;
@@ -101,6 +102,9 @@ pub struct Writer {
     current: Option<File>,
     next_seq: u64,
     identity: Vec<u8>,
+    /// The latest findings (their CBOR, without a time): repeated at the start of
+    /// every block, so a block read alone (a seek) knows what was judged then.
+    findings: Option<Vec<u8>>,
     block: Block,
     compressor: zstd::bulk::Compressor<'static>,
     /// The last thing that went wrong, for the problem list; cleared by a good write.
@@ -149,6 +153,7 @@ impl Writer {
             current: None,
             next_seq,
             identity: identity_frame,
+            findings: None,
             block: Block { raw: Vec::new(), samples: 0, first_ms: 0, last_ms: 0, opened: None },
             compressor: compressor()?,
             problem: None,
@@ -171,6 +176,34 @@ impl Writer {
 
     /// Adds one encoded sample frame; closes the block when it is due.
     pub fn push(&mut self, at_ms: i64, frame: &[u8]) {
+        if self.block.samples == 0
+            && let Some(body) = &self.findings
+        {
+            let mut repeated = Vec::with_capacity(body.len() + 16);
+            if format::frame_with_body(&mut repeated, at_ms, body).is_ok() {
+                self.add(at_ms, &repeated);
+            }
+        }
+        self.add(at_ms, frame);
+        if self.block_due() {
+            self.flush();
+        }
+    }
+
+    /// Adds the findings judged at `at_ms` (`body` from [`format::encode_record`]),
+    /// which hold until the next.
+    pub fn push_findings(&mut self, at_ms: i64, body: Vec<u8>) {
+        let mut frame = Vec::with_capacity(body.len() + 16);
+        if format::frame_with_body(&mut frame, at_ms, &body).is_err() {
+            return;
+        }
+        // Already the block's first sample: not repeated before itself.
+        self.findings = None;
+        self.push(at_ms, &frame);
+        self.findings = Some(body);
+    }
+
+    fn add(&mut self, at_ms: i64, frame: &[u8]) {
         let b = &mut self.block;
         if b.samples == 0 {
             b.first_ms = at_ms;
@@ -181,9 +214,6 @@ impl Writer {
         b.samples += 1;
         b.first_ms = b.first_ms.min(at_ms);
         b.last_ms = b.last_ms.max(at_ms);
-        if self.block_due() {
-            self.flush();
-        }
     }
 
     fn block_due(&self) -> bool {
@@ -303,6 +333,12 @@ impl Writer {
     }
 }
 
+/// `bytes` compressed as the writer compresses a block (for measuring what parts of a
+/// recording cost: `examples/record_sizes.rs`).
+pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    compressor().and_then(|mut c| c.compress(bytes)).unwrap_or_default()
+}
+
 fn compressor() -> io::Result<zstd::bulk::Compressor<'static>> {
     use zstd::zstd_safe::CParameter;
     let mut c = zstd::bulk::Compressor::new(ZSTD_LEVEL)?;
@@ -343,6 +379,8 @@ pub fn taken_at(update: &Update) -> i64 {
 
 enum Message {
     Sample(i64, Vec<u8>),
+    /// The findings' CBOR without a time (see [`Writer::push_findings`]).
+    Findings(i64, Vec<u8>),
     Finish,
 }
 
@@ -361,6 +399,9 @@ pub struct Feed {
     tx: SyncSender<Message>,
     dropped: Arc<AtomicU64>,
     cgroups_at: Arc<AtomicI64>,
+    /// The findings last sent: they are written when they change.
+    findings: Arc<Mutex<Option<Vec<Finding>>>>,
+    problem: Arc<Mutex<Option<String>>>,
 }
 
 impl Feed {
@@ -380,8 +421,39 @@ impl Feed {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        if let Err(TrySendError::Full(_)) = self.tx.try_send(Message::Sample(at_ms, frame)) {
+        self.send(Message::Sample(at_ms, frame));
+    }
+
+    /// Records the findings judged at `at_ms`, if they changed since the last call.
+    pub fn findings(&self, findings: &Findings, at_ms: i64) {
+        let Ok(mut last) = self.findings.lock() else { return };
+        if last.as_deref() == Some(&findings.problems[..]) {
+            return;
+        }
+        let mut body = Vec::new();
+        let recorded = super::findings::recorded(findings);
+        if format::encode_record(&mut body, &RecordRef::Findings(&recorded)).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        last.clone_from(&Some(findings.problems.clone()));
+        self.send(Message::Findings(at_ms, body));
+    }
+
+    fn send(&self, message: Message) {
+        if let Err(TrySendError::Full(_)) = self.tx.try_send(message) {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// What is wrong with the recording now (a full disk), for the problem list.
+    pub fn problem(&self) -> Option<String> {
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        let problem = self.problem.lock().ok().and_then(|p| p.clone());
+        match (problem, dropped) {
+            (Some(p), _) => Some(p),
+            (None, 0) => None,
+            (None, n) => Some(format!("recording: {n} samples dropped (the disk does not keep up)")),
         }
     }
 }
@@ -389,7 +461,6 @@ impl Feed {
 /// A [`Writer`] on its own thread.
 pub struct Recorder {
     feed: Feed,
-    problem: Arc<Mutex<Option<String>>>,
     thread: Option<JoinHandle<()>>,
     dir_fd: RawFd,
     finishing: Arc<AtomicBool>,
@@ -413,6 +484,7 @@ impl Recorder {
                 // Wakes for a block that is due even when samples stop coming.
                 match rx.recv_timeout(Duration::from_secs(BLOCK_SECONDS)) {
                     Ok(Message::Sample(at, frame)) => writer.push(at, &frame),
+                    Ok(Message::Findings(at, body)) => writer.push_findings(at, body),
                     Ok(Message::Finish) | Err(RecvTimeoutError::Disconnected) => break,
                     Err(RecvTimeoutError::Timeout) => {
                         if writer.block_due() {
@@ -425,14 +497,18 @@ impl Recorder {
                 }
             }
             // What is still queued was taken before the stop: keep it.
-            while let Ok(Message::Sample(at, frame)) = rx.try_recv() {
-                writer.push(at, &frame);
+            loop {
+                match rx.try_recv() {
+                    Ok(Message::Sample(at, frame)) => writer.push(at, &frame),
+                    Ok(Message::Findings(at, body)) => writer.push_findings(at, body),
+                    Ok(Message::Finish) | Err(_) => break,
+                }
             }
             writer.finish();
             let _ = done_tx.send(());
         })?;
-        let feed = Feed { tx, dropped: Arc::default(), cgroups_at: Arc::default() };
-        Ok(Recorder { feed, problem, thread: Some(thread), dir_fd, finishing, done })
+        let feed = Feed { tx, dropped: Arc::default(), cgroups_at: Arc::default(), findings: Arc::default(), problem };
+        Ok(Recorder { feed, thread: Some(thread), dir_fd, finishing, done })
     }
 
     pub fn feed(&self) -> Feed {
@@ -445,13 +521,12 @@ impl Recorder {
 
     /// What is wrong with the recording now (a full disk), for the problem list.
     pub fn problem(&self) -> Option<String> {
-        let dropped = self.feed.dropped.load(Ordering::Relaxed);
-        let problem = self.problem.lock().ok().and_then(|p| p.clone());
-        match (problem, dropped) {
-            (Some(p), _) => Some(p),
-            (None, 0) => None,
-            (None, n) => Some(format!("recording: {n} samples dropped (the disk does not keep up)")),
-        }
+        self.feed.problem()
+    }
+
+    /// Records the findings judged at `at_ms`, if they changed.
+    pub fn findings(&self, findings: &Findings, at_ms: i64) {
+        self.feed.findings(findings, at_ms);
     }
 
     /// The recording directory's descriptor, for the sandbox's rules.

@@ -196,6 +196,7 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
     let mut ages_due: Option<Instant> = None;
     loop {
         let mut changed = false;
+        let mut last_at = 0;
         // Never blocks: a tier that is busy (a long process scan) just has not sent yet.
         if let Some((player, playback)) = replay.as_mut() {
             let fed = Fed {
@@ -215,6 +216,7 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
                 last_fast_update = Instant::now();
             }
             let at = taken_at(&update);
+            last_at = at;
             history.record(&update, at);
             if let Some(recorder) = &options.recorder {
                 recorder.record(&update, at);
@@ -226,6 +228,9 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
             snapshot.recording_problem = options.recorder.as_ref().and_then(|r| r.problem());
             findings = health::judge(&snapshot, &options.thresholds);
             timeline.observe(epoch_ms(), &snapshot, &findings);
+            if let Some(recorder) = &options.recorder {
+                recorder.findings(&findings, last_at);
+            }
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         if now.as_secs() != shown_second {
@@ -244,7 +249,11 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
             // One path for live and past: a past moment is a snapshot history gives back,
             // judged by the same rules, drawn by the same panels.
             let past = match view.moment {
-                Some(at) => Some(Past::at(&mut past, at, &history, &snapshot, &options.thresholds)),
+                Some(at) => {
+                    // A replay's past moment shows the findings recorded then.
+                    let recorded = replay.as_ref().and_then(|(player, _)| player.findings_at(at));
+                    Some(Past::at(&mut past, at, &history, &snapshot, &options.thresholds, recorded))
+                }
                 None => None,
             };
             let (shown, shown_findings) = past.map_or((&snapshot, &findings), |p| (&p.snapshot, &p.findings));
@@ -351,10 +360,11 @@ impl Past {
         history: &History,
         live: &Snapshot,
         thresholds: &health::Thresholds,
+        recorded: Option<&health::Findings>,
     ) -> &'a Past {
         if cache.as_ref().is_none_or(|p| p.at_ms != at_ms) {
             let snapshot = history.snapshot_at(at_ms, live).unwrap_or_else(|| live.clone());
-            let findings = health::judge(&snapshot, thresholds);
+            let findings = recorded.cloned().unwrap_or_else(|| health::judge(&snapshot, thresholds));
             *cache = Some(Past { at_ms, snapshot, findings });
         }
         cache.as_ref().expect("just filled")

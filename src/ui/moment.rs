@@ -26,13 +26,40 @@ pub fn draw(buf: &mut Buffer, header: Rect, times: &Times, view: &View) {
         let today = when::local(times.newest_ms.div_euclid(1000), offset, "%Y-%m-%d ");
         let day = if day == today { String::new() } else { day };
         let clock = when::local(at, offset, "%H:%M:%S");
-        format!(" PAST {day}{clock} · epoch {at} · {ago} · . for live · T/t step · b jump")
+        // In a replay `.` goes back to the replay's head, which is not live.
+        let back = if view.replay.is_some() { ". to the replay" } else { ". for live" };
+        format!(" PAST {day}{clock} · epoch {at} · {ago} · {back} · T/t step · b jump")
     } else if let Some(replay) = &view.replay {
         format!(" {replay}")
     } else {
         return;
     };
     let width = row.width as usize;
+    let text = fit(&text, width);
     let padded: String = format!("{text:<width$}").chars().take(width).collect();
     buf.set_string(row.x, row.y, padded, banner);
+}
+
+/// The banner's ` · `-separated parts, dropping the last ones (the key hints) while it
+/// is wider than `width`, so a narrow terminal shows whole parts rather than a hint cut
+/// in the middle ("+/- spee").
+fn fit(text: &str, width: usize) -> String {
+    let mut parts: Vec<&str> = text.split(" · ").collect();
+    while parts.len() > 1 && parts.join(" · ").chars().count() > width {
+        parts.pop();
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn a_banner_too_wide_loses_its_last_whole_parts() {
+        let replay = " REPLAY 2026-11-29 18:12:30 · epoch 1795975950 · paused · space plays · +/- speed · T/t step";
+        assert_eq!(fit(replay, 200), replay);
+        assert_eq!(fit(replay, 80), " REPLAY 2026-11-29 18:12:30 · epoch 1795975950 · paused · space plays");
+        assert_eq!(fit(replay, 20), " REPLAY 2026-11-29 18:12:30", "the first part stays, cut by the caller");
+    }
 }
