@@ -390,6 +390,71 @@ fn average(values: impl Iterator<Item = f64>) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// `lscpu`'s names for the cores `arm_model` knows, from util-linux
+    /// `sys-utils/lscpu-arm.c` (`arm_part`, `ampere_part`; 0xd80, 0xd81 and 0xd8e from its
+    /// 2024 version), not from ctop's own table: a wrong part number or name there
+    /// shows a different core than `lscpu` does on the same machine.
+    const LSCPU_ARM_CORES: &[(&str, &str, &str)] = &[
+        ("0x41", "0xd03", "ARM Cortex-A53"),
+        ("0x41", "0xd04", "ARM Cortex-A35"),
+        ("0x41", "0xd05", "ARM Cortex-A55"),
+        ("0x41", "0xd07", "ARM Cortex-A57"),
+        ("0x41", "0xd08", "ARM Cortex-A72"),
+        ("0x41", "0xd09", "ARM Cortex-A73"),
+        ("0x41", "0xd0a", "ARM Cortex-A75"),
+        ("0x41", "0xd0b", "ARM Cortex-A76"),
+        ("0x41", "0xd0c", "ARM Neoverse-N1"),
+        ("0x41", "0xd0d", "ARM Cortex-A77"),
+        ("0x41", "0xd40", "ARM Neoverse-V1"),
+        ("0x41", "0xd41", "ARM Cortex-A78"),
+        ("0x41", "0xd44", "ARM Cortex-X1"),
+        ("0x41", "0xd46", "ARM Cortex-A510"),
+        ("0x41", "0xd47", "ARM Cortex-A710"),
+        ("0x41", "0xd48", "ARM Cortex-X2"),
+        ("0x41", "0xd49", "ARM Neoverse-N2"),
+        ("0x41", "0xd4f", "ARM Neoverse-V2"),
+        ("0x41", "0xd80", "ARM Cortex-A520"),
+        ("0x41", "0xd81", "ARM Cortex-A720"),
+        ("0x41", "0xd8e", "ARM Neoverse-N3"),
+        ("0xc0", "0xac3", "Ampere Ampere-1"),
+        ("0xc0", "0xac4", "Ampere Ampere-1a"),
+    ];
+
+    #[test]
+    fn arm_cores_are_named_as_lscpu_names_them() {
+        for &(implementer, part, lscpu) in LSCPU_ARM_CORES {
+            assert_eq!(arm_model(implementer, part).as_deref(), Some(lscpu), "implementer {implementer} part {part}");
+        }
+    }
+
+    #[test]
+    fn an_arm_part_without_a_name_keeps_its_vendor_and_number() {
+        // lscpu-arm.c `hw_implementer` names the vendors (it writes Fujitsu in capitals);
+        // a part ctop has no name for is shown by number, as `lscpu` shows "-".
+        let vendors = [
+            ("0x41", "ARM"),
+            ("0x42", "Broadcom"),
+            ("0x43", "Cavium"),
+            ("0x46", "FUJITSU"),
+            ("0x48", "HiSilicon"),
+            ("0x4e", "NVIDIA"),
+            ("0x50", "APM"),
+            ("0x51", "Qualcomm"),
+            ("0x61", "Apple"),
+            ("0xc0", "Ampere"),
+        ];
+        for (implementer, lscpu_vendor) in vendors {
+            let name = arm_model(implementer, "0x001").unwrap();
+            let vendor = name.strip_suffix(" part 0x1").unwrap_or_else(|| panic!("{implementer}: {name}"));
+            assert!(vendor.eq_ignore_ascii_case(lscpu_vendor), "{implementer}: {name}, lscpu says {lscpu_vendor}");
+        }
+        // The X-Gene of the qemu/lkvm/xen fixtures (fixtures/virt/*/proc/cpuinfo).
+        assert_eq!(arm_model("0x50", "0x000").as_deref(), Some("APM part 0x0"));
+        assert_eq!(arm_model("0x53", "0x001").as_deref(), Some("arm64 implementer 0x53 part 0x1"));
+        assert_eq!(arm_model("0x41", "0xzz"), None, "a part that is not hex is unknown");
+        assert_eq!(arm_model("ARM", "0xd0c"), None, "an implementer that is not hex is unknown");
+    }
+
     #[test]
     fn cpu_lists_count_ranges_and_singles() {
         assert_eq!(count_cpu_list("0-3\n"), Some(4));
