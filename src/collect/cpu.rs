@@ -546,6 +546,69 @@ mod tests {
         assert!(close(u.busy(), 85.0), "{u:?}");
     }
 
+    fn fixed_source(root: &std::path::Path) -> Source {
+        Source::new(root, std::sync::Arc::new(crate::source::FixedSystem::default()))
+    }
+
+    /// `/proc/stat` of a two-CPU machine: the `cpu` line is the sum of `cpu0` and `cpu1`,
+    /// each `[user, system, idle]` (the other counters 0).
+    fn write_stat(root: &std::path::Path, cpus: [[u64; 3]; 2]) {
+        let line =
+            |name: &str, [user, system, idle]: [u64; 3]| format!("{name} {user} 0 {system} {idle} 0 0 0 0 0 0\n");
+        let total = [0, 1, 2].map(|i| cpus[0][i] + cpus[1][i]);
+        let stat =
+            line("cpu ", total) + &line("cpu0", cpus[0]) + &line("cpu1", cpus[1]) + "btime 1\nctxt 1\nprocesses 1\n";
+        std::fs::write(root.join("proc/stat"), stat).unwrap();
+    }
+
+    #[test]
+    fn the_sampler_measures_usage_between_its_readings_and_keeps_a_window_too_short_open() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        std::fs::write(dir.path().join("proc/loadavg"), "0.50 1.25 2.00 3/456 789\n").unwrap();
+        write_stat(dir.path(), [[50, 50, 400], [50, 50, 400]]);
+        let mut sampler = CpuSampler::new(fixed_source(dir.path()));
+        let first = sampler.collect();
+        assert_eq!((first.total, first.per_core.len()), (None, 0), "one reading is no window");
+        assert_eq!(
+            first.load,
+            Some(Load { one: 0.5, five: 1.25, fifteen: 2.0, runnable: 3, entities: 456 }),
+            "the numbers written to loadavg"
+        );
+
+        // cpu0: +30 user +10 idle; cpu1: +20 system +20 idle; 80 ticks over both.
+        write_stat(dir.path(), [[80, 50, 410], [50, 70, 420]]);
+        let second = sampler.collect();
+        let close = |got: f64, want: f64| (got - want).abs() < 1e-9;
+        let total = second.total.expect("a window of 80 ticks over 2 CPUs");
+        assert!(close(total.user, 37.5) && close(total.system, 25.0) && close(total.idle, 37.5), "{total:?}");
+        let [cpu0, cpu1] = second.per_core[..] else { panic!("one usage per CPU: {:?}", second.per_core) };
+        assert!(close(cpu0.user, 75.0) && close(cpu0.idle, 25.0) && close(cpu0.system, 0.0), "{cpu0:?}");
+        assert!(close(cpu1.system, 50.0) && close(cpu1.idle, 50.0) && close(cpu1.user, 0.0), "{cpu1:?}");
+
+        // 8 more ticks, 4 per CPU: under the 5 a CPU needs, so the 8 do not make a window
+        // for two CPUs either (they would for one).
+        write_stat(dir.path(), [[84, 50, 410], [50, 74, 420]]);
+        let short = sampler.collect();
+        assert_eq!((short.total, short.per_core.len()), (None, 0), "8 ticks over 2 CPUs is too short");
+        // The window stays open from the second reading: 4 + 16 user ticks on cpu0 and
+        // 4 system + 16 idle on cpu1 since then, 40 in all.
+        write_stat(dir.path(), [[100, 50, 410], [50, 74, 436]]);
+        let total = sampler.collect().total.expect("40 ticks since the second reading");
+        assert!(close(total.user, 50.0) && close(total.system, 10.0) && close(total.idle, 40.0), "{total:?}");
+    }
+
+    #[test]
+    fn logical_cpus_fall_back_to_cpuinfo_when_proc_stat_lists_no_cpu() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        std::fs::write(dir.path().join("proc/cpuinfo"), "processor\t: 0\n\nprocessor\t: 1\n\nprocessor\t: 2\n")
+            .unwrap();
+        // No /sys/devices/system/cpu/online, and a /proc/stat cut before its cpuN lines.
+        std::fs::write(dir.path().join("proc/stat"), "cpu  1 0 1 1 0 0 0 0 0 0\n").unwrap();
+        assert_eq!(read_model(&fixed_source(dir.path())).logical_cpus, 3, "the three processor blocks");
+    }
+
     #[test]
     fn no_elapsed_ticks_means_no_usage_and_counters_stepping_back_do_not_wrap() {
         assert_eq!(usage_between(&ticks([1; 8]), &ticks([1; 8]), MIN_TICKS_PER_CPU), None);
