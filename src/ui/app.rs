@@ -260,7 +260,7 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
                 newest_ms,
                 window_ms: options.history.as_millis() as i64,
             };
-            taken.terminal.draw(|frame| dashboard::draw_with(frame, &screen, Some(&times), &mut view))?;
+            taken.terminal.draw(|buf| dashboard::draw_on(buf, &screen, Some(&times), &mut view))?;
             dirty = false;
             ages_due = None;
         }

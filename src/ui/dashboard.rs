@@ -23,8 +23,12 @@ pub fn draw(frame: &mut Frame, screen: &Screen, view: &mut View) {
 
 /// A frame; with `times`, the graphs, the timeline and the moment shown too.
 pub fn draw_with(frame: &mut Frame, screen: &Screen, times: Option<&Times>, view: &mut View) {
-    let area = frame.area();
-    let buf = frame.buffer_mut();
+    draw_on(frame.buffer_mut(), screen, times, view);
+}
+
+/// A frame drawn over the whole of `buf`.
+pub fn draw_on(buf: &mut Buffer, screen: &Screen, times: Option<&Times>, view: &mut View) {
+    let area = buf.area;
     let s = screen.snapshot;
     let counts = Counts {
         problems: screen.findings.problems.len(),

@@ -23,6 +23,7 @@ mod playback;
 mod ports;
 mod problems;
 mod processes;
+mod redraw;
 pub mod screen;
 mod services;
 mod sparklines;

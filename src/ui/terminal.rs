@@ -11,13 +11,13 @@
 //! in place of stdin, which ends crossterm's loop.
 
 use crate::ui::ansi16::Ansi16;
+use crate::ui::redraw::Redraw;
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::layout::{Position, Rect};
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::{self, BufWriter, Stdout, Write};
 use std::os::fd::{AsRawFd, IntoRawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -25,7 +25,7 @@ use std::time::Duration;
 
 /// One write per frame (a frame is far larger than stdout's line buffer), in the 16
 /// basic colour codes.
-pub type Screen = Terminal<CrosstermBackend<BufWriter<Ansi16<Stdout>>>>;
+pub type Screen = Redraw<CrosstermBackend<BufWriter<Ansi16<Stdout>>>>;
 
 /// Whether the terminal is ours to give back (so restoring twice does nothing).
 static TAKEN: AtomicBool = AtomicBool::new(false);
@@ -47,7 +47,7 @@ pub struct Taken {
 impl Drop for Taken {
     fn drop(&mut self) {
         // Whatever is still buffered belongs on the alternate screen, so out it goes
-        // before leaving it (ratatui's `Terminal::flush` would redraw, not flush).
+        // before leaving it.
         let _ = Backend::flush(self.terminal.backend_mut());
         restore();
     }
@@ -67,9 +67,8 @@ pub fn take() -> io::Result<Taken> {
     // A fixed viewport, resized on SIGWINCH only: a full-screen one asks the terminal
     // its size before every frame, and crossterm does that by opening /dev/tty each
     // time, which was a tenth of an idle ctop's time.
-    let viewport = whole_screen(&backend).map(Viewport::Fixed);
-    match viewport.and_then(|viewport| Terminal::with_options(backend, TerminalOptions { viewport })) {
-        Ok(terminal) => Ok(Taken { terminal }),
+    match whole_screen(&backend) {
+        Ok(area) => Ok(Taken { terminal: Redraw::new(backend, area) }),
         Err(e) => {
             restore();
             Err(e)
@@ -81,7 +80,7 @@ impl Taken {
     /// Takes the terminal's new size, after a resize was signalled.
     pub fn follow_resize(&mut self) -> io::Result<()> {
         let area = whole_screen(self.terminal.backend())?;
-        if area != self.terminal.get_frame().area() {
+        if area != self.terminal.area() {
             self.terminal.resize(area)?;
         }
         Ok(())

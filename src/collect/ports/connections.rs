@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
-/// How many remote addresses are counted at once (about 100 KiB of map).
+/// How many remote addresses are counted at once (the map grows to about 260 KiB at most).
 pub const REMOTES_TRACKED: usize = 4096;
 /// How many of the busiest remote addresses are reported.
 const TOP_REMOTES: usize = 10;
@@ -108,7 +108,9 @@ impl Default for ConnectionTally {
             listened: vec![0; 65536 / 64],
             local: HashMap::new(),
             states: [0; 12],
-            remotes: HashMap::with_capacity(REMOTES_TRACKED),
+            // Grown as remotes are seen rather than made whole up front: a whole map is
+            // 260 KiB, and a few dozen peers hashed across it touch a page each.
+            remotes: HashMap::new(),
             remotes_approximate: false,
         }
     }
