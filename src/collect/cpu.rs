@@ -390,6 +390,71 @@ fn average(values: impl Iterator<Item = f64>) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// `lscpu`'s names for the cores `arm_model` knows, from util-linux
+    /// `sys-utils/lscpu-arm.c` (`arm_part`, `ampere_part`; 0xd80, 0xd81 and 0xd8e from its
+    /// 2024 version), not from ctop's own table: a wrong part number or name there
+    /// shows a different core than `lscpu` does on the same machine.
+    const LSCPU_ARM_CORES: &[(&str, &str, &str)] = &[
+        ("0x41", "0xd03", "ARM Cortex-A53"),
+        ("0x41", "0xd04", "ARM Cortex-A35"),
+        ("0x41", "0xd05", "ARM Cortex-A55"),
+        ("0x41", "0xd07", "ARM Cortex-A57"),
+        ("0x41", "0xd08", "ARM Cortex-A72"),
+        ("0x41", "0xd09", "ARM Cortex-A73"),
+        ("0x41", "0xd0a", "ARM Cortex-A75"),
+        ("0x41", "0xd0b", "ARM Cortex-A76"),
+        ("0x41", "0xd0c", "ARM Neoverse-N1"),
+        ("0x41", "0xd0d", "ARM Cortex-A77"),
+        ("0x41", "0xd40", "ARM Neoverse-V1"),
+        ("0x41", "0xd41", "ARM Cortex-A78"),
+        ("0x41", "0xd44", "ARM Cortex-X1"),
+        ("0x41", "0xd46", "ARM Cortex-A510"),
+        ("0x41", "0xd47", "ARM Cortex-A710"),
+        ("0x41", "0xd48", "ARM Cortex-X2"),
+        ("0x41", "0xd49", "ARM Neoverse-N2"),
+        ("0x41", "0xd4f", "ARM Neoverse-V2"),
+        ("0x41", "0xd80", "ARM Cortex-A520"),
+        ("0x41", "0xd81", "ARM Cortex-A720"),
+        ("0x41", "0xd8e", "ARM Neoverse-N3"),
+        ("0xc0", "0xac3", "Ampere Ampere-1"),
+        ("0xc0", "0xac4", "Ampere Ampere-1a"),
+    ];
+
+    #[test]
+    fn arm_cores_are_named_as_lscpu_names_them() {
+        for &(implementer, part, lscpu) in LSCPU_ARM_CORES {
+            assert_eq!(arm_model(implementer, part).as_deref(), Some(lscpu), "implementer {implementer} part {part}");
+        }
+    }
+
+    #[test]
+    fn an_arm_part_without_a_name_keeps_its_vendor_and_number() {
+        // lscpu-arm.c `hw_implementer` names the vendors (it writes Fujitsu in capitals);
+        // a part ctop has no name for is shown by number, as `lscpu` shows "-".
+        let vendors = [
+            ("0x41", "ARM"),
+            ("0x42", "Broadcom"),
+            ("0x43", "Cavium"),
+            ("0x46", "FUJITSU"),
+            ("0x48", "HiSilicon"),
+            ("0x4e", "NVIDIA"),
+            ("0x50", "APM"),
+            ("0x51", "Qualcomm"),
+            ("0x61", "Apple"),
+            ("0xc0", "Ampere"),
+        ];
+        for (implementer, lscpu_vendor) in vendors {
+            let name = arm_model(implementer, "0x001").unwrap();
+            let vendor = name.strip_suffix(" part 0x1").unwrap_or_else(|| panic!("{implementer}: {name}"));
+            assert!(vendor.eq_ignore_ascii_case(lscpu_vendor), "{implementer}: {name}, lscpu says {lscpu_vendor}");
+        }
+        // The X-Gene of the qemu/lkvm/xen fixtures (fixtures/virt/*/proc/cpuinfo).
+        assert_eq!(arm_model("0x50", "0x000").as_deref(), Some("APM part 0x0"));
+        assert_eq!(arm_model("0x53", "0x001").as_deref(), Some("arm64 implementer 0x53 part 0x1"));
+        assert_eq!(arm_model("0x41", "0xzz"), None, "a part that is not hex is unknown");
+        assert_eq!(arm_model("ARM", "0xd0c"), None, "an implementer that is not hex is unknown");
+    }
+
     #[test]
     fn cpu_lists_count_ranges_and_singles() {
         assert_eq!(count_cpu_list("0-3\n"), Some(4));
@@ -479,6 +544,69 @@ mod tests {
         assert!(close(u.system, 20.0), "system + irq + softirq: {u:?}");
         assert!(close(u.iowait, 5.0) && close(u.steal, 5.0) && close(u.idle, 10.0), "{u:?}");
         assert!(close(u.busy(), 85.0), "{u:?}");
+    }
+
+    fn fixed_source(root: &std::path::Path) -> Source {
+        Source::new(root, std::sync::Arc::new(crate::source::FixedSystem::default()))
+    }
+
+    /// `/proc/stat` of a two-CPU machine: the `cpu` line is the sum of `cpu0` and `cpu1`,
+    /// each `[user, system, idle]` (the other counters 0).
+    fn write_stat(root: &std::path::Path, cpus: [[u64; 3]; 2]) {
+        let line =
+            |name: &str, [user, system, idle]: [u64; 3]| format!("{name} {user} 0 {system} {idle} 0 0 0 0 0 0\n");
+        let total = [0, 1, 2].map(|i| cpus[0][i] + cpus[1][i]);
+        let stat =
+            line("cpu ", total) + &line("cpu0", cpus[0]) + &line("cpu1", cpus[1]) + "btime 1\nctxt 1\nprocesses 1\n";
+        std::fs::write(root.join("proc/stat"), stat).unwrap();
+    }
+
+    #[test]
+    fn the_sampler_measures_usage_between_its_readings_and_keeps_a_window_too_short_open() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        std::fs::write(dir.path().join("proc/loadavg"), "0.50 1.25 2.00 3/456 789\n").unwrap();
+        write_stat(dir.path(), [[50, 50, 400], [50, 50, 400]]);
+        let mut sampler = CpuSampler::new(fixed_source(dir.path()));
+        let first = sampler.collect();
+        assert_eq!((first.total, first.per_core.len()), (None, 0), "one reading is no window");
+        assert_eq!(
+            first.load,
+            Some(Load { one: 0.5, five: 1.25, fifteen: 2.0, runnable: 3, entities: 456 }),
+            "the numbers written to loadavg"
+        );
+
+        // cpu0: +30 user +10 idle; cpu1: +20 system +20 idle; 80 ticks over both.
+        write_stat(dir.path(), [[80, 50, 410], [50, 70, 420]]);
+        let second = sampler.collect();
+        let close = |got: f64, want: f64| (got - want).abs() < 1e-9;
+        let total = second.total.expect("a window of 80 ticks over 2 CPUs");
+        assert!(close(total.user, 37.5) && close(total.system, 25.0) && close(total.idle, 37.5), "{total:?}");
+        let [cpu0, cpu1] = second.per_core[..] else { panic!("one usage per CPU: {:?}", second.per_core) };
+        assert!(close(cpu0.user, 75.0) && close(cpu0.idle, 25.0) && close(cpu0.system, 0.0), "{cpu0:?}");
+        assert!(close(cpu1.system, 50.0) && close(cpu1.idle, 50.0) && close(cpu1.user, 0.0), "{cpu1:?}");
+
+        // 8 more ticks, 4 per CPU: under the 5 a CPU needs, so the 8 do not make a window
+        // for two CPUs either (they would for one).
+        write_stat(dir.path(), [[84, 50, 410], [50, 74, 420]]);
+        let short = sampler.collect();
+        assert_eq!((short.total, short.per_core.len()), (None, 0), "8 ticks over 2 CPUs is too short");
+        // The window stays open from the second reading: 4 + 16 user ticks on cpu0 and
+        // 4 system + 16 idle on cpu1 since then, 40 in all.
+        write_stat(dir.path(), [[100, 50, 410], [50, 74, 436]]);
+        let total = sampler.collect().total.expect("40 ticks since the second reading");
+        assert!(close(total.user, 50.0) && close(total.system, 10.0) && close(total.idle, 40.0), "{total:?}");
+    }
+
+    #[test]
+    fn logical_cpus_fall_back_to_cpuinfo_when_proc_stat_lists_no_cpu() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("proc")).unwrap();
+        std::fs::write(dir.path().join("proc/cpuinfo"), "processor\t: 0\n\nprocessor\t: 1\n\nprocessor\t: 2\n")
+            .unwrap();
+        // No /sys/devices/system/cpu/online, and a /proc/stat cut before its cpuN lines.
+        std::fs::write(dir.path().join("proc/stat"), "cpu  1 0 1 1 0 0 0 0 0 0\n").unwrap();
+        assert_eq!(read_model(&fixed_source(dir.path())).logical_cpus, 3, "the three processor blocks");
     }
 
     #[test]

@@ -83,3 +83,34 @@ fn arphrd_name(arphrd: u32) -> &'static str {
         _ => "other",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tunnel's directory as the kernel leaves it: a `type` file and nothing else (no
+    /// `device` link, no `DEVTYPE`). The numbers are `<linux/if_arp.h>`'s, from libc.
+    #[test]
+    fn interfaces_with_only_a_type_are_named_by_their_arphrd_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut buf = String::new();
+        let known = [
+            (libc::ARPHRD_TUNNEL, "ipip"),
+            (libc::ARPHRD_TUNNEL6, "ip6tnl"),
+            (libc::ARPHRD_SIT, "sit"),
+            (libc::ARPHRD_IPGRE, "gre"),
+            // ARPHRD_IP6GRE: in <linux/if_arp.h>, not in libc.
+            (823, "ip6gre"),
+            (libc::ARPHRD_INFINIBAND, "infiniband"),
+            (libc::ARPHRD_CAN, "can"),
+            (libc::ARPHRD_PPP, "ppp"),
+            (libc::ARPHRD_NONE, "none"),
+            (libc::ARPHRD_ETHER, "virtual"),
+            (libc::ARPHRD_IEEE802154, "other"),
+        ];
+        for (arphrd, kind) in known {
+            std::fs::write(dir.path().join("type"), format!("{arphrd}\n")).unwrap();
+            assert_eq!(detect(dir.path(), &mut buf), (kind.to_string(), Group::Virtual), "type {arphrd}");
+        }
+    }
+}
