@@ -17,6 +17,7 @@ pub mod kernel_limits;
 pub mod limits;
 pub mod memory;
 pub mod net;
+mod netlink_deadline;
 pub mod netstat;
 pub mod network;
 pub mod platform;

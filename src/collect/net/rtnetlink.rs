@@ -134,6 +134,7 @@ impl RouteSocket {
         let announcements = subscribe().ok();
         let fd = socket(AddressFamily::Netlink, SockType::Raw, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkRoute)
             .map_err(io::Error::from)?;
+        let fd = crate::collect::netlink_deadline::with_deadline(fd)?;
         Ok(Self { fd, announcements, buf: Vec::new(), sequence: 0 })
     }
 

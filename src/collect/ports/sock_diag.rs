@@ -45,6 +45,7 @@ const DIAG_MSG_LEN: usize = 72;
 pub(super) fn listening_sockets() -> io::Result<Vec<RawSocket>> {
     let fd = socket(AddressFamily::Netlink, SockType::Datagram, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkSockDiag)
         .map_err(io::Error::from)?;
+    let fd = crate::collect::netlink_deadline::with_deadline(fd)?;
     let mut buf = vec![0u8; 32 * 1024];
     let mut out = Vec::new();
     for (protocol, family, ip_protocol, state) in [
@@ -69,6 +70,7 @@ pub(super) fn listening_sockets() -> io::Result<Vec<RawSocket>> {
 pub(super) fn count_connections(tally: &mut ConnectionTally, buf: &mut Vec<u8>) -> io::Result<()> {
     let fd = socket(AddressFamily::Netlink, SockType::Datagram, SockFlag::SOCK_CLOEXEC, SockProtocol::NetlinkSockDiag)
         .map_err(io::Error::from)?;
+    let fd = crate::collect::netlink_deadline::with_deadline(fd)?;
     // The kernel fills at most 32 KiB per datagram however large the buffer offered.
     buf.resize(32 * 1024, 0);
     for family in [libc::AF_INET, libc::AF_INET6] {
