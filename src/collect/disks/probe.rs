@@ -297,6 +297,20 @@ mod tests {
         gated.set_open(true);
     }
 
+    /// Takes the answers waiting in the channel, as the next passes would, until `key`'s
+    /// check has answered. The deadline is there for a hang only (an open gate answers
+    /// at once; 60 s is thousands of times that), so that a regression fails the test
+    /// instead of stalling the suite.
+    fn take_answers_until_answered(checks: &mut StatvfsChecks, key: &MountKey) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while checks.mounts[key].pending.is_some() {
+            assert!(Instant::now() < deadline, "the check never answered");
+            if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
+                checks.record(answer);
+            }
+        }
+    }
+
     #[test]
     fn a_slow_mount_shows_its_late_answer_at_the_next_pass() {
         let (gated, sys, mut checks) = setup();
@@ -304,12 +318,7 @@ mod tests {
         assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
         // It answers after the deadline; then its next check hangs again.
         gated.set_open(true);
-        while checks.mounts[&targets[0].key].pending.is_some() {
-            // What the next pass would find waiting in the channel.
-            if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
-                checks.record(answer);
-            }
-        }
+        take_answers_until_answered(&mut checks, &targets[0].key);
         gated.set_open(false);
         assert_eq!(checks.run(&sys, &targets)[0], MEASURED);
         assert_eq!(gated.calls("/hung"), 2);
@@ -331,11 +340,7 @@ mod tests {
         gated.set_open(true);
         // Its answer, however late it comes (the machine may be loaded): no race
         // with the pass's deadline.
-        while checks.mounts[&hung].pending.is_some() {
-            if let Ok(answer) = checks.answers.recv_timeout(Duration::from_millis(10)) {
-                checks.record(answer);
-            }
-        }
+        take_answers_until_answered(&mut checks, &hung);
         // Answered: the next pass that does not list it forgets it.
         assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
         assert_eq!(checks.mounts.len(), 1);
