@@ -64,9 +64,9 @@ pub fn take() -> io::Result<Taken> {
     // Mouse reports (click to focus, wheel to scroll); keys stay complete without them.
     crossterm::execute!(out, EnterAlternateScreen, Hide, EnableMouseCapture)?;
     let backend = CrosstermBackend::new(out);
-    // A fixed viewport, resized on SIGWINCH only: a full-screen one asks the terminal
-    // its size before every frame, and crossterm does that by opening /dev/tty each
-    // time, which was a tenth of an idle ctop's time.
+    // The size is asked here and again on SIGWINCH only: ratatui's full-screen viewport
+    // asks before every frame, and crossterm does that by opening /dev/tty each time,
+    // which was a tenth of an idle ctop's time.
     match whole_screen(&backend) {
         Ok(area) => Ok(Taken { terminal: Redraw::new(backend, area) }),
         Err(e) => {
