@@ -19,9 +19,12 @@ fn oom_excess(since_boot: u64, threshold: u64) -> f64 {
     findings.problems.iter().find(|p| p.key == Key::OomKills).map(|p| p.excess).expect("an OOM finding")
 }
 
+fn close(got: f64, want: f64, case: &str) {
+    assert!((got - want).abs() < 1e-9, "{case}: {got} ≠ {want}");
+}
+
 #[test]
 fn old_oom_kills_are_a_hint_below_zero_ordered_by_half_their_relative_excess() {
-    let close = |got: f64, want: f64, case: &str| assert!((got - want).abs() < 1e-9, "{case}: {got} ≠ {want}");
     // 6 kills against a threshold of 4: (6 − 4) / 4 = 0.5 past it; the hint's -1, plus half that.
     close(oom_excess(6, 4), -1.0 + 0.5 / 2.0, "half past the threshold");
     // At the threshold: nothing past it, the hint alone.
@@ -40,7 +43,6 @@ fn a_network_percentage_is_past_its_level_by_its_share_of_the_way_from_there_to_
         let findings = judge(&s, &t);
         findings.problems.iter().find(|p| p.key == Key::Network("retransmits")).map(|p| p.excess).expect("a finding")
     };
-    let close = |got: f64, want: f64, case: &str| assert!((got - want).abs() < 1e-9, "{case}: {got} ≠ {want}");
     close(excess(20.0), (20.0 - 15.0) / (100.0 - 15.0), "an error, 5 of the 85 points past its level");
     close(excess(8.0), (8.0 - 5.0) / (100.0 - 5.0), "a warning, 3 of the 95 points past its level");
 }

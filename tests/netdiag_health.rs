@@ -145,3 +145,15 @@ fn interface_errors_sustained_and_drops_past_their_share() {
         judged.problems
     );
 }
+
+/// A full SYN queue names a port only when some listener has half-open connections:
+/// with every listener at 0 in SYN-RECV, the finding gives the rate, not "SYN flood on
+/// :22? 0 half-open".
+#[test]
+fn a_full_syn_queue_with_no_half_open_connection_names_no_port() {
+    let mut s =
+        Snapshot { listening: vec![listener(22, 2, 0, 0, 4096), listener(443, 2, 0, 0, 4096)], ..Snapshot::default() };
+    s.network.tcp.syn_queue_full_per_s = rate(3.0, 3.0);
+    let messages: Vec<String> = findings(&s).into_iter().map(|(_, message)| message).collect();
+    assert_eq!(messages, ["SYN queue full: 3.0 SYNs/s dropped or answered with cookies"]);
+}

@@ -11,7 +11,7 @@ use ctop::record::writer::Writer;
 use ctop::record::{Identity, Record, RecordRef, format};
 use ctop::snapshot::FastSampler;
 use ctop::source::Source;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -116,6 +116,17 @@ fn a_seek_past_the_change_still_knows_the_findings_from_the_block_it_starts_in()
     assert_eq!(shown.findings.problems, load_finding("load 9.99 (recorded)").problems);
 }
 
+/// Two configuration files in `dir`: under the strict one memory used over 1 % is a
+/// warning, which any machine has; under the lenient one memory is never a finding (a
+/// percentage over 100 never fires).
+fn memory_configs(dir: &Path) -> (PathBuf, PathBuf) {
+    let strict = dir.join("strict.toml");
+    std::fs::write(&strict, "[thresholds]\nmemory_warning = 1.0\n").unwrap();
+    let lenient = dir.join("lenient.toml");
+    std::fs::write(&lenient, "[thresholds]\nmemory_warning = 101.0\nmemory_error = 101.0\n").unwrap();
+    (strict, lenient)
+}
+
 fn ctop(args: &[&str], config: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ctop")).arg("--config").arg(config).args(args).output().unwrap()
 }
@@ -123,12 +134,7 @@ fn ctop(args: &[&str], config: &Path) -> std::process::Output {
 #[test]
 fn the_recorder_writes_what_it_judged_and_the_replay_shows_it_under_other_thresholds() {
     let dir = tempfile::tempdir().unwrap();
-    // Recording: memory used over 1 % is a warning, which any machine has. Replaying:
-    // memory is never a finding (a percentage over 100 never fires).
-    let strict = dir.path().join("strict.toml");
-    std::fs::write(&strict, "[thresholds]\nmemory_warning = 1.0\n").unwrap();
-    let lenient = dir.path().join("lenient.toml");
-    std::fs::write(&lenient, "[thresholds]\nmemory_warning = 101.0\nmemory_error = 101.0\n").unwrap();
+    let (strict, lenient) = memory_configs(dir.path());
     let rec = dir.path().join("rec");
     let mut recorder = Command::new(env!("CARGO_BIN_EXE_ctop"))
         .arg("--config")
@@ -162,10 +168,7 @@ fn the_recorder_writes_what_it_judged_and_the_replay_shows_it_under_other_thresh
 #[test]
 fn a_recording_without_findings_is_judged_again_with_the_replaying_thresholds() {
     let dir = tempfile::tempdir().unwrap();
-    let strict = dir.path().join("strict.toml");
-    std::fs::write(&strict, "[thresholds]\nmemory_warning = 1.0\n").unwrap();
-    let lenient = dir.path().join("lenient.toml");
-    std::fs::write(&lenient, "[thresholds]\nmemory_warning = 101.0\nmemory_error = 101.0\n").unwrap();
+    let (strict, lenient) = memory_configs(dir.path());
     let v1 = "fixtures/recordings/v1/ctop-00000001.rec";
     let memory = |config: &Path| {
         let out = ctop(&["--replay", v1, "--json"], config);

@@ -81,3 +81,25 @@ fn each_cgroup_oom_kill_is_one_error_event_naming_the_service() {
     assert_eq!(points.len(), 3, "{points:?}");
     assert_eq!(points[2].1, T0 + 40_000);
 }
+
+/// The walk keeps only its last few kills: when more came between two readings than it
+/// keeps, the last one the timeline saw has left its list, and every kill listed is
+/// newer. Each is still one event.
+#[test]
+fn kills_after_the_last_one_seen_left_the_walks_list_are_each_one_event() {
+    let mut t = Timeline::default();
+    observe(&mut t, T0, &snapshot(vec![kill("db.service", T0, 1)], "db"));
+    // Two kills since; the walk's list has let db.service's go.
+    let newer = vec![kill("web.service", T0 + 30_000, 1), kill("api.service", T0 + 50_000, 1)];
+    observe(&mut t, T0 + 60_000, &snapshot(newer.clone(), "web"));
+    observe(&mut t, T0 + 65_000, &snapshot(newer, "web"));
+    let points: Vec<(String, i64)> = oom_points(&t).into_iter().map(|(subject, at, _)| (subject, at)).collect();
+    assert_eq!(
+        points,
+        [
+            ("db.service".to_string(), T0),
+            ("web.service".to_string(), T0 + 30_000),
+            ("api.service".to_string(), T0 + 50_000)
+        ]
+    );
+}
