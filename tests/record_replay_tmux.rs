@@ -105,26 +105,24 @@ fn inner_record_and_replay() {
     let status = recorder.wait().unwrap();
     assert!(status.success(), "the recorder exited {status}");
 
+    let once_at = |at: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ctop"))
+            .arg("--replay")
+            .arg(&rec)
+            .args(["--at", at, "--once"])
+            .output()
+            .unwrap()
+    };
     // --once at the spike: that moment's process table has the loops.
     let at = (spike + 8).to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_ctop"))
-        .arg("--replay")
-        .arg(&rec)
-        .args(["--at", &at, "--once"])
-        .output()
-        .unwrap();
+    let out = once_at(&at);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains(&format!("spin{pid}")), "the busy loops at {at}:\n{text}");
     assert!(text.contains(&at[..at.len() - 1]), "the moment asked for:\n{text}");
     // ... and after the loss, the error.
     let after = (lost + 4).to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_ctop"))
-        .arg("--replay")
-        .arg(&rec)
-        .args(["--at", &after, "--once"])
-        .output()
-        .unwrap();
+    let out = once_at(&after);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&format!("{a} up but no carrier")), "{text}");
 
