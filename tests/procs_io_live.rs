@@ -55,9 +55,11 @@ fn a_writers_rate_agrees_with_its_proc_io_counters() {
     let device = LoopDevice::new("procio", 1024).expect("losetup -f --show on an image file");
     run("mkfs.ext4", &["-q", "-F", device.device.to_str().unwrap()]).expect("mkfs.ext4");
     let mounted = Mounted::device(&device.device).expect("mounting the ext4 image");
-    // ~40 MB/s here at 64 KiB a write: 750 MB keeps it writing for many seconds.
+    // Each write waited for (dsync): ~58 MB/s here, so 750 MB keeps it writing for
+    // ~13 s, past the end of the test. With O_DIRECT alone a quiet machine wrote it all in
+    // ~1 s, and dd had ended before the `--json` run below looked for it.
     let dd = Command::new("dd")
-        .args(["if=/dev/zero", &format!("of={}/f", mounted.path()), "bs=64k", "count=12000", "oflag=direct"])
+        .args(["if=/dev/zero", &format!("of={}/f", mounted.path()), "bs=64k", "count=12000", "oflag=direct,dsync"])
         .stderr(Stdio::null())
         .spawn()
         .expect("dd");
