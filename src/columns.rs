@@ -1,6 +1,6 @@
 //! How a table's columns share a width and how a cell is shortened: the one rule every
 //! table follows, on the dashboard (`ui/table.rs`, where the rule is written out) and in
-//! `--once` (`report.rs`). Pure arithmetic on character counts, no drawing.
+//! `--once` (`report.rs`). Pure arithmetic on display widths, no drawing.
 //!
 //! In short: a column that carries the answer ([`Cut::Never`]: a port, a PID, a count, a
 //! hung mount's age) is as wide as its widest visible cell; a cell may also keep a tail
@@ -10,6 +10,8 @@
 //! table never shows fewer columns than a narrower one.
 
 use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -108,10 +110,10 @@ pub struct Demand {
 impl Demand {
     /// Adds one cell: `text`, whose last `keep` characters are never cut.
     pub fn add(&mut self, cut: Cut, text: &str, keep: usize) {
-        let len = text.chars().count();
+        let len = width_of(text);
         let need = match cut {
             Cut::Never => len,
-            _ if keep > 0 => len.min(keep + HEAD_MIN + 1),
+            _ if keep > 0 => len.min(width_of(split_tail(text, keep).1) + HEAD_MIN + 1),
             _ => 0,
         };
         self.whole = self.whole.max(clamp16(len));
@@ -178,35 +180,71 @@ pub fn place(columns: &[Column], demands: &[Demand], width: u16) -> Vec<(usize, 
         .collect()
 }
 
-/// `text` in `width` characters: its last `keep` characters whole, the rest shortened
-/// the `cut` way with `…`. A [`Cut::Never`] cell wider than its column (only when even
-/// the whole table is narrower) is cut at the end rather than drawn over its neighbour.
+/// Display columns of `text` as the terminal counts them (and ratatui, which cuts by
+/// them): 2 for a CJK character, 0 for a combining mark.
+pub fn width_of(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// `text` in `width` display columns: its last `keep` characters whole, the rest
+/// shortened the `cut` way with `…`. A [`Cut::Never`] cell wider than its column (only
+/// when even the whole table is narrower) is cut at the end rather than drawn over its
+/// neighbour. Where a wide character does not fit beside the `…`, the text comes out a
+/// column short rather than over.
 pub fn fit(text: &str, keep: usize, cut: Cut, width: usize) -> Cow<'_, str> {
-    let len = text.chars().count();
-    if len <= width {
+    if width_of(text) <= width {
         return Cow::Borrowed(text);
     }
     if width == 0 {
         return Cow::Borrowed("");
     }
-    let keep = keep.min(len);
-    if keep > 0 && keep < width {
-        let split = text.char_indices().nth(len - keep).map_or(text.len(), |(b, _)| b);
-        let (head, tail) = text.split_at(split);
-        let mut out = fit(head, 0, cut, width - keep).into_owned();
+    let (head, tail) = split_tail(text, keep);
+    let tail_width = width_of(tail);
+    if !tail.is_empty() && tail_width < width {
+        let mut out = fit(head, 0, cut, width - tail_width).into_owned();
         out.push_str(tail);
         return Cow::Owned(out);
     }
-    let chars = || text.chars();
     let room = width - 1;
     Cow::Owned(match cut {
-        Cut::End | Cut::Never => chars().take(room).chain(['…']).collect(),
-        Cut::Start => ['…'].into_iter().chain(chars().skip(len - room)).collect(),
+        Cut::End | Cut::Never => format!("{}…", front_within(text, room)),
+        Cut::Start => format!("…{}", back_within(text, room)),
         Cut::Middle => {
-            let front = room / 2;
-            chars().take(front).chain(['…']).chain(chars().skip(len - (room - front))).collect()
+            let front = front_within(text, room / 2);
+            format!("{front}…{}", back_within(text, room - width_of(front)))
         }
     })
+}
+
+/// `text` split before its last `keep` characters.
+fn split_tail(text: &str, keep: usize) -> (&str, &str) {
+    let len = text.chars().count();
+    let split = text.char_indices().nth(len.saturating_sub(keep)).map_or(text.len(), |(b, _)| b);
+    text.split_at(split)
+}
+
+/// The longest start of `text` at most `room` columns wide.
+fn front_within(text: &str, room: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > room {
+            return &text[..at];
+        }
+    }
+    text
+}
+
+/// The longest end of `text` at most `room` columns wide.
+fn back_within(text: &str, room: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > room {
+            return &text[at + c.len_utf8()..];
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -289,5 +327,26 @@ mod tests {
         let mut d = Demand::default();
         d.add(Cut::End, "python3/8123 (8)", 9);
         assert_eq!(d, Demand { whole: 16, need: 13 });
+    }
+
+    #[test]
+    fn wide_characters_count_as_the_two_columns_they_take() {
+        // Six CJK characters are 12 columns: cut to 7 they keep three and the `…`.
+        let name = "数据库服务器";
+        assert_eq!(fit(name, 0, Cut::End, 7), "数据库…");
+        assert_eq!(fit(name, 0, Cut::Start, 7), "…服务器");
+        // Room for 6 beside the `…`: 2 in front, 4 behind; never wider than asked.
+        assert_eq!(fit(name, 0, Cut::Middle, 7), "数…务器");
+        assert_eq!(fit(name, 0, Cut::End, 6), "数据…", "a wide character that does not fit is left out");
+        assert_eq!(fit(name, 0, Cut::End, 12), name);
+        assert_eq!(fit("/srv/数据库/db", 3, Cut::Start, 9), "…据库/db");
+        for width in 0..14 {
+            for cut in [Cut::End, Cut::Start, Cut::Middle, Cut::Never] {
+                assert!(width_of(&fit(name, 0, cut, width)) <= width, "{cut:?} at {width}");
+            }
+        }
+        let mut d = Demand::default();
+        d.add(Cut::Never, name, 0);
+        assert_eq!(d, Demand { whole: 12, need: 12 });
     }
 }

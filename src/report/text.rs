@@ -111,7 +111,7 @@ fn cells(columns: &[Column], placed: &[(usize, u16)], values: &[TextCell], width
     for &(i, w) in placed {
         if short && i + 1 >= values.len() {
             let Some(last) = values.last() else { break };
-            let rest = (width as usize).saturating_sub(line.chars().count());
+            let rest = (width as usize).saturating_sub(columns::width_of(&line));
             line.push_str(&columns::fit(&last.text, last.keep, Cut::End, rest));
             break;
         }

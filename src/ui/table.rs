@@ -211,7 +211,7 @@ fn draw_cells(buf: &mut Buffer, x: u16, y: u16, columns: &[Column], placed: &[(u
             // keeps every width), so the `…` falls where the reader counts.
             let content = sanitize::display(&cell.span.content);
             let text = columns::fit(&content, cell.keep, columns[i].cut, width as usize);
-            let len = text.chars().count() as u16;
+            let len = columns::width_of(&text) as u16;
             let pad = if columns[i].align == Align::Right { width.saturating_sub(len) } else { 0 };
             buf.set_stringn(x + pad, y, &text, (width - pad) as usize, cell.span.style);
         }
