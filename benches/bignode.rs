@@ -132,7 +132,7 @@ fn filesystems_table_read(bencher: Bencher) {
 #[divan::bench]
 fn statvfs_every_mount(bencher: Bencher) {
     let points: Vec<PathBuf> =
-        DiskProber::new(Source::live()).collect().iter().map(|f| f.mountpoint.clone().into()).collect();
+        DiskProber::new(Source::live()).collect().iter().map(|f| PathBuf::from(&*f.mountpoint)).collect();
     bencher.bench_local(|| points.iter().filter(|p| LiveSystem.statvfs(p, None).is_ok()).count());
 }
 

@@ -80,13 +80,13 @@ fn debian_vm_shows_its_disks_and_tmpfs_but_no_kernel_noise() {
     let found = collect("debian-vm", &mountpoints(&expected));
     assert_eq!(rows(&found), expected);
     // The bind mount /var/www (of /dev/vda1's /srv/www) is the root filesystem again.
-    assert!(found.iter().all(|f| f.mountpoint != "/var/www"));
+    assert!(found.iter().all(|f| &*f.mountpoint != "/var/www"));
 }
 
 #[test]
 fn sizes_are_computed_as_df_computes_them() {
     let found = collect("debian-vm", &["/"]);
-    let root = found.iter().find(|f| f.mountpoint == "/").unwrap();
+    let root = found.iter().find(|f| &*f.mountpoint == "/").unwrap();
     let expected = FsUsage {
         size_bytes: 107_374_182_400,
         used_bytes: 64_424_509_440,
@@ -99,7 +99,7 @@ fn sizes_are_computed_as_df_computes_them() {
     // df: used / (used + avail), here 64.4 / 102.0 GB.
     assert_eq!(expected.use_percent().map(|p| p.round()), Some(63.0));
     // A mount point that statvfs fails on is listed with the reason.
-    let boot = found.iter().find(|f| f.mountpoint == "/boot").unwrap();
+    let boot = found.iter().find(|f| &*f.mountpoint == "/boot").unwrap();
     assert!(matches!(&boot.usage, Usage::Unavailable { reason } if !reason.is_empty()), "{boot:?}");
 }
 
@@ -108,8 +108,8 @@ fn a_filesystem_without_any_size_is_left_out_as_df_leaves_it_out() {
     let mut statvfs: Vec<(PathBuf, FsStats)> = ["/", "/boot"].iter().map(|mp| (PathBuf::from(mp), STATS)).collect();
     statvfs.push((PathBuf::from("/run/lock"), FsStats { block_size: 4096, ..FsStats::default() }));
     let found = collect_with("debian-vm", statvfs);
-    assert!(found.iter().any(|f| f.mountpoint == "/boot"));
-    assert!(found.iter().all(|f| f.mountpoint != "/run/lock"), "{:?}", rows(&found));
+    assert!(found.iter().any(|f| &*f.mountpoint == "/boot"));
+    assert!(found.iter().all(|f| &*f.mountpoint != "/run/lock"), "{:?}", rows(&found));
 }
 
 #[test]

@@ -89,20 +89,20 @@ fn every_filesystem_agrees_with_df() {
             eprintln!("not compared: {} is {:?}", fs.mountpoint, fs.usage);
             continue;
         };
-        let Some(row) = df_after.iter().chain(&df_before).find(|r| r.target == fs.mountpoint) else {
+        let Some(row) = df_after.iter().chain(&df_before).find(|r| *r.target == *fs.mountpoint) else {
             panic!("ctop lists {} ({}), df does not: {df_after:#?}", fs.mountpoint, fs.fstype);
         };
-        assert_eq!((&fs.fstype, &fs.device), (&row.fstype, &row.source), "{}", fs.mountpoint);
+        assert_eq!((&*fs.fstype, &*fs.device), (row.fstype.as_str(), row.source.as_str()), "{}", fs.mountpoint);
         assert_agrees(&fs.mountpoint, usage, &row.usage);
         assert!(!fs.device_missing, "{fs:?}");
     }
     // What df shows and ctop does not is noise by ctop's rules, or a filesystem ctop
     // shows at another mount point (df and ctop may pick different bind mounts).
     for row in df_before.iter().filter(|r| df_after.iter().any(|a| a.target == r.target)) {
-        let shown = ours.iter().any(|fs| fs.mountpoint == row.target);
+        let shown = ours.iter().any(|fs| *fs.mountpoint == *row.target);
         let shown_elsewhere = ours
             .iter()
-            .any(|fs| fs.device == row.source && measured(fs).is_some_and(|u| u.size_bytes == row.usage.size_bytes));
+            .any(|fs| *fs.device == *row.source && measured(fs).is_some_and(|u| u.size_bytes == row.usage.size_bytes));
         assert!(
             shown || shown_elsewhere || mounts::is_noise(&row.fstype, &row.target),
             "df shows {row:?}, ctop does not: {ours:#?}"
@@ -125,7 +125,7 @@ fn a_nearly_full_tmpfs_is_measured_to_the_byte() {
         std::fs::write(m.point.join(format!("f{i}")), b"").unwrap();
     }
     let ours = live_filesystems();
-    let fs = ours.iter().find(|f| f.mountpoint == m.path()).expect("the test tmpfs is listed");
+    let fs = ours.iter().find(|f| *f.mountpoint == *m.path()).expect("the test tmpfs is listed");
     let expected = FsUsage {
         size_bytes: 1_048_576,
         used_bytes: 1_015_808,
@@ -135,7 +135,7 @@ fn a_nearly_full_tmpfs_is_measured_to_the_byte() {
         inodes_free: 32,
     };
     assert_eq!(fs.usage, Usage::Measured(expected));
-    assert_eq!((fs.fstype.as_str(), fs.device.as_str(), fs.read_only), ("tmpfs", "ctop-test", false));
+    assert_eq!((&*fs.fstype, &*fs.device, fs.read_only), ("tmpfs", "ctop-test", false));
     assert_eq!(expected.use_percent().map(f64::ceil), Some(97.0));
     if let Some(rows) = df(&[m.path()]) {
         assert_eq!(rows[0].usage, expected, "df -B1 / df -i on the test tmpfs");
@@ -165,7 +165,7 @@ fn a_tmpfs_remounted_read_only_is_flagged_when_fstab_wants_it_writable() {
     let snapshot_of_mounts = || {
         std::fs::copy("/proc/self/mountinfo", tree.path().join("proc/self/mountinfo")).unwrap();
         let source = Source::new(tree.path(), Arc::new(LiveSystem));
-        DiskProber::new(source).collect().into_iter().find(|f| f.mountpoint == m.path()).expect("the test tmpfs")
+        DiskProber::new(source).collect().into_iter().find(|f| *f.mountpoint == *m.path()).expect("the test tmpfs")
     };
 
     let writable = snapshot_of_mounts();
@@ -177,7 +177,7 @@ fn a_tmpfs_remounted_read_only_is_flagged_when_fstab_wants_it_writable() {
     assert!(matches!(remounted.usage, Usage::Measured(_)), "{remounted:?}");
 
     // Against the real /etc/fstab, which does not list it, read-only is no finding.
-    let live = live_filesystems().into_iter().find(|f| f.mountpoint == m.path()).unwrap();
+    let live = live_filesystems().into_iter().find(|f| *f.mountpoint == *m.path()).unwrap();
     assert!(live.read_only && !live.remounted_read_only, "{live:?}");
 }
 
@@ -212,8 +212,8 @@ fn an_ext4_image_on_a_loop_device_is_a_present_block_device() {
     nix::unistd::sync();
 
     let ours = live_filesystems();
-    let fs = ours.iter().find(|f| f.mountpoint == m.path()).expect("the loop mount is listed");
-    assert_eq!((fs.fstype.as_str(), fs.device.as_str()), ("ext4", device.0.as_str()));
+    let fs = ours.iter().find(|f| *f.mountpoint == *m.path()).expect("the loop mount is listed");
+    assert_eq!((&*fs.fstype, &*fs.device), ("ext4", device.0.as_str()));
     // A block device that exists is not missing (the vanished case is the lost-lun
     // fixture: a mounted loop device cannot be made to disappear).
     assert!(!fs.device_missing && !fs.read_only, "{fs:?}");
@@ -229,9 +229,9 @@ fn unprivileged_inner() {
     let locked = std::env::var("CTOP_TEST_LOCKED_MOUNT").expect("set by the_collector_works_unprivileged");
     assert!(!is_root());
     let ours = live_filesystems();
-    let fs = ours.iter().find(|f| f.mountpoint == locked).expect("the locked tmpfs is listed");
+    let fs = ours.iter().find(|f| *f.mountpoint == *locked).expect("the locked tmpfs is listed");
     assert_eq!(fs.usage, Usage::Unavailable { reason: "Permission denied".into() });
-    let root = ours.iter().find(|f| f.mountpoint == "/").expect("/ is listed");
+    let root = ours.iter().find(|f| &*f.mountpoint == "/").expect("/ is listed");
     assert!(measured(root).is_some(), "{root:?}");
     println!("unprivileged_inner: {} unavailable as expected, / measured", locked);
 }

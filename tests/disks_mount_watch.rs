@@ -35,7 +35,7 @@ fn mount_tmpfs(dir: &Path, options: &str) {
 }
 
 fn find<'a>(list: &'a [Filesystem], dir: &Path) -> Option<&'a Filesystem> {
-    list.iter().find(|f| Path::new(&f.mountpoint) == dir)
+    list.iter().find(|f| Path::new(&*f.mountpoint) == dir)
 }
 
 /// `findmnt`'s options of the mount at `dir`, if it is there.
@@ -101,10 +101,10 @@ fn statvfs_saying_read_only_makes_a_read_write_mount_read_only() {
     let mut prober = DiskProber::new(Source::new(&root, Arc::new(sys)));
     assert!(!prober.watches_mount_table(), "a tree under --root is read every pass");
     let list = prober.collect();
-    let slash = list.iter().find(|f| f.mountpoint == "/").unwrap();
+    let slash = list.iter().find(|f| &*f.mountpoint == "/").unwrap();
     // fstab has `/` read-write (errors=remount-ro): read-only now is a remount.
     assert!(slash.read_only && slash.remounted_read_only, "{slash:?}");
-    let boot = list.iter().find(|f| f.mountpoint == "/boot").unwrap();
+    let boot = list.iter().find(|f| &*f.mountpoint == "/boot").unwrap();
     assert!(!boot.read_only && !boot.remounted_read_only, "{boot:?}");
     prober.collect();
     assert_eq!(prober.mount_table_reads(), 2);

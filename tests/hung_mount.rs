@@ -31,7 +31,7 @@ fn threads_of_this_process() -> usize {
 fn find<'a>(filesystems: &'a [Filesystem], mountpoint: &str) -> &'a Filesystem {
     filesystems
         .iter()
-        .find(|f| f.mountpoint == mountpoint)
+        .find(|f| *f.mountpoint == *mountpoint)
         .unwrap_or_else(|| panic!("{mountpoint} in {filesystems:#?}"))
 }
 

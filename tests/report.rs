@@ -27,7 +27,7 @@ fn usage(user: f64, system: f64, iowait: f64, steal: f64) -> CpuUsage {
 
 fn filesystem(mountpoint: &str, fstype: &str, usage: Usage) -> Filesystem {
     Filesystem {
-        device: format!("/dev/vd{}", mountpoint.len()),
+        device: format!("/dev/vd{}", mountpoint.len()).into(),
         mountpoint: mountpoint.into(),
         fstype: fstype.into(),
         read_only: false,

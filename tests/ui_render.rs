@@ -37,8 +37,8 @@ fn filesystem(mountpoint: &str, size_gib: u64, used_percent: u64) -> Filesystem 
     let size = size_gib * GIB;
     let used = size / 100 * used_percent;
     Filesystem {
-        device: format!("/dev/sd{}", mountpoint.len()),
-        mountpoint: mountpoint.to_string(),
+        device: format!("/dev/sd{}", mountpoint.len()).into(),
+        mountpoint: mountpoint.into(),
         fstype: "ext4".into(),
         read_only: false,
         remounted_read_only: false,

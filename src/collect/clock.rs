@@ -45,12 +45,27 @@ pub fn synchronized(discipline: &ClockDiscipline) -> bool {
 /// `/etc/localtime` under `--root`, UTC where there is none.
 pub(super) fn time_zone(source: &Source) -> TimeZone {
     if source.is_live_root() {
-        return TimeZone::try_system().unwrap_or(TimeZone::UTC);
+        return system_zone().or_else(|| TimeZone::try_system().ok()).unwrap_or(TimeZone::UTC);
     }
     std::fs::read(source.path("/etc/localtime"))
         .ok()
         .and_then(|bytes| TimeZone::tzif("localtime", &bytes).ok())
         .unwrap_or(TimeZone::UTC)
+}
+
+/// The zone `/etc/localtime` links to, named as jiff names it (the link's path after
+/// `zoneinfo/`), read directly: jiff's `try_system` looks the name up in its database,
+/// which first lists every file under `/usr/share/zoneinfo` and keeps the list, ~100 KB
+/// of heap for as long as ctop runs (heaptrack, PERFORMANCE.md). `None` where `TZ` is set
+/// or `/etc/localtime` is no such link: jiff's own way then.
+fn system_zone() -> Option<TimeZone> {
+    if std::env::var_os("TZ").is_some() {
+        return None;
+    }
+    let target = std::fs::read_link("/etc/localtime").ok()?;
+    let target = target.to_str()?;
+    let name = &target[target.rfind("zoneinfo/")? + "zoneinfo/".len()..];
+    TimeZone::tzif(name, &std::fs::read("/etc/localtime").ok()?).ok()
 }
 
 /// When the machine booted, from `/proc/stat` `btime`: it never changes, so it is
@@ -106,6 +121,25 @@ impl ClockSampler {
             boot_local: boot_epoch.and_then(|b| Timestamp::from_second(b).ok()).map(local),
             synchronized: discipline.as_ref().map(synchronized),
             max_error_seconds: discipline.map(|d| d.max_error_us as f64 / 1e6),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_zone_read_from_etc_localtime_is_the_one_jiff_finds() {
+        let Some(ours) = system_zone() else {
+            eprintln!("skipped: TZ is set or /etc/localtime is not a link into a zoneinfo directory");
+            return;
+        };
+        let jiffs = TimeZone::try_system().expect("jiff finds the system zone");
+        assert_eq!(ours.iana_name(), jiffs.iana_name());
+        for second in [0, 1_000_000_000, 1_795_985_563, 2_000_000_000, 4_000_000_000] {
+            let at = Timestamp::from_second(second).unwrap();
+            assert_eq!(ours.to_offset(at), jiffs.to_offset(at), "at {at}");
         }
     }
 }

@@ -13,7 +13,7 @@ mod watch;
 
 use crate::source::Source;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Sizes as `df -B1` and `df -i` compute them.
@@ -56,12 +56,14 @@ pub enum Usage {
     },
 }
 
-/// One real mounted filesystem, listed once.
+/// One real mounted filesystem, listed once. The strings are shared with the prober's
+/// mount table (and history's names): a node's 1,000 mounts are held once, not once per
+/// copy of the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Filesystem {
-    pub device: String,
-    pub mountpoint: String,
-    pub fstype: String,
+    pub device: Arc<str>,
+    pub mountpoint: Arc<str>,
+    pub fstype: Arc<str>,
     pub read_only: bool,
     /// `/etc/fstab` lists it read-write but it is mounted read-only now
     /// (errors=remount-ro happened).
@@ -83,24 +85,32 @@ pub struct DiskProber {
     table_reads: u64,
 }
 
+/// The mount table narrowed to what is shown: for each filesystem what statvfs is asked
+/// of (its key holds the device and mount point) and, in the same order, what the rows
+/// need besides.
 struct MountTable {
-    mounts: Vec<mounts::Mount>,
     targets: Vec<probe::Target>,
+    details: Vec<MountDetails>,
+}
+
+struct MountDetails {
+    fstype: Arc<str>,
+    read_only: bool,
 }
 
 impl MountTable {
     fn read(source: &Source) -> Self {
         let mounts = mounts::read(source);
-        let targets = mounts
-            .iter()
-            .zip(mounts::statfs_may_hang(&mounts))
-            .map(|(m, may_hang)| probe::Target {
-                key: probe::MountKey { mountpoint: m.mountpoint.clone(), device: m.device.clone(), dev: m.dev },
-                path: PathBuf::from(&m.mountpoint),
-                may_hang,
+        let may_hang = mounts::statfs_may_hang(&mounts);
+        let (targets, details) = mounts
+            .into_iter()
+            .zip(may_hang)
+            .map(|(m, may_hang)| {
+                let key = probe::MountKey { mountpoint: m.mountpoint.into(), device: m.device.into(), dev: m.dev };
+                (probe::Target { key, may_hang }, MountDetails { fstype: m.fstype.into(), read_only: m.read_only })
             })
-            .collect();
-        Self { mounts, targets }
+            .unzip();
+        Self { targets, details }
     }
 }
 
@@ -142,28 +152,28 @@ impl DiskProber {
             self.table_reads += 1;
         }
         let Some(table) = &self.table else { return Vec::new() };
-        let usages = self.checks.run(&self.source.sys, &table.targets);
+        let checked = self.checks.run(&self.source.sys, &table.targets);
         let writable = fstab::writable_mountpoints(&self.source);
         let block_devices = devices::BlockDevices::read(&self.source);
-        let checks = &self.checks;
         table
-            .mounts
+            .details
             .iter()
             .zip(&table.targets)
-            .zip(usages)
-            .filter(|(_, usage)| !matches!(usage, Usage::Measured(u) if u.size_bytes == 0))
-            .map(|((m, target), usage)| {
+            .zip(checked)
+            .filter(|(_, checked)| !matches!(checked.usage, Usage::Measured(u) if u.size_bytes == 0))
+            .map(|((details, target), checked)| {
+                let key = &target.key;
                 // The mount table's flags, or statvfs's: a filesystem that an error made
                 // read-only says so there, with no change to the table to watch.
-                let read_only = m.read_only || checks.read_only(&target.key);
+                let read_only = details.read_only || checked.read_only;
                 Filesystem {
-                    remounted_read_only: read_only && writable.contains(&m.mountpoint),
-                    device_missing: block_devices.is_missing(m.dev),
-                    device: m.device.clone(),
-                    mountpoint: m.mountpoint.clone(),
-                    fstype: m.fstype.clone(),
+                    remounted_read_only: read_only && writable.contains(&*key.mountpoint),
+                    device_missing: block_devices.is_missing(key.dev),
+                    device: Arc::clone(&key.device),
+                    mountpoint: Arc::clone(&key.mountpoint),
+                    fstype: Arc::clone(&details.fstype),
                     read_only,
-                    usage,
+                    usage: checked.usage,
                 }
             })
             .collect()

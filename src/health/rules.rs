@@ -174,7 +174,7 @@ fn swap(found: &mut Problems, swap: Option<&Swap>, t: &Thresholds) {
 }
 
 fn filesystem(found: &mut Problems, fs: &Filesystem, t: &Thresholds) {
-    let mp = fs.mountpoint.as_str();
+    let mp: &str = &fs.mountpoint;
     let mount = || Key::Mount(mp.to_string());
     if fs.device_missing {
         found.add(Severity::Error, mount(), mp, format!("{mp}: device {} is gone", fs.device), BROKEN);

@@ -67,7 +67,6 @@ pub struct History {
     /// The sample being recorded, its vectors reused.
     recording: Sample,
     slow: Ring<SlowRecord>,
-    mounts: Spill<MountRecord>,
     cgroups: Ring<CgroupsRecord>,
     cgroup_entries: Spill<CgroupRecord>,
     procs: Ring<ProcRecord>,
@@ -93,7 +92,6 @@ impl History {
             fast: Sealed::new(slots(cadence.window, cadence.fast)),
             recording: Sample::default(),
             slow: Ring::new(slots(cadence.window, cadence.slow)),
-            mounts: Spill::default(),
             cgroups: Ring::new(slots(cadence.window, cadence.slow)),
             cgroup_entries: Spill::default(),
             procs: Ring::new(slots(cadence.window, cadence.processes).min(MAX_PROCESS_SUMMARIES)),
@@ -111,9 +109,6 @@ impl History {
             Update::Fast(f) => self.record_fast(f, at_ms),
             // Hardware (temperatures, memory errors) is not kept: a past frame has none.
             Update::Slow { filesystems, listening, network, kernel_limits, raid, .. } => {
-                if self.slow.is_empty() {
-                    self.mounts.reserve(self.slow.capacity() * filesystems.len());
-                }
                 let listening = match self.slow.last() {
                     Some(last) if *last.listening == listening[..] => last.listening.clone(),
                     _ => Arc::from(listening.as_slice()),
@@ -124,11 +119,10 @@ impl History {
                     _ => Arc::from(raid.as_slice()),
                 };
                 let kernel_limits = slow::encode_limits(kernel_limits);
-                if let Some(old) = self.slow.make_room() {
-                    self.mounts.drop_front(old.mounts);
-                }
                 let names = &mut self.names;
-                let mounts = self.mounts.push(filesystems.iter().filter_map(|fs| slow::encode_mount(fs, names)));
+                let encoded: Vec<MountRecord> =
+                    filesystems.iter().filter_map(|fs| slow::encode_mount(fs, names)).collect();
+                let mounts = slow::share_chunks(&encoded, self.slow.last().map(|last| &last.mounts[..]));
                 self.slow.push(SlowRecord { at_ms, mounts, listening, network, kernel_limits, raid });
             }
             Update::Processes(p) => {
@@ -187,7 +181,7 @@ impl History {
                 *used = true;
             }
         });
-        for m in self.mounts.iter_mut() {
+        for m in self.slow.iter().flat_map(|s| s.mounts.iter().flat_map(|chunk| chunk.iter())) {
             in_use[usize::from(m.name)] = true;
         }
         for c in self.cgroup_entries.iter_mut() {
@@ -196,9 +190,7 @@ impl History {
         }
         let remap = self.names.compact(&in_use);
         self.fast.rewrite_names(|name| *name = remap.get(usize::from(*name)).copied().unwrap_or(NameId::MAX));
-        for m in self.mounts.iter_mut() {
-            m.name = remap[usize::from(m.name)];
-        }
+        slow::rename_mounts(self.slow.iter_mut().map(|s| &mut s.mounts), |name| remap[usize::from(name)]);
         for c in self.cgroup_entries.iter_mut() {
             c.path = remap[usize::from(c.path)];
             c.name = remap[usize::from(c.name)];
@@ -232,6 +224,7 @@ impl History {
                 shared += s.raid.iter().map(raid_bytes).sum::<usize>();
             }
             shared += s.network.remotes_bytes(last.map(|l| &l.network));
+            shared += slow::mounts_bytes(&s.mounts, last.map(|l| &l.mounts[..]));
             last = Some(s);
         }
         let mut shared_oom_events = 0;
@@ -249,7 +242,6 @@ impl History {
         self.fast.bytes()
             + self.recording_bytes()
             + self.slow.bytes()
-            + self.mounts.bytes()
             + shared
             + self.cgroups.bytes()
             + self.cgroup_entries.bytes()
@@ -302,8 +294,12 @@ impl History {
         if let Some(at) = self.slow.last_at_or_before(r.at_ms, |s| s.at_ms)
             && let Some(slow) = self.slow.get(at)
         {
-            s.filesystems =
-                self.mounts.get(slow.mounts).map(|m| slow::decode_mount(m, &self.names, &live.filesystems)).collect();
+            s.filesystems = slow
+                .mounts
+                .iter()
+                .flat_map(|chunk| chunk.iter())
+                .map(|m| slow::decode_mount(m, &self.names, &live.filesystems))
+                .collect();
             s.listening = slow.listening.to_vec();
             let before = at.checked_sub(1).and_then(|b| self.slow.get(b)).map(|b| &b.network);
             s.network = network::decode(&slow.network, before);
@@ -388,7 +384,7 @@ mod tests {
         assert_eq!(sealed::plain_bytes(1, 0, 0) - sealed::plain_bytes(0, 0, 0), 4);
         assert_eq!(sealed::plain_bytes(0, 1, 0) - sealed::plain_bytes(0, 0, 0), 12);
         assert_eq!(sealed::plain_bytes(0, 0, 1) - sealed::plain_bytes(0, 0, 0), 21);
-        assert_eq!(size_of::<SlowRecord>(), 216);
+        assert_eq!(size_of::<SlowRecord>(), 224);
         assert_eq!(size_of::<MountRecord>(), 32);
         assert_eq!(size_of::<CgroupsRecord>(), 40);
         assert_eq!(size_of::<CgroupRecord>(), 32);
@@ -399,5 +395,80 @@ mod tests {
         assert_eq!(slots(Duration::from_secs(3600), Duration::from_secs(1)), 3601);
         assert_eq!(slots(Duration::from_secs(3600), Duration::from_millis(1500)), 2401);
         assert_eq!(slots(Duration::from_secs(60), Duration::ZERO), 60_001);
+    }
+
+    fn filesystem(i: usize, used_bytes: u64) -> crate::collect::disks::Filesystem {
+        use crate::collect::disks::{Filesystem, FsUsage, Usage};
+        Filesystem {
+            device: format!("pod{i}").into(),
+            mountpoint: format!("/var/lib/kubelet/pods/{i}/volumes").into(),
+            fstype: "tmpfs".into(),
+            read_only: false,
+            remounted_read_only: false,
+            device_missing: false,
+            usage: Usage::Measured(FsUsage {
+                size_bytes: 1 << 20,
+                used_bytes,
+                avail_bytes: (1 << 20) - used_bytes,
+                ..FsUsage::default()
+            }),
+        }
+    }
+
+    /// The filesystem entries the ring holds, each shared chunk once.
+    fn mount_entries(history: &History) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        let chunks = history.slow.iter().flat_map(|s| s.mounts.iter());
+        chunks.filter(|chunk| seen.insert(chunk.as_ptr())).map(|chunk| chunk.len()).sum()
+    }
+
+    fn used_bytes(history: &History, record: &SlowRecord, mount: usize) -> u64 {
+        let mounts: Vec<_> =
+            record.mounts.iter().flat_map(|c| c.iter()).map(|m| slow::decode_mount(m, &history.names, &[])).collect();
+        assert_eq!(mounts.len(), 150, "sample at {} ms", record.at_ms);
+        assert_eq!(*mounts[mount].mountpoint, *format!("/var/lib/kubelet/pods/{mount}/volumes"));
+        let crate::collect::disks::Usage::Measured(u) = mounts[mount].usage else { panic!("{:?}", mounts[mount]) };
+        u.used_bytes
+    }
+
+    #[test]
+    fn unchanged_mounts_are_kept_once_and_every_sample_still_reads_back() {
+        let every = Duration::from_secs(5);
+        let cadence = Cadence { window: Duration::from_secs(20), fast: every, slow: every, processes: every };
+        let mut history = History::new(cadence);
+        assert_eq!(history.slow.capacity(), 5);
+        // A name no record uses, before the mount points: forgetting it renumbers them.
+        history.names.id("an interface gone long ago");
+        // Mount 7's use per sample; the other 149 never change. 150 mounts are three
+        // chunks (64, 64, 22): only the first changes with mount 7.
+        let used = [1, 1, 1, 1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 3].map(|k: u64| k * 4096);
+        for (n, &seven) in used.iter().enumerate() {
+            let update = Update::Slow {
+                filesystems: (0..150).map(|i| filesystem(i, if i == 7 { seven } else { 4096 })).collect(),
+                listening: Vec::new(),
+                raid: Vec::new(),
+                kernel_limits: Box::default(),
+                hardware: Box::default(),
+                network: Box::default(),
+            };
+            history.record(&update, n as i64 * 5000);
+            let kept = &used[(n + 1).saturating_sub(5)..=n];
+            for (record, &expected) in history.slow.iter().zip(kept) {
+                assert_eq!(used_bytes(&history, record, 7), expected, "after {} samples", n + 1);
+                assert_eq!(used_bytes(&history, record, 149), 4096);
+            }
+            // The first chunk once per run of equal samples still in the ring, the others once.
+            let runs = 1 + kept.windows(2).filter(|w| w[0] != w[1]).count();
+            assert_eq!(mount_entries(&history), 64 * runs + 64 + 22, "after {} samples", n + 1);
+        }
+        // Forgetting unused names renumbers every entry and keeps the sharing.
+        let before = mount_entries(&history);
+        history.forget_unused_names();
+        assert_eq!(history.names.lookup("an interface gone long ago"), None);
+        assert_eq!(mount_entries(&history), before);
+        let kept = &used[used.len() - 5..];
+        for (record, &expected) in history.slow.iter().zip(kept) {
+            assert_eq!(used_bytes(&history, record, 7), expected);
+        }
     }
 }

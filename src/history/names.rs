@@ -17,11 +17,23 @@ pub struct Names {
 impl Names {
     /// The id of `name`, adding it when new; `None` once 65,535 names are in use.
     pub fn id(&mut self, name: &str) -> Option<NameId> {
-        if let Some(&id) = self.ids.get(name) {
-            return Some(id);
+        match self.ids.get(name) {
+            Some(&id) => Some(id),
+            None => self.insert(Arc::from(name)),
         }
+    }
+
+    /// As [`Names::id`], keeping `name` itself when it is new instead of a copy: the
+    /// mount points, which the filesystem rows already hold shared.
+    pub fn id_shared(&mut self, name: &Arc<str>) -> Option<NameId> {
+        match self.ids.get(&**name) {
+            Some(&id) => Some(id),
+            None => self.insert(Arc::clone(name)),
+        }
+    }
+
+    fn insert(&mut self, name: Arc<str>) -> Option<NameId> {
         let id = NameId::try_from(self.names.len()).ok().filter(|&id| id < NameId::MAX)?;
-        let name: Arc<str> = Arc::from(name);
         self.names.push(name.clone());
         self.ids.insert(name, id);
         Some(id)

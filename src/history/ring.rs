@@ -54,6 +54,10 @@ impl<T> Ring<T> {
         self.items.iter()
     }
 
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.items.iter_mut()
+    }
+
     /// The index of the last record whose key is at or before `key`, for records kept in
     /// key order (times).
     pub fn last_at_or_before(&self, key: i64, key_of: impl Fn(&T) -> i64) -> Option<usize> {

@@ -248,7 +248,11 @@ impl Exposition {
 
     fn filesystems(&mut self, s: &Snapshot) {
         let labels = |fs: &Filesystem| {
-            vec![("mountpoint", fs.mountpoint.clone()), ("device", fs.device.clone()), ("fstype", fs.fstype.clone())]
+            vec![
+                ("mountpoint", fs.mountpoint.to_string()),
+                ("device", fs.device.to_string()),
+                ("fstype", fs.fstype.to_string()),
+            ]
         };
         let measured = || {
             s.filesystems.iter().filter_map(move |fs| match &fs.usage {

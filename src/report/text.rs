@@ -379,7 +379,7 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
         .filesystems
         .iter()
         .map(|fs| {
-            let mp = &fs.mountpoint;
+            let mp = fs.mountpoint.to_string();
             let severity = findings
                 .severity(&Key::FsSpace(mp.clone()))
                 .max(findings.severity(&Key::FsInodes(mp.clone())))
@@ -394,7 +394,7 @@ fn filesystems_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
             if fs.device_missing {
                 notes.push("DEVICE MISSING".into());
             }
-            let mut row = plain(vec![mp.clone(), fs.fstype.clone()]);
+            let mut row = plain(vec![mp, fs.fstype.to_string()]);
             let measured = match &fs.usage {
                 Usage::Measured(u) => Some(u),
                 Usage::NotResponding { waiting_secs } => {
@@ -461,8 +461,7 @@ fn disk_io_section(t: &mut Text, s: &Snapshot, findings: &Findings) {
                 None => std::array::from_fn(|_| "?".to_string()),
             };
             row.extend(numbers);
-            let mounts: Vec<_> =
-                s.filesystems.iter().filter(|f| d.holds(&f.device)).map(|f| f.mountpoint.as_str()).collect();
+            let mounts: Vec<_> = s.filesystems.iter().filter(|f| d.holds(&f.device)).map(|f| &*f.mountpoint).collect();
             row.push(mounts.join(" "));
             (severity, plain(row))
         })

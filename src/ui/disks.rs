@@ -42,9 +42,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, screen: &Screen, view: &mut View) {
 fn row<'a>(fs: &'a Filesystem, screen: &Screen) -> Row<'a> {
     let theme = screen.theme;
     let findings = screen.findings;
-    let mount_severity = findings.severity(&Key::Mount(fs.mountpoint.clone()));
-    let space = findings.severity(&Key::FsSpace(fs.mountpoint.clone()));
-    let inodes = findings.severity(&Key::FsInodes(fs.mountpoint.clone()));
+    let mount_severity = findings.severity(&Key::Mount(fs.mountpoint.to_string()));
+    let space = findings.severity(&Key::FsSpace(fs.mountpoint.to_string()));
+    let inodes = findings.severity(&Key::FsInodes(fs.mountpoint.to_string()));
 
     let mut flags = String::new();
     if fs.device_missing {

@@ -27,7 +27,7 @@ pub const LONG_DIR: &str = "/tmp/ctop-fit/a-rather-long-directory-name";
 pub fn filesystem(mountpoint: &str, size: u64, used: u64) -> Filesystem {
     Filesystem {
         device: "tmpfs".into(),
-        mountpoint: mountpoint.to_string(),
+        mountpoint: mountpoint.into(),
         fstype: "tmpfs".into(),
         read_only: false,
         remounted_read_only: false,

@@ -4,13 +4,14 @@
 //! together. A mount whose check is still stuck is not asked again until it answers:
 //! one stuck thread per hung mount, however long ctop runs. Filesystems whose statfs
 //! the kernel answers from memory (ext4, xfs, tmpfs…) are asked directly: a thread and
-//! a fork every refresh would be most of the cost of listing them.
+//! a fork every refresh would be most of the cost of listing them, and nothing is kept
+//! of them between passes (at 1,000 mounts a state per mount was a 300 KB map).
 
 use super::{FsUsage, Usage};
 use crate::source::{FsStats, Syscalls};
 use std::collections::{HashMap, HashSet};
 use std::io;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
@@ -20,8 +21,9 @@ use std::time::{Duration, Instant};
 /// filesystem mounted where a hung one was lazily unmounted deserves its own check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) struct MountKey {
-    pub mountpoint: String,
-    pub device: String,
+    /// Shared with the mount table and the rows sent to the snapshot.
+    pub mountpoint: Arc<str>,
+    pub device: Arc<str>,
     pub dev: Option<(u32, u32)>,
 }
 
@@ -33,12 +35,27 @@ impl MountKey {
     }
 }
 
-/// One filesystem to check: its key, the path to ask, and whether its statfs may hang.
+/// One filesystem to check: its key (whose mount point is the path to ask), and whether
+/// its statfs may hang.
 #[derive(Debug, Clone)]
 pub(super) struct Target {
     pub key: MountKey,
-    pub path: PathBuf,
     pub may_hang: bool,
+}
+
+impl Target {
+    fn path(&self) -> &Path {
+        Path::new(&*self.key.mountpoint)
+    }
+}
+
+/// What one pass found for a target.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Checked {
+    pub usage: Usage,
+    /// statvfs said the filesystem is read-only (`ST_RDONLY`): the superblock's flag too,
+    /// which an ext4 error sets (`errors=remount-ro`) without changing the mount table.
+    pub read_only: bool,
 }
 
 struct Answer {
@@ -79,7 +96,7 @@ impl StatvfsChecks {
 
     /// The usage of each target, in order, waiting at most the deadline in total for
     /// those that may hang.
-    pub fn run(&mut self, sys: &Arc<dyn Syscalls>, targets: &[Target]) -> Vec<Usage> {
+    pub fn run(&mut self, sys: &Arc<dyn Syscalls>, targets: &[Target]) -> Vec<Checked> {
         let give_up_at = Instant::now() + self.deadline;
         for state in self.mounts.values_mut().filter(|s| s.shown) {
             state.answer = None;
@@ -88,28 +105,27 @@ impl StatvfsChecks {
         while let Ok(answer) = self.answers.try_recv() {
             self.record(answer);
         }
+        // Nothing pending (no filesystem that may hang, or all answered) is the common
+        // case and costs no lookup per target.
+        let any_pending = self.mounts.values().any(|s| s.pending.is_some());
+        let pending = |mounts: &HashMap<MountKey, MountState>, key: &MountKey| {
+            mounts.get(key).is_some_and(|state| state.pending.is_some())
+        };
+        let mut answered_here = Vec::with_capacity(targets.len());
         for target in targets {
-            if self.mounts.get(&target.key).is_none_or(|state| state.pending.is_none()) {
+            let mut here = None;
+            if !(any_pending && pending(&self.mounts, &target.key)) {
                 if target.may_hang {
-                    self.start(sys, &target.key, &target.path);
+                    self.start(sys, &target.key, target.path());
                 } else {
-                    // Looked up before inserting: `entry` takes its key by value, a clone
-                    // of two strings for each of thousands of mounts every pass.
-                    let state = match self.mounts.get_mut(&target.key) {
-                        Some(state) => state,
-                        None => self.mounts.entry(target.key.clone()).or_default(),
-                    };
-                    let result = sys.statvfs(&target.path, None);
-                    state.read_only = result.as_ref().is_ok_and(|st| st.read_only);
-                    state.answer = Some(usage_of(result));
-                    state.shown = false;
+                    let result = sys.statvfs(target.path(), None);
+                    let read_only = result.as_ref().is_ok_and(|st| st.read_only);
+                    here = Some(Checked { usage: usage_of(result), read_only });
                 }
             }
+            answered_here.push(here);
         }
-        // Through the states, not each target's: nothing pending (no filesystem that may
-        // hang, or all answered) is the common case and costs no lookup.
-        while self.mounts.values().any(|s| s.pending.is_some())
-            && targets.iter().any(|t| self.mounts[&t.key].pending.is_some())
+        while self.mounts.values().any(|s| s.pending.is_some()) && targets.iter().any(|t| pending(&self.mounts, &t.key))
         {
             let left = give_up_at.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(left) {
@@ -117,17 +133,20 @@ impl StatvfsChecks {
                 Err(_) => break,
             }
         }
-        let usages = targets.iter().map(|t| self.report(&t.key)).collect();
-        // Forget mounts that are gone, except those with a thread still stuck on them:
-        // their state is what stops a second thread being started for the same mount.
-        // Through a set: a search of the targets for each mount was a million
-        // comparisons a pass at 1,000 mounts (PERFORMANCE.md, *A big node*).
-        let wanted: HashSet<&MountKey> = targets.iter().map(|t| &t.key).collect();
-        self.mounts.retain(|key, state| state.pending.is_some() || wanted.contains(key));
-        usages
+        let checked =
+            targets.iter().zip(answered_here).map(|(t, here)| here.unwrap_or_else(|| self.report(&t.key))).collect();
+        // Forget mounts that are gone or answered on the spot, except those with a thread
+        // still stuck on them: their state is what stops a second thread being started
+        // for the same mount. Through a set: a search of the targets for each mount was a
+        // million comparisons a pass at 1,000 mounts (PERFORMANCE.md, *A big node*).
+        if !self.mounts.is_empty() {
+            let wanted: HashSet<&MountKey> = targets.iter().filter(|t| t.may_hang).map(|t| &t.key).collect();
+            self.mounts.retain(|key, state| state.pending.is_some() || wanted.contains(key));
+        }
+        checked
     }
 
-    fn start(&mut self, sys: &Arc<dyn Syscalls>, key: &MountKey, path: &std::path::Path) {
+    fn start(&mut self, sys: &Arc<dyn Syscalls>, key: &MountKey, path: &Path) {
         let check = self.next_check;
         self.next_check += 1;
         let (sys, tx, answer_key, path) = (Arc::clone(sys), self.answers_tx.clone(), key.clone(), path.to_path_buf());
@@ -157,20 +176,15 @@ impl StatvfsChecks {
         }
     }
 
-    /// Whether statvfs last said the filesystem is read-only: the superblock's flag too,
-    /// which an ext4 error sets (`errors=remount-ro`) without changing the mount table.
-    pub fn read_only(&self, key: &MountKey) -> bool {
-        self.mounts.get(key).is_some_and(|s| s.read_only)
-    }
-
     /// The newest answer not shown by an earlier pass; failing that, how long the
     /// check has waited.
-    fn report(&mut self, key: &MountKey) -> Usage {
-        let state = self.mounts.get_mut(key).expect("every target has a state");
+    fn report(&mut self, key: &MountKey) -> Checked {
+        let state = self.mounts.get_mut(key).expect("every target checked on a thread has a state");
         state.shown = true;
-        state.answer.clone().unwrap_or_else(|| Usage::NotResponding {
+        let usage = state.answer.clone().unwrap_or_else(|| Usage::NotResponding {
             waiting_secs: state.pending.map_or(0.0, |(_, started)| started.elapsed().as_secs_f64()),
-        })
+        });
+        Checked { usage, read_only: state.read_only }
     }
 }
 
@@ -201,7 +215,7 @@ fn describe(e: &io::Error) -> String {
 mod tests {
     use super::*;
     use crate::source::{InterfaceAddress, Uname};
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::sync::{Condvar, Mutex};
     use std::time::SystemTime;
 
@@ -258,11 +272,11 @@ mod tests {
     }
 
     fn target(mountpoint: &str) -> Target {
-        Target {
-            key: MountKey { mountpoint: mountpoint.into(), device: "dev".into(), dev: None },
-            path: PathBuf::from(mountpoint),
-            may_hang: true,
-        }
+        Target { key: MountKey { mountpoint: mountpoint.into(), device: "dev".into(), dev: None }, may_hang: true }
+    }
+
+    fn usages(checks: &mut StatvfsChecks, sys: &Arc<dyn Syscalls>, targets: &[Target]) -> Vec<Usage> {
+        checks.run(sys, targets).into_iter().map(|c| c.usage).collect()
     }
 
     fn setup() -> (Arc<GatedSystem>, Arc<dyn Syscalls>, StatvfsChecks) {
@@ -286,7 +300,7 @@ mod tests {
         let targets = [target("/"), target("/hung")];
         let mut last_wait = 0.0;
         for _ in 0..5 {
-            let usages = checks.run(&sys, &targets);
+            let usages = usages(&mut checks, &sys, &targets);
             assert_eq!(usages[0], MEASURED);
             let Usage::NotResponding { waiting_secs } = usages[1] else { panic!("{usages:?}") };
             assert!(waiting_secs > last_wait, "{waiting_secs} after {last_wait}");
@@ -315,14 +329,14 @@ mod tests {
     fn a_slow_mount_shows_its_late_answer_at_the_next_pass() {
         let (gated, sys, mut checks) = setup();
         let targets = [target("/hung")];
-        assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
+        assert!(matches!(usages(&mut checks, &sys, &targets)[0], Usage::NotResponding { .. }));
         // It answers after the deadline; then its next check hangs again.
         gated.set_open(true);
         take_answers_until_answered(&mut checks, &targets[0].key);
         gated.set_open(false);
-        assert_eq!(checks.run(&sys, &targets)[0], MEASURED);
+        assert_eq!(usages(&mut checks, &sys, &targets)[0], MEASURED);
         assert_eq!(gated.calls("/hung"), 2);
-        assert!(matches!(checks.run(&sys, &targets)[0], Usage::NotResponding { .. }));
+        assert!(matches!(usages(&mut checks, &sys, &targets)[0], Usage::NotResponding { .. }));
         assert_eq!(gated.calls("/hung"), 2);
         gated.set_open(true);
     }
@@ -330,11 +344,11 @@ mod tests {
     #[test]
     fn a_vanished_hung_mount_is_remembered_until_it_answers() {
         let (gated, sys, mut checks) = setup();
-        checks.run(&sys, &[target("/hung")]);
-        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
-        assert!(matches!(checks.run(&sys, &[target("/hung")])[0], Usage::NotResponding { .. }));
+        usages(&mut checks, &sys, &[target("/hung")]);
+        assert_eq!(usages(&mut checks, &sys, &[target("/")]), [MEASURED]);
+        assert!(matches!(usages(&mut checks, &sys, &[target("/hung")])[0], Usage::NotResponding { .. }));
         assert_eq!(gated.calls("/hung"), 1);
-        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
+        assert_eq!(usages(&mut checks, &sys, &[target("/")]), [MEASURED]);
         let hung = target("/hung").key;
         assert!(checks.mounts.contains_key(&hung), "remembered while it has not answered");
         gated.set_open(true);
@@ -342,14 +356,17 @@ mod tests {
         // with the pass's deadline.
         take_answers_until_answered(&mut checks, &hung);
         // Answered: the next pass that does not list it forgets it.
-        assert_eq!(checks.run(&sys, &[target("/")]), [MEASURED]);
+        assert_eq!(usages(&mut checks, &sys, &[target("/")]), [MEASURED]);
         assert_eq!(checks.mounts.len(), 1);
     }
 
     #[test]
     fn a_failing_statvfs_says_why() {
         let (_gated, sys, mut checks) = setup();
-        assert_eq!(checks.run(&sys, &[target("/locked")]), [Usage::Unavailable { reason: "Permission denied".into() }]);
+        assert_eq!(
+            usages(&mut checks, &sys, &[target("/locked")]),
+            [Usage::Unavailable { reason: "Permission denied".into() }]
+        );
     }
 
     #[test]
@@ -359,8 +376,19 @@ mod tests {
         let mut checks = StatvfsChecks::new(Duration::ZERO);
         let local = Target { may_hang: false, ..target("/") };
         for _ in 0..3 {
-            assert_eq!(checks.run(&sys, std::slice::from_ref(&local)), [MEASURED]);
+            assert_eq!(usages(&mut checks, &sys, std::slice::from_ref(&local)), [MEASURED]);
         }
         assert_eq!(gated.calls("/"), 3);
+    }
+
+    #[test]
+    fn a_filesystem_answered_on_the_spot_leaves_no_state_behind() {
+        let (_gated, sys, mut checks) = setup();
+        let locals: Vec<Target> =
+            (0..100).map(|i| Target { may_hang: false, ..target(&format!("/local/{i}")) }).collect();
+        let checked = checks.run(&sys, &locals);
+        assert_eq!(checked.len(), 100);
+        assert!(checked.iter().all(|c| c.usage == MEASURED && !c.read_only), "{checked:?}");
+        assert!(checks.mounts.is_empty(), "{} states kept", checks.mounts.len());
     }
 }
