@@ -5,7 +5,8 @@ use super::{Record, RecordRef};
 use ciborium::Value;
 
 pub const FILE_MAGIC: &[u8; 8] = b"ctop-rec";
-pub const VERSION: u32 = 1;
+/// The version this ctop writes; it reads every version from 1 on.
+pub const VERSION: u32 = 2;
 pub const FILE_HEADER_LEN: usize = 16;
 pub const BLOCK_MAGIC: &[u8; 4] = b"CTB1";
 pub const BLOCK_HEADER_LEN: usize = 40;
@@ -16,6 +17,12 @@ pub const MAX_PAYLOAD: u32 = 64 << 20;
 pub enum Codec {
     Raw = 0,
     Zstd = 1,
+    /// zstd with the segment's dictionary (version 2): the decompressed payload of its
+    /// first `Zstd` block, or of its `Dictionary` block.
+    ZstdWithDictionary = 2,
+    /// A copy of the segment's first `Zstd` block's payload, holding no samples of its
+    /// own: the dictionary survives damage to that block (version 2).
+    Dictionary = 3,
 }
 
 pub fn file_header() -> [u8; FILE_HEADER_LEN] {
@@ -70,6 +77,8 @@ impl BlockHeader {
         let codec = match h[4] {
             0 => Codec::Raw,
             1 => Codec::Zstd,
+            2 => Codec::ZstdWithDictionary,
+            3 => Codec::Dictionary,
             _ => return None,
         };
         let header = BlockHeader {
@@ -162,6 +171,99 @@ fn rounded(f: f64) -> f64 {
     let bits = (x.to_bits() + (1 << (dropped - 1))) & !((1 << dropped) - 1);
     let r = f32::from_bits(bits);
     f64::from(if r.is_finite() { r } else { x })
+}
+
+/// The kinds whose samples version 2 codes as differences from the one before
+/// ([`super::delta`]); the others (the identity, the findings, the cgroup tree) are
+/// written whole.
+const DELTA_KINDS: [&str; 3] = ["fast", "slow", "processes"];
+
+/// A block's frames as version 2 writes them, from frames as [`encode_sample`] makes
+/// them (version 1's): each frame's time as the difference from the frame before (the
+/// first from `first_ms`, the block header's), and the value of a [`DELTA_KINDS`]
+/// sample as its differences from the previous sample of its kind in the block. The
+/// first sample of each kind in a block is whole, so every block reads alone.
+pub fn delta_block(frames_v1: &[u8], first_ms: i64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(frames_v1.len());
+    let mut previous: [Option<Value>; DELTA_KINDS.len()] = Default::default();
+    let mut last_ms = first_ms;
+    for frame in frames(frames_v1) {
+        let frame = frame.map_err(|_| "a truncated frame".to_string())?;
+        let (at_ms, kind, value) = split_frame(frame).ok_or("an undecodable frame")?;
+        let coded = match DELTA_KINDS.iter().position(|k| *k == kind) {
+            Some(i) => {
+                let coded = previous[i].as_ref().map(|p| super::delta::encode(&value, p));
+                let coded = coded.unwrap_or_else(|| value.clone());
+                previous[i] = Some(value);
+                coded
+            }
+            None => value,
+        };
+        let item = Value::Array(vec![
+            Value::Integer(at_ms.wrapping_sub(last_ms).into()),
+            Value::Map(vec![(Value::Text(kind), coded)]),
+        ]);
+        last_ms = at_ms;
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        ciborium::into_writer(&item, &mut out).map_err(|e| e.to_string())?;
+        let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
+        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// A version-1 frame's time, kind and value.
+fn split_frame(frame: &[u8]) -> Option<(i64, String, Value)> {
+    let Ok(Value::Array(items)) = ciborium::from_reader::<Value, _>(frame) else { return None };
+    let [Value::Integer(at), Value::Map(kind)] = <[Value; 2]>::try_from(items).ok()? else { return None };
+    let [(Value::Text(kind), value)] = <[(Value, Value); 1]>::try_from(kind).ok()? else { return None };
+    Some((i64::try_from(at).ok()?, kind, value))
+}
+
+/// Reads a version-2 block's frames in order, undoing [`delta_block`].
+pub struct DeltaDecoder {
+    previous: [Option<Value>; DELTA_KINDS.len()],
+    /// A frame of the kind could not be read: the ones after it, coded against it,
+    /// cannot either.
+    broken: [bool; DELTA_KINDS.len()],
+    last_ms: i64,
+}
+
+impl DeltaDecoder {
+    /// For a block whose header's first time is `first_ms`.
+    pub fn new(first_ms: i64) -> Self {
+        DeltaDecoder { previous: Default::default(), broken: Default::default(), last_ms: first_ms }
+    }
+
+    /// The next frame's sample. A frame that cannot be read leaves the samples of its
+    /// kind after it unreadable too (their differences are from it); the others read.
+    pub fn decode(&mut self, frame: &[u8]) -> Result<(i64, Record), FrameError> {
+        let Some((dt, kind, mut value)) = split_frame(frame) else {
+            // Which kind it was is unknown: none can be trusted after it.
+            self.broken = [true; DELTA_KINDS.len()];
+            return Err(FrameError::Undecodable);
+        };
+        self.last_ms = self.last_ms.wrapping_add(dt);
+        if let Some(i) = DELTA_KINDS.iter().position(|k| *k == kind) {
+            if self.broken[i] {
+                return Err(FrameError::Undecodable);
+            }
+            if let Some(p) = &self.previous[i]
+                && super::delta::decode(&mut value, p).is_none()
+            {
+                self.broken[i] = true;
+                return Err(FrameError::Undecodable);
+            }
+        }
+        let item = Value::Map(vec![(Value::Text(kind), value)]);
+        let record = item.deserialized::<Record>().map_err(|_| FrameError::Undecodable);
+        let Value::Map(mut entries) = item else { unreachable!() };
+        if let Some(i) = DELTA_KINDS.iter().position(|k| Value::Text((*k).into()) == entries[0].0) {
+            self.previous[i] = entries.pop().map(|(_, v)| v);
+        }
+        Ok((self.last_ms, record?))
+    }
 }
 
 /// Why a frame could not be read back.

@@ -63,6 +63,7 @@
 //! identity's `findings` says a segment has them, and a replay of one without them
 //! judges each moment again).
 
+pub mod delta;
 pub mod findings;
 pub mod format;
 pub mod headless;
@@ -183,6 +184,25 @@ impl<'a> RecordRef<'a> {
 }
 
 impl Record {
+    /// The sample as it is written (to write a recording's samples again).
+    pub fn as_written(&self) -> RecordRef<'_> {
+        match self {
+            Record::Identity(id) => RecordRef::Identity(id),
+            Record::Fast(f) => RecordRef::Fast(f),
+            Record::Slow(s) => RecordRef::Slow(SlowRef {
+                filesystems: &s.filesystems,
+                listening: &s.listening,
+                raid: &s.raid,
+                kernel_limits: &s.kernel_limits,
+                hardware: &s.hardware,
+                network: &s.network,
+            }),
+            Record::Processes(p) => RecordRef::Processes(p),
+            Record::Cgroups(c) => RecordRef::Cgroups(c),
+            Record::Findings(f) => RecordRef::Findings(f),
+        }
+    }
+
     /// The update this sample replays as; `None` for the identity and the findings.
     pub fn into_update(self) -> Option<Update> {
         Some(match self {
