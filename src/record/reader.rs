@@ -68,6 +68,8 @@ struct Segment {
 }
 
 pub struct Recording {
+    /// What was opened: a directory or one segment.
+    path: PathBuf,
     files: Vec<Segment>,
     /// Every intact-looking block, in the order written.
     blocks: Vec<BlockAt>,
@@ -87,7 +89,7 @@ impl Recording {
         } else {
             vec![path.to_path_buf()]
         };
-        let mut recording = Recording { files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
+        let mut recording = Recording { path: path.to_path_buf(), files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
         for p in paths {
             let Ok(file) = File::open(&p) else {
                 recording.skipped.files += 1;
@@ -147,6 +149,11 @@ impl Recording {
         let first = self.blocks.iter().map(|b| b.header.first_ms).min()?;
         let last = self.blocks.iter().map(|b| b.header.last_ms).max()?;
         Some((first, last))
+    }
+
+    /// The directory or segment opened.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn blocks(&self) -> usize {

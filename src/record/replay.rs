@@ -129,7 +129,47 @@ impl Player {
 
     /// Starts again at `at_ms`: history and timeline filled with the window before it
     /// (read from the block that holds its start, found in the index).
-    pub fn seek(&mut self, at_ms: i64, mut shown: Fed) {
+    pub fn seek(&mut self, at_ms: i64, shown: Fed) {
+        let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
+        self.seek_with(at_ms, window, shown);
+    }
+
+    /// A jump the user waits for (the `b` key): [`Self::seek`] with only the last
+    /// [`QUICK_HISTORY`] of history played, which shows the moment itself (its panels,
+    /// findings, latest process table and cgroups) in a few milliseconds, while another
+    /// thread plays the whole window for the same moment; [`Filling::take`] hands that
+    /// over when it is done, to replace this player and what it fed. Playing an hour
+    /// is decoding 3,600 samples (~0.2 s on this VM when quiet, 0.7 s under load: see
+    /// PERFORMANCE.md), too long to wait for on a key.
+    pub fn jump(&mut self, at_ms: i64, shown: Fed, wake: fn()) -> Filling {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (path, thresholds, cadence) = (self.recording.path().to_path_buf(), self.thresholds.clone(), self.cadence);
+        let spawned = std::thread::Builder::new().name("ctop-seek".into()).spawn(move || {
+            let Ok(recording) = Recording::open(&path) else { return };
+            let mut player = Player::new(recording, thresholds, cadence);
+            let mut shown = Shown::new(cadence);
+            player.seek(at_ms, shown.fed());
+            if tx.send((player, shown)).is_ok() {
+                wake();
+            }
+        });
+        if spawned.is_err() {
+            // No thread to spare: the whole window now.
+            self.seek(at_ms, shown);
+            return Filling { rx: None };
+        }
+        self.seek_recent(at_ms, shown);
+        Filling { rx: Some(rx) }
+    }
+
+    /// [`Self::seek`] with only the last [`QUICK_HISTORY`] of the window played: what
+    /// a jump costs before its moment is shown.
+    pub fn seek_recent(&mut self, at_ms: i64, shown: Fed) {
+        let quick = i64::try_from(QUICK_HISTORY.min(self.cadence.window).as_millis()).unwrap_or(i64::MAX);
+        self.seek_with(at_ms, quick, shown);
+    }
+
+    fn seek_with(&mut self, at_ms: i64, window: i64, mut shown: Fed) {
         *shown.history = History::new(self.cadence);
         *shown.timeline = Timeline::default();
         *shown.snapshot = Snapshot::default();
@@ -146,7 +186,6 @@ impl Player {
         self.scanned_ms = None;
         self.unobserved_ms = None;
         self.findings_log.clear();
-        let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
         self.next_block = self.recording.block_from(at_ms.saturating_sub(window));
         while self.queue.front().is_none_or(|s| s.at_ms < at_ms.saturating_sub(window)) && !self.at_end() {
             match self.queue.pop_front() {
@@ -261,6 +300,31 @@ impl Player {
         if let Some(at) = self.unobserved_ms.take() {
             shown.timeline.observe(at, shown.snapshot, shown.findings);
         }
+    }
+}
+
+/// History a jump plays before showing its moment: enough for the slow tier, the
+/// process table and the cgroup tree at their default cadences (5 s, 30 s, 30 s).
+pub const QUICK_HISTORY: Duration = Duration::from_secs(120);
+
+/// The whole window of a jump, being played by another thread ([`Player::jump`]).
+pub struct Filling {
+    rx: Option<std::sync::mpsc::Receiver<(Player, Shown)>>,
+}
+
+impl Filling {
+    /// The player and what it fed, once the whole window is played; `None` before.
+    pub fn take(&mut self) -> Option<(Player, Shown)> {
+        let done = self.rx.as_ref()?.try_recv().ok();
+        if done.is_some() {
+            self.rx = None;
+        }
+        done
+    }
+
+    /// Still playing (or never could: no thread).
+    pub fn pending(&self) -> bool {
+        self.rx.is_some()
     }
 }
 

@@ -267,7 +267,9 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
                 thresholds: &options.thresholds,
                 shown_ms: view.moment.unwrap_or(newest_ms),
                 newest_ms,
-                window_ms: options.history.as_millis() as i64,
+                window_ms: replay.as_ref().map_or(options.history.as_millis() as i64, |(player, _)| {
+                    crate::ui::playback::graph_window_ms(player, options.history, newest_ms)
+                }),
             };
             taken.terminal.draw(|buf| dashboard::draw_on(buf, &screen, Some(&times), &mut view))?;
             dirty = false;
@@ -424,8 +426,7 @@ fn replay_key(replay: &mut Option<(Player, Playback)>, action: &Action, view: &m
             match replay::parse_at(text, last, fed.history.utc_offset_s()) {
                 Ok(at) => {
                     let (first, last) = player.recording().span().unwrap_or((at, at));
-                    player.seek(at.clamp(first, last), fed);
-                    playback.restart_at(at.clamp(first, last));
+                    playback.jump(at.clamp(first, last), player, fed);
                     view.moment = None;
                     view.jump_error = None;
                 }
