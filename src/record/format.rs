@@ -8,7 +8,11 @@ pub const FILE_MAGIC: &[u8; 8] = b"ctop-rec";
 /// The version this ctop writes; it reads every version from 1 on.
 pub const VERSION: u32 = 2;
 pub const FILE_HEADER_LEN: usize = 16;
-pub const BLOCK_MAGIC: &[u8; 4] = b"CTB1";
+/// Version 2's blocks: a ctop that reads only version 1 (whose reader checked no
+/// file version) skips them as damage rather than misread their frames.
+pub const BLOCK_MAGIC: &[u8; 4] = b"CTB2";
+/// Version 1's blocks.
+pub const BLOCK_MAGIC_V1: &[u8; 4] = b"CTB1";
 pub const BLOCK_HEADER_LEN: usize = 40;
 /// No block is larger (a header claiming more is damaged).
 pub const MAX_PAYLOAD: u32 = 64 << 20;
@@ -41,6 +45,11 @@ pub fn read_file_header(h: &[u8]) -> Option<u32> {
     (&h[..8] == FILE_MAGIC && crc32fast::hash(&h[..12]) == crc).then(|| u32::from_le_bytes([h[8], h[9], h[10], h[11]]))
 }
 
+/// Whether `bytes` start a block header of any version.
+pub fn is_block_magic(bytes: &[u8]) -> bool {
+    bytes == BLOCK_MAGIC || bytes == BLOCK_MAGIC_V1
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockHeader {
     pub codec: Codec,
@@ -71,7 +80,7 @@ impl BlockHeader {
         let h = h.get(..BLOCK_HEADER_LEN)?;
         let u32_at = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
         let i64_at = |i: usize| i64::from_le_bytes(h[i..i + 8].try_into().unwrap_or_default());
-        if &h[..4] != BLOCK_MAGIC || crc32fast::hash(&h[..36]) != u32_at(36) {
+        if !is_block_magic(&h[..4]) || crc32fast::hash(&h[..36]) != u32_at(36) {
             return None;
         }
         let codec = match h[4] {
@@ -239,6 +248,16 @@ impl DeltaDecoder {
     /// The next frame's sample. A frame that cannot be read leaves the samples of its
     /// kind after it unreadable too (their differences are from it); the others read.
     pub fn decode(&mut self, frame: &[u8]) -> Result<(i64, Record), FrameError> {
+        self.decode_if(frame, |_, _| true)?.ok_or(FrameError::Undecodable)
+    }
+
+    /// [`Self::decode`], but a sample `wanted` (given its time and kind) refuses is only
+    /// decoded as far as the samples after it need (`None`).
+    pub fn decode_if(
+        &mut self,
+        frame: &[u8],
+        wanted: impl Fn(i64, &str) -> bool,
+    ) -> Result<Option<(i64, Record)>, FrameError> {
         let Some((dt, kind, mut value)) = split_frame(frame) else {
             // Which kind it was is unknown: none can be trusted after it.
             self.broken = [true; DELTA_KINDS.len()];
@@ -256,13 +275,19 @@ impl DeltaDecoder {
                 return Err(FrameError::Undecodable);
             }
         }
+        let i = DELTA_KINDS.iter().position(|k| *k == kind);
+        if !wanted(self.last_ms, &kind) {
+            if let Some(i) = i {
+                self.previous[i] = Some(value);
+            }
+            return Ok(None);
+        }
         let item = Value::Map(vec![(Value::Text(kind), value)]);
         let record = item.deserialized::<Record>().map_err(|_| FrameError::Undecodable);
-        let Value::Map(mut entries) = item else { unreachable!() };
-        if let Some(i) = DELTA_KINDS.iter().position(|k| Value::Text((*k).into()) == entries[0].0) {
+        if let (Some(i), Value::Map(mut entries)) = (i, item) {
             self.previous[i] = entries.pop().map(|(_, v)| v);
         }
-        Ok((self.last_ms, record?))
+        Ok(Some((self.last_ms, record?)))
     }
 }
 

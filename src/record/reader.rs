@@ -89,7 +89,8 @@ impl Recording {
         } else {
             vec![path.to_path_buf()]
         };
-        let mut recording = Recording { path: path.to_path_buf(), files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
+        let mut recording =
+            Recording { path: path.to_path_buf(), files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
         for p in paths {
             let Ok(file) = File::open(&p) else {
                 recording.skipped.files += 1;
@@ -179,6 +180,13 @@ impl Recording {
     /// The samples of block `i`, in the order written; a damaged block gives none and
     /// is counted.
     pub fn read_block(&mut self, i: usize) -> Vec<Sample> {
+        self.read_block_from(i, i64::MIN)
+    }
+
+    /// The samples of block `i` taken at or after `from_ms`, and the findings before
+    /// it (what still held at `from_ms`); the others are not decoded (in a version-2
+    /// block, only as far as the samples after them need).
+    pub fn read_block_from(&mut self, i: usize, from_ms: i64) -> Vec<Sample> {
         let Some(&b) = self.blocks.get(i) else { return Vec::new() };
         if b.header.codec == Codec::ZstdWithDictionary {
             self.load_dictionary(b.file);
@@ -193,12 +201,14 @@ impl Recording {
         let mut samples = Vec::with_capacity(b.header.samples as usize);
         let mut deltas = (self.files[b.file].version >= 2).then(|| format::DeltaDecoder::new(b.header.first_ms));
         for frame in format::frames(&raw) {
+            let wanted = |at_ms: i64, kind: &str| at_ms >= from_ms || kind == "findings";
             let sample = frame.and_then(|f| match &mut deltas {
-                Some(d) => d.decode(f),
-                None => format::decode_sample(f),
+                Some(d) => d.decode_if(f, wanted),
+                None => format::decode_sample(f).map(Some),
             });
             match sample {
-                Ok((at_ms, record)) => samples.push(Sample { at_ms, record }),
+                Ok(Some((at_ms, record))) => samples.push(Sample { at_ms, record }),
+                Ok(None) => {}
                 Err(FrameError::Truncated | FrameError::Undecodable) => self.skipped.samples += 1,
             }
         }
@@ -276,7 +286,7 @@ fn next_header(file: &File, mut from: u64, len: u64) -> io::Result<Option<u64>> 
             break;
         }
         let seen = &chunk[..n];
-        for (i, _) in seen.windows(4).enumerate().filter(|(_, w)| *w == format::BLOCK_MAGIC) {
+        for (i, _) in seen.windows(4).enumerate().filter(|(_, w)| format::is_block_magic(w)) {
             let at = from + i as u64;
             let h = seen.get(i..i + format::BLOCK_HEADER_LEN).and_then(BlockHeader::decode);
             if h.is_some_and(|h| at + format::BLOCK_HEADER_LEN as u64 + u64::from(h.length) <= len) {

@@ -184,10 +184,10 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
     let mut history = History::new(cadence);
     let mut timeline = Timeline::default();
     let mut past: Option<Past> = None;
-    let mut replay = replay.take().map(|(player, shown)| {
+    let mut replay = replay.take().map(|(mut player, shown)| {
         (history, timeline, snapshot, findings) = (shown.history, shown.timeline, shown.snapshot, shown.findings);
-        let head = player.head_ms().unwrap_or_default();
-        (player, Playback::new(head))
+        let playback = Playback::new(&mut player);
+        (player, playback)
     });
 
     let mut dirty = true;

@@ -30,9 +30,12 @@ pub struct Playback {
 }
 
 impl Playback {
-    /// Playing at 1× from `head_ms`.
-    pub fn new(head_ms: i64) -> Self {
-        Playback { paused: false, speed: 1, head_ms, since: Instant::now(), filling: None }
+    /// Playing at 1× from the player's head, its history window filled in the
+    /// background if it was opened with only the recent part ([`Player::fill`]).
+    pub fn new(player: &mut Player) -> Self {
+        let head_ms = player.head_ms().unwrap_or_default();
+        let filling = Some(player.fill(crate::ui::terminal::wake));
+        Playback { paused: false, speed: 1, head_ms, since: Instant::now(), filling }
     }
 
     /// The recording's time now.
@@ -114,7 +117,7 @@ mod tests {
 
     #[test]
     fn speed_doubles_and_halves_within_its_range_and_a_pause_holds_the_head() {
-        let mut p = Playback::new(1_000);
+        let mut p = Playback { paused: false, speed: 1, head_ms: 1_000, since: Instant::now(), filling: None };
         for _ in 0..10 {
             p.change_speed(1);
         }
