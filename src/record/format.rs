@@ -198,36 +198,72 @@ pub fn delta_block(frames_v1: &[u8], first_ms: i64) -> Result<Vec<u8>, String> {
     let mut last_ms = first_ms;
     for frame in frames(frames_v1) {
         let frame = frame.map_err(|_| "a truncated frame".to_string())?;
-        let (at_ms, kind, value) = split_frame(frame).ok_or("an undecodable frame")?;
-        let coded = match DELTA_KINDS.iter().position(|k| *k == kind) {
-            Some(i) => {
-                let coded = previous[i].as_ref().map(|p| super::delta::encode(&value, p));
-                let coded = coded.unwrap_or_else(|| value.clone());
-                previous[i] = Some(value);
-                coded
-            }
-            None => value,
-        };
-        let item = Value::Array(vec![
-            Value::Integer(at_ms.wrapping_sub(last_ms).into()),
-            Value::Map(vec![(Value::Text(kind), coded)]),
-        ]);
-        last_ms = at_ms;
+        let (at_ms, kind, body) = split_raw(frame).ok_or("an undecodable frame")?;
         let start = out.len();
         out.extend_from_slice(&[0; 4]);
-        ciborium::into_writer(&item, &mut out).map_err(|e| e.to_string())?;
+        out.push(0x82);
+        ciborium::into_writer(&at_ms.wrapping_sub(last_ms), &mut out).map_err(|e| e.to_string())?;
+        last_ms = at_ms;
+        match DELTA_KINDS.iter().position(|k| *k == kind) {
+            Some(i) => {
+                let Ok(Value::Map(mut entries)) = ciborium::from_reader::<Value, _>(body) else {
+                    return Err("an undecodable frame".into());
+                };
+                let value = entries.pop().map(|(_, v)| v).ok_or("an empty sample")?;
+                let coded = match &previous[i] {
+                    Some(p) => super::delta::encode(&value, p),
+                    None => value.clone(),
+                };
+                previous[i] = Some(value);
+                let item = Value::Map(vec![(Value::Text(kind.into()), coded)]);
+                ciborium::into_writer(&item, &mut out).map_err(|e| e.to_string())?;
+            }
+            // Not coded: the bytes as they are (the cgroup tree is most of them).
+            None => out.extend_from_slice(body),
+        }
         let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
         out[start..start + 4].copy_from_slice(&len.to_le_bytes());
     }
     Ok(out)
 }
 
-/// A version-1 frame's time, kind and value.
-fn split_frame(frame: &[u8]) -> Option<(i64, String, Value)> {
-    let Ok(Value::Array(items)) = ciborium::from_reader::<Value, _>(frame) else { return None };
-    let [Value::Integer(at), Value::Map(kind)] = <[Value; 2]>::try_from(items).ok()? else { return None };
-    let [(Value::Text(kind), value)] = <[(Value, Value); 1]>::try_from(kind).ok()? else { return None };
-    Some((i64::try_from(at).ok()?, kind, value))
+/// A frame's time, kind, and the bytes of its `{kind: value}` map, read by hand (only
+/// CBOR heads): a sample is not decoded to be copied or skipped.
+fn split_raw(frame: &[u8]) -> Option<(i64, &str, &[u8])> {
+    let (&first, rest) = frame.split_first()?;
+    if first != 0x82 {
+        return None;
+    }
+    let (major, n, rest) = head(rest)?;
+    let at = match major {
+        0 => i64::try_from(n).ok()?,
+        1 => -1 - i64::try_from(n).ok()?,
+        _ => return None,
+    };
+    let body = rest;
+    let (map, one, rest) = head(rest)?;
+    let (text, len, rest) = head(rest)?;
+    if (map, one, text) != (5, 1, 3) {
+        return None;
+    }
+    let kind = std::str::from_utf8(rest.get(..usize::try_from(len).ok()?)?).ok()?;
+    Some((at, kind, body))
+}
+
+/// A CBOR head: major type, argument, and the bytes after it (definite lengths only).
+fn head(bytes: &[u8]) -> Option<(u8, u64, &[u8])> {
+    let (&b, rest) = bytes.split_first()?;
+    let (major, info) = (b >> 5, b & 0x1f);
+    let size = match info {
+        0..=23 => return Some((major, u64::from(info), rest)),
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        27 => 8,
+        _ => return None,
+    };
+    let arg = rest.get(..size)?.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    Some((major, arg, &rest[size..]))
 }
 
 /// Reads a version-2 block's frames in order, undoing [`delta_block`].
@@ -258,33 +294,44 @@ impl DeltaDecoder {
         frame: &[u8],
         wanted: impl Fn(i64, &str) -> bool,
     ) -> Result<Option<(i64, Record)>, FrameError> {
-        let Some((dt, kind, mut value)) = split_frame(frame) else {
+        let Some((dt, kind, body)) = split_raw(frame) else {
             // Which kind it was is unknown: none can be trusted after it.
             self.broken = [true; DELTA_KINDS.len()];
             return Err(FrameError::Undecodable);
         };
         self.last_ms = self.last_ms.wrapping_add(dt);
-        if let Some(i) = DELTA_KINDS.iter().position(|k| *k == kind) {
-            if self.broken[i] {
-                return Err(FrameError::Undecodable);
+        let Some(i) = DELTA_KINDS.iter().position(|k| *k == kind) else {
+            // Written as it is: read straight from its bytes.
+            if !wanted(self.last_ms, kind) {
+                return Ok(None);
             }
-            if let Some(p) = &self.previous[i]
-                && super::delta::decode(&mut value, p).is_none()
-            {
-                self.broken[i] = true;
-                return Err(FrameError::Undecodable);
-            }
+            let record = ciborium::from_reader::<Record, _>(body).map_err(|_| FrameError::Undecodable)?;
+            return Ok(Some((self.last_ms, record)));
+        };
+        if self.broken[i] {
+            return Err(FrameError::Undecodable);
         }
-        let i = DELTA_KINDS.iter().position(|k| *k == kind);
-        if !wanted(self.last_ms, &kind) {
-            if let Some(i) = i {
-                self.previous[i] = Some(value);
-            }
+        let value = match ciborium::from_reader::<Value, _>(body) {
+            Ok(Value::Map(mut entries)) if entries.len() == 1 => entries.pop().map(|(_, v)| v),
+            _ => None,
+        };
+        let Some(mut value) = value else {
+            self.broken[i] = true;
+            return Err(FrameError::Undecodable);
+        };
+        if let Some(p) = &self.previous[i]
+            && super::delta::decode(&mut value, p).is_none()
+        {
+            self.broken[i] = true;
+            return Err(FrameError::Undecodable);
+        }
+        if !wanted(self.last_ms, kind) {
+            self.previous[i] = Some(value);
             return Ok(None);
         }
-        let item = Value::Map(vec![(Value::Text(kind), value)]);
+        let item = Value::Map(vec![(Value::Text(kind.into()), value)]);
         let record = item.deserialized::<Record>().map_err(|_| FrameError::Undecodable);
-        if let (Some(i), Value::Map(mut entries)) = (i, item) {
+        if let Value::Map(mut entries) = item {
             self.previous[i] = entries.pop().map(|(_, v)| v);
         }
         Ok(Some((self.last_ms, record?)))
@@ -392,6 +439,20 @@ mod tests {
             assert_eq!(r.to_bits() & ((1 << (23 - FLOAT_BITS)) - 1), 0, "{i}: {f} -> {r}");
             assert!(((f64::from(r) - f) / f).abs() <= 1.0 / 8192.0, "{f} -> {r}");
         }
+    }
+
+    #[test]
+    fn a_frame_is_split_by_its_heads_alone() {
+        for at in [0i64, 23, 24, 1_795_953_600_000, -1, -25, -70_000] {
+            let identity = super::super::Identity::default();
+            let mut frame = Vec::new();
+            encode_sample(&mut frame, at, &RecordRef::Identity(&identity)).unwrap();
+            let (t, kind, body) = split_raw(&frame[4..]).unwrap();
+            assert_eq!((t, kind), (at, "identity"));
+            assert!(matches!(ciborium::from_reader::<Record, _>(body), Ok(Record::Identity(_))));
+        }
+        assert_eq!(split_raw(&[0x82, 0x1b, 1, 2]), None, "an argument cut short");
+        assert_eq!(split_raw(&[0x83, 0x00, 0xa1]), None);
     }
 
     #[test]
