@@ -46,7 +46,8 @@ fn sources(assets: &[(String, String)]) -> BTreeSet<&str> {
 }
 
 /// Every file under `packaging/` a user installs: units, completions, the man page,
-/// example rules (not the build script, the Debian-only files or the rules' test).
+/// example rules (not the build scripts, the linker's code layout, the Debian-only files
+/// or the rules' test).
 fn installable_files() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = BTreeSet::new();
@@ -59,7 +60,10 @@ fn installable_files() -> BTreeSet<String> {
                 continue;
             }
             let relative = path.strip_prefix(root).unwrap().to_str().unwrap().to_string();
-            let tooling = relative.ends_with(".sh") || relative.ends_with(".test.yml") || relative.contains("/debian/");
+            let tooling = relative.ends_with(".sh")
+                || relative.ends_with(".test.yml")
+                || relative.contains("/debian/")
+                || relative.contains("/code-layout/");
             if !tooling {
                 found.insert(relative);
             }
