@@ -1,12 +1,18 @@
 //! What a recording's bytes are made of: `cargo run --release --example record_sizes --
-//! DIR` prints its size, samples and bytes a second, then each kind of sample (and each
-//! field of the fast tier and the process table) compressed on its own, a block at a
-//! time as the writer does, so the parts add up to about the whole.
+//! DIR [NEW_DIR]` prints its size, samples and bytes a second, then each kind of sample
+//! (and each field of the fast tier, the slow tier and the process table) coded as
+//! this ctop writes them (differences from the sample before, see `record::delta`) and
+//! compressed on their own, a block at a time, without the segment's dictionary (so
+//! the parts add up to more than the whole). With `NEW_DIR` it first writes the
+//! recording's samples again, block for block, as this ctop writes them (any older
+//! version's recording: the same samples before and after a format change).
 
 use ciborium::Value;
-use ctop::record::format::{self, BlockHeader, Codec};
+use ctop::record::format;
+use ctop::record::reader::Recording;
+use ctop::record::writer::Writer;
+use ctop::record::{Identity, Record, Sample};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Default)]
@@ -17,63 +23,26 @@ struct Part {
 }
 
 fn main() {
-    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: record_sizes DIR|SEGMENT");
+    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("usage: record_sizes DIR|SEGMENT [NEW_DIR]");
         std::process::exit(2);
     };
-    let files: Vec<PathBuf> = if dir.is_dir() {
-        let mut f: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
-        f.sort();
-        f
-    } else {
-        vec![dir.clone()]
-    };
-    let mut parts: BTreeMap<String, Part> = BTreeMap::new();
-    let (mut bytes, mut blocks, mut first, mut last) = (0u64, 0u64, i64::MAX, i64::MIN);
-    // Every block's payload: raw, with the writer's zstd, with LZ4 (history's codec).
-    let mut whole = (0u64, 0u64, 0u64);
-    for file in &files {
-        let data = std::fs::read(file).unwrap();
-        bytes += data.len() as u64;
-        let mut at = format::FILE_HEADER_LEN;
-        while let Some(h) = data.get(at..).and_then(BlockHeader::decode) {
-            let start = at + format::BLOCK_HEADER_LEN;
-            let payload = &data[start..start + h.length as usize];
-            at = start + h.length as usize;
-            blocks += 1;
-            first = first.min(h.first_ms);
-            last = last.max(h.last_ms);
-            let raw = match h.codec {
-                Codec::Raw => payload.to_vec(),
-                Codec::Zstd => {
-                    let mut out = Vec::new();
-                    zstd::stream::read::Decoder::new(payload).unwrap().read_to_end(&mut out).unwrap();
-                    out
-                }
-            };
-            add_block(&raw, &mut parts);
-            whole.0 += raw.len() as u64;
-            whole.1 += ctop::record::writer::compress(&raw).len() as u64;
-            whole.2 += lz4_flex::compress(&raw).len() as u64;
-        }
+    let mut recording = open(dir);
+    let blocks: Vec<Vec<Sample>> = (0..recording.blocks()).map(|i| recording.read_block(i)).collect();
+    let span = recording.span().unwrap_or((0, 0));
+    summary(dir, &recording, span);
+    if let Some(new_dir) = args.get(1) {
+        rewrite(&blocks, new_dir);
+        // Over the samples' span: the identity is written as the writer opens, now.
+        summary(new_dir, &open(new_dir), span);
     }
-    let seconds = ((last - first) as f64 / 1000.0).max(1.0);
+    let mut parts: BTreeMap<String, Part> = BTreeMap::new();
+    for block in &blocks {
+        add_block(block, &mut parts);
+    }
     let fast = parts.get("fast").map_or(0, |p| p.samples).max(1);
-    println!("{}: {bytes} bytes, {blocks} blocks, {seconds:.0} s", show(&dir));
-    println!(
-        "{:.0} bytes a second, {:.0} bytes a fast sample ({fast}), {:.1} MB a day",
-        bytes as f64 / seconds,
-        bytes as f64 / fast as f64,
-        bytes as f64 / seconds * 86_400.0 / 1e6
-    );
-    println!(
-        "blocks' payloads: {} bytes raw, {} with zstd as written, {} with LZ4 ({:.0} bytes a fast sample)",
-        whole.0,
-        whole.1,
-        whole.2,
-        whole.2 as f64 / fast as f64
-    );
-    println!("{:<28} {:>8} {:>12} {:>12} {:>10}", "part", "samples", "raw bytes", "compressed", "B/fast");
+    println!("{:<28} {:>8} {:>12} {:>12} {:>10}", "part", "samples", "coded bytes", "compressed", "B/fast");
     for (name, p) in &parts {
         println!(
             "{name:<28} {:>8} {:>12} {:>12} {:>10.1}",
@@ -85,33 +54,88 @@ fn main() {
     }
 }
 
-fn show(p: &Path) -> String {
-    p.display().to_string()
+fn open(path: &Path) -> Recording {
+    Recording::open(path).unwrap_or_else(|e| {
+        eprintln!("{}: {e}", path.display());
+        std::process::exit(1)
+    })
 }
 
-/// Sorts one block's frames by kind (and field) and compresses each group on its own.
-fn add_block(raw: &[u8], parts: &mut BTreeMap<String, Part>) {
+fn summary(path: &Path, recording: &Recording, (first, last): (i64, i64)) {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path).unwrap().flatten().map(|e| e.path()).collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let bytes: u64 = files.iter().filter_map(|f| f.metadata().ok()).map(|m| m.len()).sum();
+    let seconds = ((last - first) as f64 / 1000.0).max(1.0);
+    println!(
+        "{}: {bytes} bytes, {} blocks, {seconds:.0} s: {:.0} bytes a second, {:.1} MB a day",
+        path.display(),
+        recording.blocks(),
+        bytes as f64 / seconds,
+        bytes as f64 / seconds * 86_400.0 / 1e6
+    );
+}
+
+/// Writes the samples again, a block where the recording had one.
+fn rewrite(blocks: &[Vec<Sample>], new_dir: &Path) {
+    let identity = blocks
+        .iter()
+        .flatten()
+        .find_map(|s| if let Record::Identity(id) = &s.record { Some((**id).clone()) } else { None })
+        .unwrap_or_else(Identity::default);
+    let mut writer = Writer::open(new_dir, 1 << 40, &identity).unwrap();
+    for block in blocks {
+        for s in block.iter().filter(|s| !matches!(s.record, Record::Identity(_))) {
+            let mut frame = Vec::new();
+            format::encode_sample(&mut frame, s.at_ms, &s.record.as_written()).unwrap();
+            writer.push(s.at_ms, &frame);
+        }
+        writer.flush();
+    }
+    writer.finish();
+}
+
+/// Sorts one block's samples by kind (and field), codes each group as version 2 does
+/// and compresses it on its own.
+fn add_block(samples: &[Sample], parts: &mut BTreeMap<String, Part>) {
     let mut groups: BTreeMap<String, (u64, Vec<u8>)> = BTreeMap::new();
-    for frame in format::frames(raw).flatten() {
-        let Ok(Value::Array(items)) = ciborium::from_reader::<Value, _>(frame) else { continue };
+    for s in samples {
+        let mut frame = Vec::new();
+        format::encode_sample(&mut frame, s.at_ms, &s.record.as_written()).unwrap();
+        let Ok(Value::Array(items)) = ciborium::from_reader::<Value, _>(&frame[4..]) else { continue };
         let Some(Value::Map(kind)) = items.get(1) else { continue };
         let Some((Value::Text(name), body)) = kind.first() else { continue };
         let g = groups.entry(name.clone()).or_default();
         g.0 += 1;
-        g.1.extend_from_slice(frame);
+        g.1.extend_from_slice(&frame);
         if let ("fast" | "processes" | "slow", Value::Map(fields)) = (name.as_str(), body) {
             for (field, value) in fields {
                 let Value::Text(field) = field else { continue };
                 let g = groups.entry(format!("  {name}.{field}")).or_default();
                 g.0 += 1;
-                ciborium::into_writer(value, &mut g.1).unwrap();
+                // As a sample of its kind holding only this field.
+                let item = Value::Array(vec![
+                    items[0].clone(),
+                    Value::Map(vec![(
+                        Value::Text(name.clone()),
+                        Value::Map(vec![(Value::Text(field.clone()), value.clone())]),
+                    )]),
+                ]);
+                let mut body = Vec::new();
+                ciborium::into_writer(&item, &mut body).unwrap();
+                g.1.extend_from_slice(&(body.len() as u32).to_le_bytes());
+                g.1.extend_from_slice(&body);
             }
         }
     }
-    for (name, (samples, bytes)) in groups {
+    let first_ms = samples.iter().map(|s| s.at_ms).min().unwrap_or(0);
+    for (name, (samples, frames)) in groups {
+        let coded = format::delta_block(&frames, first_ms).unwrap();
         let p = parts.entry(name).or_default();
         p.samples += samples;
-        p.raw += bytes.len() as u64;
-        p.compressed += ctop::record::writer::compress(&bytes).len() as u64;
+        p.raw += coded.len() as u64;
+        p.compressed += ctop::record::writer::compress(&coded, None).len() as u64;
     }
 }

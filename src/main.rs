@@ -118,7 +118,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             // A moment alone (--once, --json) needs only the minutes before it.
             let window =
                 if args.once || args.json { (intervals.processes * 2).max(Duration::from_secs(300)) } else { history };
-            match ctop::record::replay::open(path, args.at.as_deref(), &config.thresholds, intervals, window) {
+            // The dashboard shows its moment at once and fills the window behind it.
+            let quick = !(args.once || args.json || args.openmetrics);
+            match ctop::record::replay::open(path, args.at.as_deref(), &config.thresholds, intervals, window, quick) {
                 Ok(player) => Some(player),
                 Err(e) => {
                     eprintln!(

@@ -1,5 +1,6 @@
-//! Every later ctop must read the recordings of every earlier one: a recording made by
-//! the first recording ctop (format version 1, `fixtures/recordings/`) is read whole,
+//! Every later ctop must read the recordings of every earlier one: a recording of each
+//! format version (`fixtures/recordings/`: version 1, by the first recording ctop;
+//! version 2, integers as differences and a dictionary per segment) is read whole,
 //! replayed, and printed with `--replay --at --once` and `--json`.
 
 use ctop::record::Record;
@@ -8,10 +9,35 @@ use std::path::Path;
 use std::process::Command;
 
 const V1: &str = "fixtures/recordings/v1/ctop-00000001.rec";
+const V2: &str = "fixtures/recordings/v2/ctop-00000001.rec";
 
 #[test]
 fn the_version_1_recording_reads_whole() {
-    let mut recording = Recording::open(Path::new(V1)).unwrap();
+    reads_whole(V1);
+}
+
+#[test]
+fn the_version_2_recording_reads_whole() {
+    let bytes = std::fs::read(V2).unwrap();
+    assert_eq!(ctop::record::format::read_file_header(&bytes), Some(2));
+    // Blocks coded against the segment's dictionary are among those read.
+    let mut codecs = Vec::new();
+    let mut at = ctop::record::format::FILE_HEADER_LEN;
+    while let Some(h) = bytes.get(at..).and_then(ctop::record::format::BlockHeader::decode) {
+        codecs.push(h.codec);
+        at += ctop::record::format::BLOCK_HEADER_LEN + h.length as usize;
+    }
+    assert!(codecs.contains(&ctop::record::format::Codec::ZstdWithDictionary), "{codecs:?}");
+    reads_whole(V2);
+}
+
+#[test]
+fn the_version_2_recording_replays_as_text_and_json() {
+    replays_as_text_and_json(V2);
+}
+
+fn reads_whole(path: &str) {
+    let mut recording = Recording::open(Path::new(path)).unwrap();
     let samples = recording.read_all();
     assert!(recording.skipped().is_empty(), "{}", recording.skipped());
     let kinds = |want: fn(&Record) -> bool| samples.iter().filter(|s| want(&s.record)).count();
@@ -33,10 +59,15 @@ fn the_version_1_recording_reads_whole() {
 
 #[test]
 fn the_version_1_recording_replays_as_text_and_json() {
-    let (_, last) = Recording::open(Path::new(V1)).unwrap().span().unwrap();
+    replays_as_text_and_json(V1);
+}
+
+fn replays_as_text_and_json(path: &str) {
+    let (_, last) = Recording::open(Path::new(path)).unwrap().span().unwrap();
     let at = (last / 1000 - 20).to_string();
     let run = |mode: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_ctop")).args(["--replay", V1, "--at", &at, mode]).output().unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_ctop")).args(["--replay", path, "--at", &at, mode]).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()

@@ -102,15 +102,9 @@ fn a_recording_cut_at_every_byte_of_its_last_block_keeps_every_block_before() {
     let bytes = std::fs::read(only_segment(dir.path())).unwrap();
     let full = Recording::open(dir.path()).unwrap();
     assert_eq!(full.blocks(), 4, "the identity and three blocks");
-    let last_start = {
-        // The last block starts where its header is: found by walking the headers.
-        let mut offset = format::FILE_HEADER_LEN;
-        for _ in 0..3 {
-            let h = format::BlockHeader::decode(&bytes[offset..]).unwrap();
-            offset += format::BLOCK_HEADER_LEN + h.length as usize;
-        }
-        offset
-    };
+    // The last block starts where its header is: found by walking the headers (the
+    // first data block's dictionary copy among them).
+    let last_start = *block_starts(&bytes).iter().rev().nth(1).unwrap();
     let cut_dir = tempfile::tempdir().unwrap();
     for cut in last_start..bytes.len() {
         std::fs::write(cut_dir.path().join(segment_name(1)), &bytes[..cut]).unwrap();
@@ -135,13 +129,12 @@ fn cuts_anywhere_and_flipped_bytes_lose_only_the_blocks_they_touch() {
     let dir = tempfile::tempdir().unwrap();
     write_blocks(dir.path(), 6, 4, 2_000_000);
     let bytes = std::fs::read(only_segment(dir.path())).unwrap();
-    let mut starts = vec![format::FILE_HEADER_LEN];
-    while *starts.last().unwrap() < bytes.len() {
-        let at = *starts.last().unwrap();
-        let h = format::BlockHeader::decode(&bytes[at..]).unwrap();
-        starts.push(at + format::BLOCK_HEADER_LEN + h.length as usize);
-    }
-    let samples_before = |offset: usize| starts.iter().skip(2).filter(|&&end| end <= offset).count() * 4;
+    let starts = block_starts(&bytes);
+    let header = |i: usize| format::BlockHeader::decode(&bytes[starts[i]..]).unwrap();
+    // Samples in the data blocks (not the identity's) that end by `offset`.
+    let samples_before = |offset: usize| {
+        (1..starts.len() - 1).filter(|&i| starts[i + 1] <= offset).map(|i| header(i).samples as usize).sum::<usize>()
+    };
     let mut dice = Dice(12345);
     let work = tempfile::tempdir().unwrap();
     let path = work.path().join(segment_name(1));
@@ -152,9 +145,13 @@ fn cuts_anywhere_and_flipped_bytes_lose_only_the_blocks_they_touch() {
         assert_eq!(data_samples(&r.read_all()), samples_before(cut), "cut at {cut}");
     }
     // Bytes flipped inside one data block (header or contents): that block is lost,
-    // every other one is read, and the reader says so.
+    // every other one is read, and the reader says so; the first data block is also
+    // the dictionary of the others, which its copy keeps readable.
+    let data_blocks: Vec<usize> = (1..starts.len() - 1).filter(|&i| header(i).samples == 4).collect();
+    assert_eq!(data_blocks.len(), 6);
+    let copy = (1..starts.len() - 1).find(|&i| header(i).codec == format::Codec::Dictionary).unwrap();
     for _ in 0..200 {
-        let block = 1 + dice.below(starts.len() - 2);
+        let block = data_blocks[dice.below(data_blocks.len())];
         let (from, to) = (starts[block], starts[block + 1]);
         let mut damaged = bytes.clone();
         for _ in 0..1 + dice.below(4) {
@@ -166,6 +163,26 @@ fn cuts_anywhere_and_flipped_bytes_lose_only_the_blocks_they_touch() {
         assert_eq!(read, 24 - 4, "block {block} damaged");
         assert!(!r.skipped().is_empty(), "block {block}: the damage is reported");
     }
+    // Damage to both copies of the dictionary loses the blocks that need it.
+    let mut damaged = bytes.clone();
+    for block in [data_blocks[0], copy] {
+        damaged[starts[block + 1] - 1] ^= 0xff;
+    }
+    std::fs::write(&path, &damaged).unwrap();
+    let mut r = Recording::open(work.path()).unwrap();
+    assert_eq!(data_samples(&r.read_all()), 0);
+    assert_eq!(r.skipped().blocks, 6);
+}
+
+/// Where each block of a segment starts, and its end.
+fn block_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = vec![format::FILE_HEADER_LEN];
+    while *starts.last().unwrap() < bytes.len() {
+        let at = *starts.last().unwrap();
+        let h = format::BlockHeader::decode(&bytes[at..]).unwrap();
+        starts.push(at + format::BLOCK_HEADER_LEN + h.length as usize);
+    }
+    starts
 }
 
 #[test]

@@ -5,9 +5,14 @@ use super::{Record, RecordRef};
 use ciborium::Value;
 
 pub const FILE_MAGIC: &[u8; 8] = b"ctop-rec";
-pub const VERSION: u32 = 1;
+/// The version this ctop writes; it reads every version from 1 on.
+pub const VERSION: u32 = 2;
 pub const FILE_HEADER_LEN: usize = 16;
-pub const BLOCK_MAGIC: &[u8; 4] = b"CTB1";
+/// Version 2's blocks: a ctop that reads only version 1 (whose reader checked no
+/// file version) skips them as damage rather than misread their frames.
+pub const BLOCK_MAGIC: &[u8; 4] = b"CTB2";
+/// Version 1's blocks.
+pub const BLOCK_MAGIC_V1: &[u8; 4] = b"CTB1";
 pub const BLOCK_HEADER_LEN: usize = 40;
 /// No block is larger (a header claiming more is damaged).
 pub const MAX_PAYLOAD: u32 = 64 << 20;
@@ -16,6 +21,12 @@ pub const MAX_PAYLOAD: u32 = 64 << 20;
 pub enum Codec {
     Raw = 0,
     Zstd = 1,
+    /// zstd with the segment's dictionary (version 2): the decompressed payload of its
+    /// first `Zstd` block, or of its `Dictionary` block.
+    ZstdWithDictionary = 2,
+    /// A copy of the segment's first `Zstd` block's payload, holding no samples of its
+    /// own: the dictionary survives damage to that block (version 2).
+    Dictionary = 3,
 }
 
 pub fn file_header() -> [u8; FILE_HEADER_LEN] {
@@ -32,6 +43,11 @@ pub fn read_file_header(h: &[u8]) -> Option<u32> {
     let h = h.get(..FILE_HEADER_LEN)?;
     let crc = u32::from_le_bytes(h[12..16].try_into().ok()?);
     (&h[..8] == FILE_MAGIC && crc32fast::hash(&h[..12]) == crc).then(|| u32::from_le_bytes([h[8], h[9], h[10], h[11]]))
+}
+
+/// Whether `bytes` start a block header of any version.
+pub fn is_block_magic(bytes: &[u8]) -> bool {
+    bytes == BLOCK_MAGIC || bytes == BLOCK_MAGIC_V1
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +80,14 @@ impl BlockHeader {
         let h = h.get(..BLOCK_HEADER_LEN)?;
         let u32_at = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
         let i64_at = |i: usize| i64::from_le_bytes(h[i..i + 8].try_into().unwrap_or_default());
-        if &h[..4] != BLOCK_MAGIC || crc32fast::hash(&h[..36]) != u32_at(36) {
+        if !is_block_magic(&h[..4]) || crc32fast::hash(&h[..36]) != u32_at(36) {
             return None;
         }
         let codec = match h[4] {
             0 => Codec::Raw,
             1 => Codec::Zstd,
+            2 => Codec::ZstdWithDictionary,
+            3 => Codec::Dictionary,
             _ => return None,
         };
         let header = BlockHeader {
@@ -162,6 +180,162 @@ fn rounded(f: f64) -> f64 {
     let bits = (x.to_bits() + (1 << (dropped - 1))) & !((1 << dropped) - 1);
     let r = f32::from_bits(bits);
     f64::from(if r.is_finite() { r } else { x })
+}
+
+/// The kinds whose samples version 2 codes as differences from the one before
+/// ([`super::delta`]); the others (the identity, the findings, the cgroup tree) are
+/// written whole.
+const DELTA_KINDS: [&str; 3] = ["fast", "slow", "processes"];
+
+/// A block's frames as version 2 writes them, from frames as [`encode_sample`] makes
+/// them (version 1's): each frame's time as the difference from the frame before (the
+/// first from `first_ms`, the block header's), and the value of a [`DELTA_KINDS`]
+/// sample as its differences from the previous sample of its kind in the block. The
+/// first sample of each kind in a block is whole, so every block reads alone.
+pub fn delta_block(frames_v1: &[u8], first_ms: i64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(frames_v1.len());
+    let mut previous: [Option<Value>; DELTA_KINDS.len()] = Default::default();
+    let mut last_ms = first_ms;
+    for frame in frames(frames_v1) {
+        let frame = frame.map_err(|_| "a truncated frame".to_string())?;
+        let (at_ms, kind, body) = split_raw(frame).ok_or("an undecodable frame")?;
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        out.push(0x82);
+        ciborium::into_writer(&at_ms.wrapping_sub(last_ms), &mut out).map_err(|e| e.to_string())?;
+        last_ms = at_ms;
+        match DELTA_KINDS.iter().position(|k| *k == kind) {
+            Some(i) => {
+                let Ok(Value::Map(mut entries)) = ciborium::from_reader::<Value, _>(body) else {
+                    return Err("an undecodable frame".into());
+                };
+                let value = entries.pop().map(|(_, v)| v).ok_or("an empty sample")?;
+                let coded = match &previous[i] {
+                    Some(p) => super::delta::encode(&value, p),
+                    None => value.clone(),
+                };
+                previous[i] = Some(value);
+                let item = Value::Map(vec![(Value::Text(kind.into()), coded)]);
+                ciborium::into_writer(&item, &mut out).map_err(|e| e.to_string())?;
+            }
+            // Not coded: the bytes as they are (the cgroup tree is most of them).
+            None => out.extend_from_slice(body),
+        }
+        let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
+        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// A frame's time, kind, and the bytes of its `{kind: value}` map, read by hand (only
+/// CBOR heads): a sample is not decoded to be copied or skipped.
+fn split_raw(frame: &[u8]) -> Option<(i64, &str, &[u8])> {
+    let (&first, rest) = frame.split_first()?;
+    if first != 0x82 {
+        return None;
+    }
+    let (major, n, rest) = head(rest)?;
+    let at = match major {
+        0 => i64::try_from(n).ok()?,
+        1 => -1 - i64::try_from(n).ok()?,
+        _ => return None,
+    };
+    let body = rest;
+    let (map, one, rest) = head(rest)?;
+    let (text, len, rest) = head(rest)?;
+    if (map, one, text) != (5, 1, 3) {
+        return None;
+    }
+    let kind = std::str::from_utf8(rest.get(..usize::try_from(len).ok()?)?).ok()?;
+    Some((at, kind, body))
+}
+
+/// A CBOR head: major type, argument, and the bytes after it (definite lengths only).
+fn head(bytes: &[u8]) -> Option<(u8, u64, &[u8])> {
+    let (&b, rest) = bytes.split_first()?;
+    let (major, info) = (b >> 5, b & 0x1f);
+    let size = match info {
+        0..=23 => return Some((major, u64::from(info), rest)),
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        27 => 8,
+        _ => return None,
+    };
+    let arg = rest.get(..size)?.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    Some((major, arg, &rest[size..]))
+}
+
+/// Reads a version-2 block's frames in order, undoing [`delta_block`].
+pub struct DeltaDecoder {
+    previous: [Option<Value>; DELTA_KINDS.len()],
+    /// A frame of the kind could not be read: the ones after it, coded against it,
+    /// cannot either.
+    broken: [bool; DELTA_KINDS.len()],
+    last_ms: i64,
+}
+
+impl DeltaDecoder {
+    /// For a block whose header's first time is `first_ms`.
+    pub fn new(first_ms: i64) -> Self {
+        DeltaDecoder { previous: Default::default(), broken: Default::default(), last_ms: first_ms }
+    }
+
+    /// The next frame's sample. A frame that cannot be read leaves the samples of its
+    /// kind after it unreadable too (their differences are from it); the others read.
+    pub fn decode(&mut self, frame: &[u8]) -> Result<(i64, Record), FrameError> {
+        self.decode_if(frame, |_, _| true)?.ok_or(FrameError::Undecodable)
+    }
+
+    /// [`Self::decode`], but a sample `wanted` (given its time and kind) refuses is only
+    /// decoded as far as the samples after it need (`None`).
+    pub fn decode_if(
+        &mut self,
+        frame: &[u8],
+        wanted: impl Fn(i64, &str) -> bool,
+    ) -> Result<Option<(i64, Record)>, FrameError> {
+        let Some((dt, kind, body)) = split_raw(frame) else {
+            // Which kind it was is unknown: none can be trusted after it.
+            self.broken = [true; DELTA_KINDS.len()];
+            return Err(FrameError::Undecodable);
+        };
+        self.last_ms = self.last_ms.wrapping_add(dt);
+        let Some(i) = DELTA_KINDS.iter().position(|k| *k == kind) else {
+            // Written as it is: read straight from its bytes.
+            if !wanted(self.last_ms, kind) {
+                return Ok(None);
+            }
+            let record = ciborium::from_reader::<Record, _>(body).map_err(|_| FrameError::Undecodable)?;
+            return Ok(Some((self.last_ms, record)));
+        };
+        if self.broken[i] {
+            return Err(FrameError::Undecodable);
+        }
+        let value = match ciborium::from_reader::<Value, _>(body) {
+            Ok(Value::Map(mut entries)) if entries.len() == 1 => entries.pop().map(|(_, v)| v),
+            _ => None,
+        };
+        let Some(mut value) = value else {
+            self.broken[i] = true;
+            return Err(FrameError::Undecodable);
+        };
+        if let Some(p) = &self.previous[i]
+            && super::delta::decode(&mut value, p).is_none()
+        {
+            self.broken[i] = true;
+            return Err(FrameError::Undecodable);
+        }
+        if !wanted(self.last_ms, kind) {
+            self.previous[i] = Some(value);
+            return Ok(None);
+        }
+        let item = Value::Map(vec![(Value::Text(kind.into()), value)]);
+        let record = item.deserialized::<Record>().map_err(|_| FrameError::Undecodable);
+        if let Value::Map(mut entries) = item {
+            self.previous[i] = entries.pop().map(|(_, v)| v);
+        }
+        Ok(Some((self.last_ms, record?)))
+    }
 }
 
 /// Why a frame could not be read back.
@@ -265,6 +439,20 @@ mod tests {
             assert_eq!(r.to_bits() & ((1 << (23 - FLOAT_BITS)) - 1), 0, "{i}: {f} -> {r}");
             assert!(((f64::from(r) - f) / f).abs() <= 1.0 / 8192.0, "{f} -> {r}");
         }
+    }
+
+    #[test]
+    fn a_frame_is_split_by_its_heads_alone() {
+        for at in [0i64, 23, 24, 1_795_953_600_000, -1, -25, -70_000] {
+            let identity = super::super::Identity::default();
+            let mut frame = Vec::new();
+            encode_sample(&mut frame, at, &RecordRef::Identity(&identity)).unwrap();
+            let (t, kind, body) = split_raw(&frame[4..]).unwrap();
+            assert_eq!((t, kind), (at, "identity"));
+            assert!(matches!(ciborium::from_reader::<Record, _>(body), Ok(Record::Identity(_))));
+        }
+        assert_eq!(split_raw(&[0x82, 0x1b, 1, 2]), None, "an argument cut short");
+        assert_eq!(split_raw(&[0x83, 0x00, 0xa1]), None);
     }
 
     #[test]

@@ -56,8 +56,21 @@ struct BlockAt {
     header: BlockHeader,
 }
 
+/// One segment file.
+struct Segment {
+    file: File,
+    version: u32,
+    /// Where its dictionary can be read: its first `Zstd` block and its `Dictionary`
+    /// copy (version 2).
+    dictionary_at: Vec<BlockAt>,
+    /// Read on first need; `Some(None)`: neither copy could be read.
+    dictionary: Option<Option<Vec<u8>>>,
+}
+
 pub struct Recording {
-    files: Vec<(PathBuf, File)>,
+    /// What was opened: a directory or one segment.
+    path: PathBuf,
+    files: Vec<Segment>,
     /// Every intact-looking block, in the order written.
     blocks: Vec<BlockAt>,
     skipped: Skipped,
@@ -76,18 +89,20 @@ impl Recording {
         } else {
             vec![path.to_path_buf()]
         };
-        let mut recording = Recording { files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
+        let mut recording =
+            Recording { path: path.to_path_buf(), files: Vec::new(), blocks: Vec::new(), skipped: Skipped::default() };
         for p in paths {
             let Ok(file) = File::open(&p) else {
                 recording.skipped.files += 1;
                 continue;
             };
             let mut header = [0u8; format::FILE_HEADER_LEN];
-            if file.read_exact_at(&mut header, 0).is_err() || format::read_file_header(&header).is_none() {
+            let version = file.read_exact_at(&mut header, 0).ok().and_then(|_| format::read_file_header(&header));
+            let Some(version) = version.filter(|v| (1..=format::VERSION).contains(v)) else {
                 recording.skipped.files += 1;
                 continue;
-            }
-            recording.files.push((p, file));
+            };
+            recording.files.push(Segment { file, version, dictionary_at: Vec::new(), dictionary: None });
             let index = recording.files.len() - 1;
             recording.index_file(index)?;
         }
@@ -99,15 +114,22 @@ impl Recording {
 
     /// Walks one segment's block headers.
     fn index_file(&mut self, index: usize) -> io::Result<()> {
-        let file = &self.files[index].1;
+        let file = &self.files[index].file;
         let len = file.metadata()?.len();
         let mut offset = format::FILE_HEADER_LEN as u64;
         let mut header = [0u8; format::BLOCK_HEADER_LEN];
+        let mut dictionary_at = Vec::new();
         while offset < len {
             let block = file.read_exact_at(&mut header, offset).ok().and_then(|_| BlockHeader::decode(&header));
             match block {
                 Some(h) if offset + format::BLOCK_HEADER_LEN as u64 + u64::from(h.length) <= len => {
-                    self.blocks.push(BlockAt { file: index, offset, header: h });
+                    let block = BlockAt { file: index, offset, header: h };
+                    if h.codec == Codec::Dictionary || (h.codec == Codec::Zstd && dictionary_at.is_empty()) {
+                        dictionary_at.push(block);
+                    }
+                    if h.codec != Codec::Dictionary {
+                        self.blocks.push(block);
+                    }
                     offset += format::BLOCK_HEADER_LEN as u64 + u64::from(h.length);
                 }
                 // A torn last block (or a header damaged into a length past the end):
@@ -119,6 +141,7 @@ impl Recording {
                 }
             }
         }
+        self.files[index].dictionary_at = dictionary_at;
         Ok(())
     }
 
@@ -127,6 +150,11 @@ impl Recording {
         let first = self.blocks.iter().map(|b| b.header.first_ms).min()?;
         let last = self.blocks.iter().map(|b| b.header.last_ms).max()?;
         Some((first, last))
+    }
+
+    /// The directory or segment opened.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn blocks(&self) -> usize {
@@ -152,31 +180,48 @@ impl Recording {
     /// The samples of block `i`, in the order written; a damaged block gives none and
     /// is counted.
     pub fn read_block(&mut self, i: usize) -> Vec<Sample> {
+        self.read_block_from(i, i64::MIN)
+    }
+
+    /// The samples of block `i` taken at or after `from_ms`, and the findings before
+    /// it (what still held at `from_ms`); the others are not decoded (in a version-2
+    /// block, only as far as the samples after them need).
+    pub fn read_block_from(&mut self, i: usize, from_ms: i64) -> Vec<Sample> {
         let Some(&b) = self.blocks.get(i) else { return Vec::new() };
-        let file = &self.files[b.file].1;
-        let mut payload = vec![0u8; b.header.length as usize];
-        let start = b.offset + format::BLOCK_HEADER_LEN as u64;
-        let raw = file
-            .read_exact_at(&mut payload, start)
-            .ok()
-            .filter(|_| crc32fast::hash(&payload) == b.header.payload_crc)
-            .and_then(|_| match b.header.codec {
-                Codec::Raw => Some(payload),
-                Codec::Zstd => decompress(&payload),
-            });
+        if b.header.codec == Codec::ZstdWithDictionary {
+            self.load_dictionary(b.file);
+        }
+        let segment = &self.files[b.file];
+        let raw = read_payload(&segment.file, &b, segment.dictionary.as_ref().and_then(|d| d.as_deref()));
         let Some(raw) = raw else {
             self.skipped.blocks += 1;
             self.skipped.bytes += format::BLOCK_HEADER_LEN as u64 + u64::from(b.header.length);
             return Vec::new();
         };
         let mut samples = Vec::with_capacity(b.header.samples as usize);
+        let mut deltas = (self.files[b.file].version >= 2).then(|| format::DeltaDecoder::new(b.header.first_ms));
         for frame in format::frames(&raw) {
-            match frame.and_then(format::decode_sample) {
-                Ok((at_ms, record)) => samples.push(Sample { at_ms, record }),
+            let wanted = |at_ms: i64, kind: &str| at_ms >= from_ms || kind == "findings";
+            let sample = frame.and_then(|f| match &mut deltas {
+                Some(d) => d.decode_if(f, wanted),
+                None => format::decode_sample(f).map(Some),
+            });
+            match sample {
+                Ok(Some((at_ms, record))) => samples.push(Sample { at_ms, record }),
+                Ok(None) => {}
                 Err(FrameError::Truncated | FrameError::Undecodable) => self.skipped.samples += 1,
             }
         }
         samples
+    }
+
+    /// Reads segment `file`'s dictionary, once: the first of its copies that reads.
+    fn load_dictionary(&mut self, file: usize) {
+        let segment = &mut self.files[file];
+        if segment.dictionary.is_none() {
+            let found = segment.dictionary_at.iter().find_map(|b| read_payload(&segment.file, b, None));
+            segment.dictionary = Some(found);
+        }
     }
 
     /// Every sample from `from_ms` to `to_ms` (inclusive), in the order written.
@@ -208,9 +253,26 @@ impl Recording {
     }
 }
 
-fn decompress(payload: &[u8]) -> Option<Vec<u8>> {
+/// A block's payload, read, checked and decompressed (`Dictionary` copies as a `Zstd`
+/// block).
+fn read_payload(file: &File, b: &BlockAt, dictionary: Option<&[u8]>) -> Option<Vec<u8>> {
+    let mut payload = vec![0u8; b.header.length as usize];
+    file.read_exact_at(&mut payload, b.offset + format::BLOCK_HEADER_LEN as u64).ok()?;
+    if crc32fast::hash(&payload) != b.header.payload_crc {
+        return None;
+    }
+    match (b.header.codec, dictionary) {
+        (Codec::Raw, _) => Some(payload),
+        (Codec::Zstd | Codec::Dictionary, _) => decompress(&payload, &[]),
+        (Codec::ZstdWithDictionary, Some(d)) => decompress(&payload, d),
+        (Codec::ZstdWithDictionary, None) => None,
+    }
+}
+
+fn decompress(payload: &[u8], dictionary: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    zstd::stream::read::Decoder::new(payload).ok()?.take(MAX_RAW).read_to_end(&mut out).ok()?;
+    let reader = io::BufReader::new(payload);
+    zstd::stream::read::Decoder::with_dictionary(reader, dictionary).ok()?.take(MAX_RAW).read_to_end(&mut out).ok()?;
     Some(out)
 }
 
@@ -224,7 +286,7 @@ fn next_header(file: &File, mut from: u64, len: u64) -> io::Result<Option<u64>> 
             break;
         }
         let seen = &chunk[..n];
-        for (i, _) in seen.windows(4).enumerate().filter(|(_, w)| *w == format::BLOCK_MAGIC) {
+        for (i, _) in seen.windows(4).enumerate().filter(|(_, w)| format::is_block_magic(w)) {
             let at = from + i as u64;
             let h = seen.get(i..i + format::BLOCK_HEADER_LEN).and_then(BlockHeader::decode);
             if h.is_some_and(|h| at + format::BLOCK_HEADER_LEN as u64 + u64::from(h.length) <= len) {

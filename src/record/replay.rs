@@ -74,6 +74,8 @@ pub struct Player {
     /// The recorded findings within the history window, each with the time it was
     /// judged (oldest first), for a past moment stepped to.
     findings_log: VecDeque<(i64, Findings)>,
+    /// The moment of a [`Self::seek_recent`] whose whole window is still to be played.
+    partial_at: Option<i64>,
 }
 
 impl Player {
@@ -91,6 +93,7 @@ impl Player {
             findings_recorded: false,
             unobserved_ms: None,
             findings_log: VecDeque::new(),
+            partial_at: None,
         }
     }
 
@@ -129,7 +132,52 @@ impl Player {
 
     /// Starts again at `at_ms`: history and timeline filled with the window before it
     /// (read from the block that holds its start, found in the index).
-    pub fn seek(&mut self, at_ms: i64, mut shown: Fed) {
+    pub fn seek(&mut self, at_ms: i64, shown: Fed) {
+        let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
+        self.seek_with(at_ms, window, shown);
+        self.partial_at = None;
+    }
+
+    /// A jump the user waits for (the `b` key): [`Self::seek`] with only the last
+    /// [`QUICK_HISTORY`] of history played, which shows the moment itself (its panels,
+    /// findings, latest process table and cgroups) in a few milliseconds, while another
+    /// thread plays the whole window for the same moment; [`Filling::take`] hands that
+    /// over when it is done, to replace this player and what it fed. Playing an hour
+    /// is decoding 3,600 samples (~0.2 s on this VM when quiet, 0.7 s under load: see
+    /// PERFORMANCE.md), too long to wait for on a key.
+    pub fn jump(&mut self, at_ms: i64, shown: Fed, wake: fn()) -> Filling {
+        self.seek_recent(at_ms, shown);
+        self.fill(wake)
+    }
+
+    /// After [`Self::seek_recent`], the whole window for the same moment, played by
+    /// another thread; `None` when the window is already whole.
+    pub fn fill(&mut self, wake: fn()) -> Filling {
+        let Some(at_ms) = self.partial_at.take() else { return Filling { rx: None } };
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (path, thresholds, cadence) = (self.recording.path().to_path_buf(), self.thresholds.clone(), self.cadence);
+        let spawned = std::thread::Builder::new().name("ctop-seek".into()).spawn(move || {
+            let Ok(recording) = Recording::open(&path) else { return };
+            let mut player = Player::new(recording, thresholds, cadence);
+            let mut shown = Shown::new(cadence);
+            player.seek(at_ms, shown.fed());
+            if tx.send((player, shown)).is_ok() {
+                wake();
+            }
+        });
+        // No thread to spare: the recent history stays.
+        Filling { rx: spawned.ok().map(|_| rx) }
+    }
+
+    /// [`Self::seek`] with only the last [`QUICK_HISTORY`] of the window played: what
+    /// a jump costs before its moment is shown.
+    pub fn seek_recent(&mut self, at_ms: i64, shown: Fed) {
+        let quick = i64::try_from(QUICK_HISTORY.min(self.cadence.window).as_millis()).unwrap_or(i64::MAX);
+        self.seek_with(at_ms, quick, shown);
+        self.partial_at = (QUICK_HISTORY < self.cadence.window).then_some(at_ms);
+    }
+
+    fn seek_with(&mut self, at_ms: i64, window: i64, mut shown: Fed) {
         *shown.history = History::new(self.cadence);
         *shown.timeline = Timeline::default();
         *shown.snapshot = Snapshot::default();
@@ -146,11 +194,15 @@ impl Player {
         self.scanned_ms = None;
         self.unobserved_ms = None;
         self.findings_log.clear();
-        let window = i64::try_from(self.cadence.window.as_millis()).unwrap_or(i64::MAX);
         self.next_block = self.recording.block_from(at_ms.saturating_sub(window));
         while self.queue.front().is_none_or(|s| s.at_ms < at_ms.saturating_sub(window)) && !self.at_end() {
             match self.queue.pop_front() {
-                None => self.read_next_block(),
+                // Samples before the window are not decoded: only the findings are kept.
+                None => {
+                    let samples = self.recording.read_block_from(self.next_block, at_ms.saturating_sub(window));
+                    self.next_block += 1;
+                    self.queue.extend(samples);
+                }
                 // What was judged before the window still holds at its start.
                 Some(Sample { at_ms, record: Record::Findings(recorded) }) => {
                     self.keep_findings(at_ms, super::findings::from_recorded(recorded), &mut shown);
@@ -264,14 +316,42 @@ impl Player {
     }
 }
 
+/// History a jump plays before showing its moment: enough for the slow tier, the
+/// process table and the cgroup tree at their default cadences (5 s, 30 s, 30 s), and
+/// at most two blocks read.
+pub const QUICK_HISTORY: Duration = Duration::from_secs(60);
+
+/// The whole window of a jump, being played by another thread ([`Player::jump`]).
+pub struct Filling {
+    rx: Option<std::sync::mpsc::Receiver<(Player, Shown)>>,
+}
+
+impl Filling {
+    /// The player and what it fed, once the whole window is played; `None` before.
+    pub fn take(&mut self) -> Option<(Player, Shown)> {
+        let done = self.rx.as_ref()?.try_recv().ok();
+        if done.is_some() {
+            self.rx = None;
+        }
+        done
+    }
+
+    /// Still playing (or never could: no thread).
+    pub fn pending(&self) -> bool {
+        self.rx.is_some()
+    }
+}
+
 /// Opens the recording at `path` on the moment `at` names (its end without one), with
-/// `window` of history before it. Damage passed over is said on stderr.
+/// `window` of history before it (`quick`: only the last [`QUICK_HISTORY`] of it,
+/// the rest for [`Player::fill`] to play). Damage passed over is said on stderr.
 pub fn open(
     path: &std::path::Path,
     at: Option<&str>,
     thresholds: &Thresholds,
     intervals: crate::snapshot::Intervals,
     window: Duration,
+    quick: bool,
 ) -> Result<(Player, Shown), String> {
     let mut recording = Recording::open(path).map_err(|e| e.to_string())?;
     let Some((first, last)) = recording.span() else { return Err("the recording holds no samples".into()) };
@@ -283,7 +363,7 @@ pub fn open(
     let at_ms = match at {
         None => last,
         Some(text) => {
-            player.seek(last, shown.fed());
+            player.seek_recent(last, shown.fed());
             parse_at(text, last, shown.history.utc_offset_s())?
         }
     };
@@ -292,7 +372,11 @@ pub fn open(
         let local = |ms: i64| crate::history::when::local(ms.div_euclid(1000), offset, "%Y-%m-%d %H:%M:%S");
         eprintln!("ctop: warning: the recording holds {} to {}: showing the nearest", local(first), local(last));
     }
-    player.seek(at_ms.clamp(first, last), shown.fed());
+    if quick {
+        player.seek_recent(at_ms.clamp(first, last), shown.fed());
+    } else {
+        player.seek(at_ms.clamp(first, last), shown.fed());
+    }
     let skipped = player.recording().skipped();
     if !skipped.is_empty() {
         eprintln!("ctop: warning: {}: {skipped}", crate::sanitize::display(&path.display().to_string()));

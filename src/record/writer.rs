@@ -106,7 +106,10 @@ pub struct Writer {
     /// every block, so a block read alone (a seek) knows what was judged then.
     findings: Option<Vec<u8>>,
     block: Block,
+    /// Plain while the segment has no data block yet; then with the segment's
+    /// dictionary (its first data block, before compression).
     compressor: zstd::bulk::Compressor<'static>,
+    has_dictionary: bool,
     /// The last thing that went wrong, for the problem list; cleared by a good write.
     pub problem: Option<String>,
     pub lost_samples: u64,
@@ -155,7 +158,8 @@ impl Writer {
             identity: identity_frame,
             findings: None,
             block: Block { raw: Vec::new(), samples: 0, first_ms: 0, last_ms: 0, opened: None },
-            compressor: compressor()?,
+            compressor: compressor(None)?,
+            has_dictionary: false,
             problem: None,
             lost_samples: 0,
         };
@@ -227,7 +231,7 @@ impl Writer {
             return;
         }
         let samples = self.block.samples;
-        let result = self.encode_block().and_then(|bytes| self.append(&bytes));
+        let result = self.write_block();
         match result {
             Ok(()) => self.problem = None,
             Err(e) => {
@@ -245,20 +249,31 @@ impl Writer {
         }
     }
 
-    fn encode_block(&mut self) -> io::Result<Vec<u8>> {
+    /// Compresses the block being filled and appends it with one write, in a new
+    /// segment when the current one is full or was left torn by a failed write. A
+    /// segment's first data block is compressed alone and becomes the dictionary of
+    /// the blocks after it (written a second time, as a `Dictionary` block, so that
+    /// damage to one copy loses only that block's samples).
+    fn write_block(&mut self) -> io::Result<()> {
         let b = &self.block;
-        let payload = self.compressor.compress(&b.raw)?;
-        Ok(block_bytes(Codec::Zstd, &payload, b.samples, b.first_ms, b.last_ms))
-    }
-
-    /// Appends one block with one write, in a new segment when the current one is full
-    /// or was left torn by a failed write.
-    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let full = self.segments.back().is_some_and(|&(_, size)| size + bytes.len() as u64 > self.segment_bytes);
+        let frames = format::delta_block(&b.raw, b.first_ms).map_err(io::Error::other)?;
+        let mut payload = self.compressor.compress(&frames)?;
+        let full = self.segments.back().is_some_and(|&(_, size)| size + payload.len() as u64 > self.segment_bytes);
         if self.current.is_none() || full {
             self.start_segment()?;
+            payload = self.compressor.compress(&frames)?;
         }
-        let written = self.write_once(bytes);
+        let b = &self.block;
+        let bytes = if self.has_dictionary {
+            block_bytes(Codec::ZstdWithDictionary, &payload, b.samples, b.first_ms, b.last_ms)
+        } else {
+            let mut bytes = block_bytes(Codec::Zstd, &payload, b.samples, b.first_ms, b.last_ms);
+            bytes.extend_from_slice(&block_bytes(Codec::Dictionary, &payload, 0, b.first_ms, b.last_ms));
+            self.compressor = compressor(Some(&frames))?;
+            self.has_dictionary = true;
+            bytes
+        };
+        let written = self.write_once(&bytes);
         self.enforce_max();
         written
     }
@@ -296,9 +311,12 @@ impl Writer {
         // SAFETY: just created, owned by nothing else.
         self.current = Some(unsafe { File::from_raw_fd(fd) });
         self.segments.push_back((seq, 0));
+        self.compressor = compressor(None)?;
+        self.has_dictionary = false;
         let mut first = format::file_header().to_vec();
         let at = now_ms();
-        first.extend_from_slice(&block_bytes(Codec::Raw, &self.identity, 1, at, at));
+        let identity = format::delta_block(&self.identity, at).map_err(io::Error::other)?;
+        first.extend_from_slice(&block_bytes(Codec::Raw, &identity, 1, at, at));
         self.write_once(&first)
     }
 
@@ -335,13 +353,18 @@ impl Writer {
 
 /// `bytes` compressed as the writer compresses a block (for measuring what parts of a
 /// recording cost: `examples/record_sizes.rs`).
-pub fn compress(bytes: &[u8]) -> Vec<u8> {
-    compressor().and_then(|mut c| c.compress(bytes)).unwrap_or_default()
+pub fn compress(bytes: &[u8], dictionary: Option<&[u8]>) -> Vec<u8> {
+    compressor(dictionary).and_then(|mut c| c.compress(bytes)).unwrap_or_default()
 }
 
-fn compressor() -> io::Result<zstd::bulk::Compressor<'static>> {
+/// zstd at [`ZSTD_LEVEL`] with its tables held small; with `dictionary`, a raw-content
+/// dictionary (zstd matches against it as if it came before each block).
+fn compressor(dictionary: Option<&[u8]>) -> io::Result<zstd::bulk::Compressor<'static>> {
     use zstd::zstd_safe::CParameter;
-    let mut c = zstd::bulk::Compressor::new(ZSTD_LEVEL)?;
+    let mut c = match dictionary {
+        Some(d) => zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, d)?,
+        None => zstd::bulk::Compressor::new(ZSTD_LEVEL)?,
+    };
     c.set_parameter(CParameter::WindowLog(ZSTD_WINDOW_LOG))?;
     c.set_parameter(CParameter::HashLog(ZSTD_TABLE_LOG))?;
     c.set_parameter(CParameter::ChainLog(ZSTD_TABLE_LOG))?;

@@ -184,10 +184,10 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
     let mut history = History::new(cadence);
     let mut timeline = Timeline::default();
     let mut past: Option<Past> = None;
-    let mut replay = replay.take().map(|(player, shown)| {
+    let mut replay = replay.take().map(|(mut player, shown)| {
         (history, timeline, snapshot, findings) = (shown.history, shown.timeline, shown.snapshot, shown.findings);
-        let head = player.head_ms().unwrap_or_default();
-        (player, Playback::new(head))
+        let playback = Playback::new(&mut player);
+        (player, playback)
     });
 
     let mut dirty = true;
@@ -267,7 +267,9 @@ pub fn run(source: crate::source::Source, mut options: UiOptions, theme: Theme) 
                 thresholds: &options.thresholds,
                 shown_ms: view.moment.unwrap_or(newest_ms),
                 newest_ms,
-                window_ms: options.history.as_millis() as i64,
+                window_ms: replay.as_ref().map_or(options.history.as_millis() as i64, |(player, _)| {
+                    crate::ui::playback::graph_window_ms(player, options.history, newest_ms)
+                }),
             };
             taken.terminal.draw(|buf| dashboard::draw_on(buf, &screen, Some(&times), &mut view))?;
             dirty = false;
@@ -424,8 +426,7 @@ fn replay_key(replay: &mut Option<(Player, Playback)>, action: &Action, view: &m
             match replay::parse_at(text, last, fed.history.utc_offset_s()) {
                 Ok(at) => {
                     let (first, last) = player.recording().span().unwrap_or((at, at));
-                    player.seek(at.clamp(first, last), fed);
-                    playback.restart_at(at.clamp(first, last));
+                    playback.jump(at.clamp(first, last), player, fed);
                     view.moment = None;
                     view.jump_error = None;
                 }

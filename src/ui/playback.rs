@@ -3,10 +3,21 @@
 //! header shows for it.
 
 use crate::history::when;
-use crate::record::replay::{Fed, Player};
+use crate::record::replay::{Fed, Filling, Player};
 use std::time::{Duration, Instant};
 
 const FASTEST: u32 = 64;
+/// The shortest time a replay's graphs cover.
+const MIN_GRAPH_MS: i64 = 60_000;
+
+/// The time a replay's graphs cover up to `newest_ms`: the history window, or what the
+/// recording holds before `newest_ms` when that is less (a two-minute recording is
+/// drawn over two minutes, not over an hour of which it fills the last thirtieth).
+pub fn graph_window_ms(player: &Player, window: Duration, newest_ms: i64) -> i64 {
+    let window = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    let recorded = player.recording().span().map_or(window, |(first, _)| newest_ms - first);
+    window.min(recorded.max(MIN_GRAPH_MS))
+}
 
 pub struct Playback {
     pub paused: bool,
@@ -14,12 +25,17 @@ pub struct Playback {
     /// The recording's time (epoch ms) the head had at `since`.
     head_ms: i64,
     since: Instant,
+    /// The history window of the last jump, being played by another thread.
+    filling: Option<Filling>,
 }
 
 impl Playback {
-    /// Playing at 1× from `head_ms`.
-    pub fn new(head_ms: i64) -> Self {
-        Playback { paused: false, speed: 1, head_ms, since: Instant::now() }
+    /// Playing at 1× from the player's head, its history window filled in the
+    /// background if it was opened with only the recent part ([`Player::fill`]).
+    pub fn new(player: &mut Player) -> Self {
+        let head_ms = player.head_ms().unwrap_or_default();
+        let filling = Some(player.fill(crate::ui::terminal::wake));
+        Playback { paused: false, speed: 1, head_ms, since: Instant::now(), filling }
     }
 
     /// The recording's time now.
@@ -48,9 +64,29 @@ impl Playback {
         self.speed = if by > 0 { (self.speed * 2).min(FASTEST) } else { (self.speed / 2).max(1) };
     }
 
-    /// Plays what the clock has reached; whether anything was played.
+    /// Jumps to `at_ms` (the `b` key): the moment at once, the whole history window
+    /// when another thread has played it ([`Player::jump`]).
+    pub fn jump(&mut self, at_ms: i64, player: &mut Player, shown: Fed) {
+        self.filling = Some(player.jump(at_ms, shown, crate::ui::terminal::wake));
+        self.restart_at(at_ms);
+    }
+
+    /// Plays what the clock has reached, after taking over a jump's whole window if it
+    /// is ready; whether anything changed.
     pub fn tick(&mut self, player: &mut Player, mut shown: Fed) -> bool {
-        player.play_until(self.head_ms(), &mut shown)
+        let filled = self.filling.as_mut().and_then(Filling::take);
+        if filled.is_some() || self.filling.as_ref().is_some_and(|f| !f.pending()) {
+            self.filling = None;
+        }
+        let swapped = filled.is_some();
+        if let Some((filled, whole)) = filled {
+            *player = filled;
+            *shown.history = whole.history;
+            *shown.timeline = whole.timeline;
+            *shown.snapshot = whole.snapshot;
+            *shown.findings = whole.findings;
+        }
+        player.play_until(self.head_ms(), &mut shown) || swapped
     }
 
     /// How long until the next sample is due (`None`: paused or at the end).
@@ -81,7 +117,7 @@ mod tests {
 
     #[test]
     fn speed_doubles_and_halves_within_its_range_and_a_pause_holds_the_head() {
-        let mut p = Playback::new(1_000);
+        let mut p = Playback { paused: false, speed: 1, head_ms: 1_000, since: Instant::now(), filling: None };
         for _ in 0..10 {
             p.change_speed(1);
         }
