@@ -55,6 +55,17 @@ pub struct Fed<'a> {
     pub findings: &'a mut Findings,
 }
 
+impl Fed<'_> {
+    /// Replaces everything shown with `whole`: a fresh start, or a window another
+    /// thread played.
+    pub fn replace_with(&mut self, whole: Shown) {
+        *self.history = whole.history;
+        *self.timeline = whole.timeline;
+        *self.snapshot = whole.snapshot;
+        *self.findings = whole.findings;
+    }
+}
+
 pub struct Player {
     recording: Recording,
     thresholds: Thresholds,
@@ -178,10 +189,7 @@ impl Player {
     }
 
     fn seek_with(&mut self, at_ms: i64, window: i64, mut shown: Fed) {
-        *shown.history = History::new(self.cadence);
-        *shown.timeline = Timeline::default();
-        *shown.snapshot = Snapshot::default();
-        *shown.findings = Findings::default();
+        shown.replace_with(Shown::new(self.cadence));
         self.findings_recorded = false;
         if let Some(id) = self.recording.identity_at(at_ms) {
             shown.snapshot.host = id.host;

@@ -81,10 +81,7 @@ impl Playback {
         let swapped = filled.is_some();
         if let Some((filled, whole)) = filled {
             *player = filled;
-            *shown.history = whole.history;
-            *shown.timeline = whole.timeline;
-            *shown.snapshot = whole.snapshot;
-            *shown.findings = whole.findings;
+            shown.replace_with(whole);
         }
         player.play_until(self.head_ms(), &mut shown) || swapped
     }
