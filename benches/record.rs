@@ -1,5 +1,6 @@
 //! What the flight recorder costs: encoding one fast-tier sample (done every second
-//! while recording), and in a 24-hour recording at 1 s (this machine's fast tier, its
+//! while recording, on the dashboard's thread) and coding it in its block (on the
+//! writer's), and in a 24-hour recording at 1 s (this machine's fast tier, its
 //! CPU figures varied so it does not compress to nothing; a slow tier every 5 s and a
 //! process table every 30 s) opening it (the index: every block header) and seeking to
 //! a moment (one block read, checked, decompressed and decoded) — the bound is
@@ -34,10 +35,11 @@ fn start_ms() -> i64 {
 }
 const DAY_S: i64 = 86_400;
 
-fn frame(update: &Update, at: i64) -> Vec<u8> {
+/// The sample's CBOR, as the dashboard's thread makes it for the writer.
+fn body(update: &Update) -> Vec<u8> {
     let mut summary = None;
     let mut out = Vec::new();
-    format::encode_sample(&mut out, at, &RecordRef::of(update, &mut summary).unwrap()).unwrap();
+    format::encode_record(&mut out, &RecordRef::of(update, &mut summary).unwrap()).unwrap();
     out
 }
 
@@ -65,12 +67,12 @@ fn a_day() -> &'static Path {
                 total.user = (seed >> 40) as f64 / (1u64 << 24) as f64 * 100.0;
             }
             fast.time.epoch = at / 1000;
-            writer.push(at, &frame(&Update::Fast(Box::new(fast.clone())), at));
+            writer.push(at, &body(&Update::Fast(Box::new(fast.clone()))));
             if s % 5 == 0 {
-                writer.push(at, &frame(&slow, at));
+                writer.push(at, &body(&slow));
             }
             if s % 30 == 0 {
-                writer.push(at, &frame(&processes, at));
+                writer.push(at, &body(&processes));
             }
             // A block a minute, as the recorder closes them.
             if s % 60 == 59 {
@@ -88,7 +90,23 @@ fn encode_one_fast_sample(bencher: Bencher) {
     let mut sampler = FastSampler::new(Source::live());
     sampler.collect();
     let update = Update::Fast(Box::new(sampler.collect()));
-    bencher.bench_local(|| frame(&update, start_ms()));
+    bencher.bench_local(|| body(&update));
+}
+
+/// The writer thread's part: a fast sample narrowed and coded against the one before
+/// it, as every second but a block's first.
+#[divan::bench]
+fn code_one_fast_sample(bencher: Bencher) {
+    let mut sampler = FastSampler::new(Source::live());
+    sampler.collect();
+    let (before, now) =
+        (body(&Update::Fast(Box::new(sampler.collect()))), body(&Update::Fast(Box::new(sampler.collect()))));
+    let mut encoder = format::DeltaEncoder::default();
+    bencher.bench_local(|| {
+        encoder.clear(1 << 20);
+        encoder.push(start_ms(), &before).unwrap();
+        encoder.push(start_ms() + 1000, &now).unwrap();
+    });
 }
 
 #[divan::bench(sample_count = 20)]

@@ -8,7 +8,7 @@
 //! version's recording: the same samples before and after a format change).
 
 use ciborium::Value;
-use ctop::record::format;
+use ctop::record::format::{self, DeltaEncoder};
 use ctop::record::reader::Recording;
 use ctop::record::writer::Writer;
 use ctop::record::{Identity, Record, Sample};
@@ -88,53 +88,46 @@ fn rewrite(blocks: &[Vec<Sample>], new_dir: &Path) {
     let mut writer = Writer::open(new_dir, 1 << 40, &identity).unwrap();
     for block in blocks {
         for s in block.iter().filter(|s| !matches!(s.record, Record::Identity(_))) {
-            let mut frame = Vec::new();
-            format::encode_sample(&mut frame, s.at_ms, &s.record.as_written()).unwrap();
-            writer.push(s.at_ms, &frame);
+            writer.push(s.at_ms, &body(s));
         }
         writer.flush();
     }
     writer.finish();
 }
 
-/// Sorts one block's samples by kind (and field), codes each group as version 2 does
+fn body(sample: &Sample) -> Vec<u8> {
+    let mut body = Vec::new();
+    format::encode_record(&mut body, &sample.record.as_written()).unwrap();
+    body
+}
+
+/// Sorts one block's samples by kind (and field), codes each group as the writer does
 /// and compresses it on its own.
 fn add_block(samples: &[Sample], parts: &mut BTreeMap<String, Part>) {
-    let mut groups: BTreeMap<String, (u64, Vec<u8>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, DeltaEncoder> = BTreeMap::new();
     for s in samples {
-        let mut frame = Vec::new();
-        format::encode_sample(&mut frame, s.at_ms, &s.record.as_written()).unwrap();
-        let Ok(Value::Array(items)) = ciborium::from_reader::<Value, _>(&frame[4..]) else { continue };
-        let Some(Value::Map(kind)) = items.get(1) else { continue };
-        let Some((Value::Text(name), body)) = kind.first() else { continue };
-        let g = groups.entry(name.clone()).or_default();
-        g.0 += 1;
-        g.1.extend_from_slice(&frame);
-        if let ("fast" | "processes" | "slow", Value::Map(fields)) = (name.as_str(), body) {
+        let body = body(s);
+        let Ok(Value::Map(kind)) = ciborium::from_reader::<Value, _>(&body[..]) else { continue };
+        let Some((Value::Text(name), value)) = kind.first() else { continue };
+        groups.entry(name.clone()).or_default().push(s.at_ms, &body).unwrap();
+        if let ("fast" | "processes" | "slow", Value::Map(fields)) = (name.as_str(), value) {
             for (field, value) in fields {
                 let Value::Text(field) = field else { continue };
-                let g = groups.entry(format!("  {name}.{field}")).or_default();
-                g.0 += 1;
                 // As a sample of its kind holding only this field.
-                let item = Value::Array(vec![
-                    items[0].clone(),
-                    Value::Map(vec![(
-                        Value::Text(name.clone()),
-                        Value::Map(vec![(Value::Text(field.clone()), value.clone())]),
-                    )]),
-                ]);
+                let item = Value::Map(vec![(
+                    Value::Text(name.clone()),
+                    Value::Map(vec![(Value::Text(field.clone()), value.clone())]),
+                )]);
                 let mut body = Vec::new();
                 ciborium::into_writer(&item, &mut body).unwrap();
-                g.1.extend_from_slice(&(body.len() as u32).to_le_bytes());
-                g.1.extend_from_slice(&body);
+                groups.entry(format!("  {name}.{field}")).or_default().push(s.at_ms, &body).unwrap();
             }
         }
     }
-    let first_ms = samples.iter().map(|s| s.at_ms).min().unwrap_or(0);
-    for (name, (samples, frames)) in groups {
-        let coded = format::delta_block(&frames, first_ms).unwrap();
+    for (name, encoder) in groups {
+        let coded = encoder.frames().unwrap();
         let p = parts.entry(name).or_default();
-        p.samples += samples;
+        p.samples += u64::from(encoder.samples());
         p.raw += coded.len() as u64;
         p.compressed += ctop::record::writer::compress(&coded, None).len() as u64;
     }

@@ -45,9 +45,9 @@ fn write_recording(dir: &Path) -> i64 {
         let at = start_ms + s * 1000;
         let mut f = fast.clone();
         f.time.epoch = at / 1000;
-        let mut frame = Vec::new();
-        format::encode_sample(&mut frame, at, &RecordRef::Fast(&f)).unwrap();
-        writer.push(at, &frame);
+        let mut body = Vec::new();
+        format::encode_record(&mut body, &RecordRef::Fast(&f)).unwrap();
+        writer.push(at, &body);
         match s {
             0 | 11 => writer.push_findings(at, findings_body(&Findings::default())),
             5 => writer.push_findings(at, findings_body(&load_finding("load 9.99 (recorded)"))),

@@ -51,9 +51,9 @@ fn under_the_filter_the_writer_rotates_and_deletes_its_segments_and_nothing_else
                 .collect();
             let update = Update::Fast(Box::new(fast));
             let mut summary = None;
-            let mut frame = Vec::new();
-            format::encode_sample(&mut frame, at, &RecordRef::of(&update, &mut summary).unwrap()).unwrap();
-            writer.push(at, &frame);
+            let mut body = Vec::new();
+            format::encode_record(&mut body, &RecordRef::of(&update, &mut summary).unwrap()).unwrap();
+            writer.push(at, &body);
             writer.flush();
             assert_eq!(writer.problem, None, "sample {at}");
         }

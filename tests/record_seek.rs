@@ -25,9 +25,9 @@ fn write_recording(dir: &Path) {
         f.time.epoch = at / 1000;
         // A figure that moves, so each moment's graph column is its own.
         f.cpu.total = Some(CpuUsage { user: (s % 97) as f64, ..CpuUsage::default() });
-        let mut frame = Vec::new();
-        format::encode_sample(&mut frame, at, &RecordRef::Fast(&f)).unwrap();
-        writer.push(at, &frame);
+        let mut body = Vec::new();
+        format::encode_record(&mut body, &RecordRef::Fast(&f)).unwrap();
+        writer.push(at, &body);
         if s % 60 == 59 {
             writer.flush();
         }

@@ -18,9 +18,14 @@
 //! integer is a difference; anything else is itself. The one integer that cannot be
 //! written so, a difference outside CBOR's integers (from near -2^64 to near 2^64), is
 //! written whole inside the tag [`LITERAL_TAG`].
+//!
+//! The writer codes a sample as its bytes stand ([`encode`], walked by
+//! [`super::cbor`]); the reader undoes it on the tree it decodes anyway ([`decode`]).
 
+use super::cbor::{self, Item, Items};
 use ciborium::Value;
 use ciborium::value::Integer;
+use ciborium_ll::Header;
 
 /// Marks an integer written whole where the previous sample had an integer: a CBOR tag
 /// number ("ctop" in ASCII) no registered meaning uses.
@@ -30,34 +35,70 @@ fn int(v: &Integer) -> i128 {
     i128::from(*v)
 }
 
-/// `value` rewritten as its differences from `previous`.
-pub fn encode(value: &Value, previous: &Value) -> Value {
-    match (value, previous) {
-        (Value::Integer(v), Value::Integer(p)) => match Integer::try_from(int(v) - int(p)) {
-            Ok(d) => Value::Integer(d),
-            Err(_) => Value::Tag(LITERAL_TAG, Box::new(value.clone())),
-        },
-        (Value::Array(items), Value::Array(before)) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| match before.get(i) {
-                    Some(b) => encode(item, b),
-                    None => item.clone(),
-                })
-                .collect(),
-        ),
-        (Value::Map(entries), Value::Map(before)) => Value::Map(
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, (k, v))| match counterpart(before, i, k) {
-                    Some(b) => (k.clone(), encode(v, b)),
-                    None => (k.clone(), v.clone()),
-                })
-                .collect(),
-        ),
-        _ => value.clone(),
+/// Appends `item` as its differences from `previous` (the item at its place in the
+/// sample before, if there is one); both as [`cbor::rewrite`] wrote them.
+pub fn encode(item: Item, previous: Option<Item>, out: &mut Vec<u8>) {
+    match (item.header(), previous.map(|p| (p.header(), p))) {
+        (
+            h @ (Header::Positive(_) | Header::Negative(_)),
+            Some((p @ (Header::Positive(_) | Header::Negative(_)), _)),
+        ) => {
+            let difference = cbor::integer(h).zip(cbor::integer(p)).map(|(h, p)| h - p);
+            match difference.and_then(cbor::integer_head) {
+                Some(d) => cbor::write_head(out, d),
+                None => {
+                    cbor::write_head(out, Header::Tag(LITERAL_TAG));
+                    out.extend_from_slice(item.bytes());
+                }
+            }
+        }
+        (Header::Array(_), Some((Header::Array(_), p))) => {
+            out.extend_from_slice(item.head_bytes());
+            let mut before = p.items();
+            for item in item.items() {
+                encode(item, before.next(), out);
+            }
+        }
+        (Header::Map(_), Some((Header::Map(_), p))) => {
+            out.extend_from_slice(item.head_bytes());
+            let mut counterparts = Counterparts { all: p.items(), next: p.items() };
+            let mut pairs = item.items();
+            while let Some((key, value)) = pairs.next_pair() {
+                out.extend_from_slice(key.bytes());
+                encode(value, counterparts.of(key.bytes()), out);
+            }
+        }
+        _ => out.extend_from_slice(item.bytes()),
+    }
+}
+
+/// The values of the previous sample's map, found by key as [`counterpart`] finds them
+/// when decoding. Keys are unique in a map (serde writes each field, each map key,
+/// once), so the pair found is the one the decoder finds; looking first after the pair
+/// found last keeps it one step per key while the maps' keys run in the same order, as
+/// they do but where a field was left out.
+struct Counterparts<'a> {
+    all: Items<'a>,
+    next: Items<'a>,
+}
+
+impl<'a> Counterparts<'a> {
+    fn of(&mut self, key: &[u8]) -> Option<Item<'a>> {
+        let mut after = self.next;
+        if let Some((k, v)) = after.next_pair()
+            && k.bytes() == key
+        {
+            self.next = after;
+            return Some(v);
+        }
+        let mut scan = self.all;
+        while let Some((k, v)) = scan.next_pair() {
+            if k.bytes() == key {
+                self.next = scan;
+                return Some(v);
+            }
+        }
+        None
     }
 }
 
@@ -96,9 +137,31 @@ fn counterpart<'a>(before: &'a [(Value, Value)], i: usize, k: &Value) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::cbor::Tape;
 
     fn map(entries: Vec<(&str, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (Value::Text(k.into()), v)).collect())
+    }
+
+    fn cbor(value: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        ciborium::into_writer(value, &mut out).unwrap();
+        out
+    }
+
+    /// The bytes of `value` and their tape.
+    fn written(value: &Value) -> (Vec<u8>, Tape) {
+        let (mut out, mut tape) = (Vec::new(), Tape::default());
+        cbor::rewrite(&cbor(value), &mut out, &mut tape, &mut |f, _| f).unwrap();
+        (out, tape)
+    }
+
+    /// `now` coded against `before`, read back as a tree.
+    fn coded(now: &Value, before: &Value) -> Value {
+        let ((now, now_tape), (before, before_tape)) = (written(now), written(before));
+        let mut out = Vec::new();
+        encode(Item::root(&now, &now_tape).unwrap(), Item::root(&before, &before_tape), &mut out);
+        ciborium::from_reader(&out[..]).unwrap()
     }
 
     #[test]
@@ -111,6 +174,8 @@ mod tests {
             ("list", Value::Array(vec![Value::Float(0.5), Value::Integer(7.into())])),
             ("gone", Value::Null),
             ("was_float", Value::Float(1.0)),
+            ("left_out", Value::Integer(1.into())),
+            ("after", Value::Integer(10.into())),
         ]);
         let now = map(vec![
             ("small", Value::Integer(3.into())),
@@ -120,23 +185,32 @@ mod tests {
             ("list", Value::Array(vec![Value::Float(-0.25), Value::Integer(9.into()), Value::Bool(true)])),
             ("gone", Value::Integer(2.into())),
             ("was_float", Value::Integer(1.into())),
+            ("after", Value::Integer(12.into())),
             ("new", Value::Integer(1.into())),
         ]);
-        let coded = encode(&now, &before);
-        let Value::Map(entries) = &coded else { unreachable!() };
+        let got = coded(&now, &before);
+        let Value::Map(entries) = &got else { unreachable!() };
         assert_eq!(entries[0].1, Value::Integer(8.into()), "found by key though moved");
         assert_eq!(entries[1].1, Value::Integer((-2).into()));
         assert_eq!(entries[2].1, Value::Float(1540.0), "floats as they are");
-        let mut back = coded.clone();
+        assert_eq!(entries[7].1, Value::Integer(2.into()), "found after a field left out");
+        assert_eq!(entries[8].1, Value::Integer(1.into()), "a new field as it is");
+        let mut back = got.clone();
         decode(&mut back, &before).unwrap();
         assert_eq!(back, now);
+        // Over nothing, or over something else, an item is as it is.
+        let (bytes, tape) = written(&now);
+        let mut alone = Vec::new();
+        encode(Item::root(&bytes, &tape).unwrap(), None, &mut alone);
+        assert_eq!(alone, cbor(&now));
+        assert_eq!(coded(&now, &Value::Text("x".into())), now);
     }
 
     #[test]
     fn a_difference_outside_cbor_integers_is_written_whole() {
         let before = map(vec![("x", Value::Integer(u64::MAX.into()))]);
         let now = map(vec![("x", Value::Integer((-(1i128 << 64)).try_into().unwrap()))]);
-        let coded = encode(&now, &before);
+        let coded = coded(&now, &before);
         assert!(matches!(&coded, Value::Map(e) if matches!(e[0].1, Value::Tag(LITERAL_TAG, _))), "{coded:?}");
         let mut back = coded;
         decode(&mut back, &before).unwrap();

@@ -1,8 +1,11 @@
 //! The bytes of a recording (see the [module doc](super)): the file header, block
 //! headers with their checksums, and a sample's frame (CBOR, floats narrowed).
 
+use super::cbor;
 use super::{Record, RecordRef};
 use ciborium::Value;
+use ciborium_ll::Header;
+use std::borrow::Cow;
 
 pub const FILE_MAGIC: &[u8; 8] = b"ctop-rec";
 /// The version this ctop writes; it reads every version from 1 on.
@@ -102,35 +105,27 @@ impl BlockHeader {
     }
 }
 
-/// Appends one sample's frame (length, CBOR) to `out`.
-pub fn encode_sample(out: &mut Vec<u8>, at_ms: i64, record: &RecordRef) -> Result<(), String> {
-    let mut body = Vec::new();
-    encode_record(&mut body, record)?;
-    frame_with_body(out, at_ms, &body)
-}
-
-/// The CBOR of a sample's kind and value (`{kind: value}`), without its time.
+/// The CBOR of a sample's kind and value (`{kind: value}`), without its time, as serde
+/// writes it: the writer narrows its floats ([`narrow`]) and codes it
+/// ([`DeltaEncoder`]) on its own thread.
 pub fn encode_record(out: &mut Vec<u8>, record: &RecordRef) -> Result<(), String> {
-    if let RecordRef::Cgroups(_) = record {
-        // Written directly: a tree of thousands of cgroups as a `Value` first would cost
-        // megabytes of nodes for a few bytes saved.
-        ciborium::into_writer(record, &mut *out).map_err(|e| e.to_string())
-    } else {
-        let mut value = Value::serialized(record).map_err(|e| e.to_string())?;
-        narrow(&mut value);
-        ciborium::into_writer(&value, &mut *out).map_err(|e| e.to_string())
-    }
+    ciborium::into_writer(record, out).map_err(|e| e.to_string())
 }
 
-/// Appends the frame of a sample taken at `at_ms` whose kind and value are `body`
-/// (from [`encode_record`]): the pair `[time, {kind: value}]`, as serde writes a tuple.
-pub fn frame_with_body(out: &mut Vec<u8>, at_ms: i64, body: &[u8]) -> Result<(), String> {
+/// Appends the frame whose time field is `time` and whose kind and value are `body`:
+/// the pair `[time, {kind: value}]`, as serde writes a tuple.
+pub fn frame_with_body(out: &mut Vec<u8>, time: i64, body: &[u8]) -> Result<(), String> {
     let start = out.len();
     out.extend_from_slice(&[0; 4]);
     // A CBOR array of two items.
     out.push(0x82);
-    ciborium::into_writer(&at_ms, &mut *out).map_err(|e| e.to_string())?;
+    cbor::write_head(out, cbor::integer_head(time.into()).ok_or("no time")?);
     out.extend_from_slice(body);
+    end_frame(out, start)
+}
+
+/// Writes the length of the frame that starts at `start` and runs to the end of `out`.
+fn end_frame(out: &mut [u8], start: usize) -> Result<(), String> {
     let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
     out[start..start + 4].copy_from_slice(&len.to_le_bytes());
     Ok(())
@@ -148,27 +143,17 @@ const FLOAT_BITS: u32 = 12;
 /// `f32`: the uptime is shown to the second under an hour and counts up for years.
 const KEPT_AS_F32: [&str; 1] = ["uptime_seconds"];
 
-/// Floats rounded to [`FLOAT_BITS`] (see [`KEPT_AS_F32`]): CBOR then writes each in its
-/// shortest exact form (3 or 5 bytes instead of 9; whole numbers such as 12.0 in 3),
-/// the bits dropped are zeros, and values that did not change repeat byte for byte,
-/// which the compressor codes as a match.
-fn narrow(value: &mut Value) {
-    match value {
-        Value::Float(f) if f.is_finite() => *f = rounded(*f),
-        Value::Array(items) => items.iter_mut().for_each(narrow),
-        Value::Map(entries) => {
-            for (key, v) in entries {
-                match (key, v) {
-                    (Value::Text(k), Value::Float(f)) if KEPT_AS_F32.contains(&k.as_str()) && f.is_finite() => {
-                        *f = f64::from(*f as f32);
-                    }
-                    (_, v) => narrow(v),
-                }
-            }
-        }
-        Value::Tag(_, inner) => narrow(inner),
-        _ => {}
-    }
+/// Appends `body` (a sample's CBOR) with its floats rounded to [`FLOAT_BITS`] (but see
+/// [`KEPT_AS_F32`]), noting on `tape` where its items went: CBOR then writes each
+/// float in its shortest exact form (3 or 5 bytes instead of 9; whole numbers such as
+/// 12.0 in 3), the bits dropped are zeros, and values that did not change repeat byte
+/// for byte, which the compressor codes as a match. Rounding twice changes nothing.
+pub fn narrow(body: &[u8], out: &mut Vec<u8>, tape: &mut cbor::Tape) -> Result<(), String> {
+    let mut narrowed = |f: f64, key: Option<&str>| match key {
+        Some(k) if KEPT_AS_F32.contains(&k) => f64::from(f as f32),
+        _ => rounded(f),
+    };
+    cbor::rewrite(body, out, tape, &mut narrowed).ok_or_else(|| "not one whole CBOR item".into())
 }
 
 /// The `f32` nearest `f` with only [`FLOAT_BITS`] significant bits after the leading
@@ -187,86 +172,125 @@ fn rounded(f: f64) -> f64 {
 /// written whole.
 const DELTA_KINDS: [&str; 3] = ["fast", "slow", "processes"];
 
-/// A block's frames as version 2 writes them, from frames as [`encode_sample`] makes
-/// them (version 1's): each frame's time as the difference from the frame before (the
-/// first from `first_ms`, the block header's), and the value of a [`DELTA_KINDS`]
-/// sample as its differences from the previous sample of its kind in the block. The
-/// first sample of each kind in a block is whole, so every block reads alone.
-pub fn delta_block(frames_v1: &[u8], first_ms: i64) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(frames_v1.len());
-    let mut previous: [Option<Value>; DELTA_KINDS.len()] = Default::default();
-    let mut last_ms = first_ms;
-    for frame in frames(frames_v1) {
-        let frame = frame.map_err(|_| "a truncated frame".to_string())?;
-        let (at_ms, kind, body) = split_raw(frame).ok_or("an undecodable frame")?;
-        let start = out.len();
-        out.extend_from_slice(&[0; 4]);
-        out.push(0x82);
-        ciborium::into_writer(&at_ms.wrapping_sub(last_ms), &mut out).map_err(|e| e.to_string())?;
-        last_ms = at_ms;
-        match DELTA_KINDS.iter().position(|k| *k == kind) {
-            Some(i) => {
-                let Ok(Value::Map(mut entries)) = ciborium::from_reader::<Value, _>(body) else {
-                    return Err("an undecodable frame".into());
-                };
-                let value = entries.pop().map(|(_, v)| v).ok_or("an empty sample")?;
-                let coded = match &previous[i] {
-                    Some(p) => super::delta::encode(&value, p),
-                    None => value.clone(),
-                };
-                previous[i] = Some(value);
-                let item = Value::Map(vec![(Value::Text(kind.into()), coded)]);
-                ciborium::into_writer(&item, &mut out).map_err(|e| e.to_string())?;
-            }
-            // Not coded: the bytes as they are (the cgroup tree is most of them).
-            None => out.extend_from_slice(body),
-        }
-        let len = u32::try_from(out.len() - start - 4).map_err(|_| "sample too large".to_string())?;
-        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
-    }
-    Ok(out)
+/// A block's frames as version 2 writes them, made one sample at a time: each sample's
+/// floats narrowed ([`narrow`]), its time as the difference from the frame before (the
+/// first from the block header's first time, known when the block is taken), and a
+/// [`DELTA_KINDS`] sample's value as its differences from the previous sample of its
+/// kind in the block. The first sample of each kind in a block is whole, so every
+/// block reads alone.
+#[derive(Default)]
+pub struct DeltaEncoder {
+    frames: Vec<u8>,
+    samples: u32,
+    /// The first frame's time and the last one's.
+    first_at: i64,
+    last_at: i64,
+    /// The earliest time and the latest, for the block header.
+    span: (i64, i64),
+    /// The last sample of each of [`DELTA_KINDS`], narrowed (empty: none yet), and
+    /// where its items are.
+    previous: [(Vec<u8>, cbor::Tape); DELTA_KINDS.len()],
+    narrowed: (Vec<u8>, cbor::Tape),
 }
 
-/// A frame's time, kind, and the bytes of its `{kind: value}` map, read by hand (only
-/// CBOR heads): a sample is not decoded to be copied or skipped.
+impl DeltaEncoder {
+    /// Adds the sample taken at `at_ms` whose kind and value are `body` (from
+    /// [`encode_record`]); one that cannot be coded (not a sample's CBOR) adds nothing.
+    pub fn push(&mut self, at_ms: i64, body: &[u8]) -> Result<(), String> {
+        let (narrowed, tape) = &mut self.narrowed;
+        narrowed.clear();
+        narrow(body, narrowed, tape)?;
+        let sample = cbor::Item::root(narrowed, tape).ok_or("not a sample")?;
+        let kind = sample.items().next().and_then(|key| cbor::text(key.bytes())).ok_or("not a sample")?;
+        let delta_kind = DELTA_KINDS.iter().position(|k| *k == kind);
+        let start = self.frames.len();
+        self.frames.extend_from_slice(&[0; 4]);
+        self.frames.push(0x82);
+        // The first frame's time is written 0 here, and made the difference from the
+        // earliest time when the block is taken (`frames`).
+        let time = if self.samples == 0 { 0 } else { at_ms.wrapping_sub(self.last_at) };
+        cbor::write_head(&mut self.frames, cbor::integer_head(time.into()).ok_or("no time")?);
+        let previous = delta_kind.and_then(|i| cbor::Item::root(&self.previous[i].0, &self.previous[i].1));
+        super::delta::encode(sample, previous, &mut self.frames);
+        if end_frame(&mut self.frames, start).is_err() {
+            self.frames.truncate(start);
+            return Err("sample too large".into());
+        }
+        if let Some(i) = delta_kind {
+            std::mem::swap(&mut self.previous[i], &mut self.narrowed);
+        }
+        if self.samples == 0 {
+            self.first_at = at_ms;
+            self.span = (at_ms, at_ms);
+        }
+        self.samples += 1;
+        self.last_at = at_ms;
+        self.span = (self.span.0.min(at_ms), self.span.1.max(at_ms));
+        Ok(())
+    }
+
+    /// Samples in the block.
+    pub fn samples(&self) -> u32 {
+        self.samples
+    }
+
+    /// The block's frames' bytes so far.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples == 0
+    }
+
+    /// The earliest and latest of the block's times (its header's).
+    pub fn span(&self) -> (i64, i64) {
+        self.span
+    }
+
+    /// The block's frames, the first one's time counted from the earliest.
+    pub fn frames(&self) -> Result<Cow<'_, [u8]>, String> {
+        let first = match frames(&self.frames).next() {
+            Some(Ok(first)) if self.first_at != self.span.0 => first,
+            _ => return Ok(Cow::Borrowed(&self.frames)),
+        };
+        // The first frame as pushed: `0x82`, a time of 0 (one byte), the body.
+        let mut out = Vec::with_capacity(self.frames.len() + 8);
+        frame_with_body(&mut out, self.first_at.wrapping_sub(self.span.0), &first[2..])?;
+        out.extend_from_slice(&self.frames[4 + first.len()..]);
+        Ok(Cow::Owned(out))
+    }
+
+    /// Empties it for the next block, keeping its buffers (but for the frames' past
+    /// twice `keep` bytes: a block that grew once does not hold its size for good).
+    pub fn clear(&mut self, keep: usize) {
+        self.frames.clear();
+        self.samples = 0;
+        self.previous.iter_mut().for_each(|(bytes, _)| bytes.clear());
+        if self.frames.capacity() > 2 * keep {
+            self.frames.shrink_to(keep);
+        }
+    }
+}
+
+/// A frame's time, kind, and the bytes of its `{kind: value}` map, read by their CBOR
+/// heads alone: a sample is not decoded to be copied or skipped.
 fn split_raw(frame: &[u8]) -> Option<(i64, &str, &[u8])> {
     let (&first, rest) = frame.split_first()?;
     if first != 0x82 {
         return None;
     }
-    let (major, n, rest) = head(rest)?;
-    let at = match major {
-        0 => i64::try_from(n).ok()?,
-        1 => -1 - i64::try_from(n).ok()?,
+    let (time, len) = cbor::head(rest)?;
+    let at = i64::try_from(cbor::integer(time)?).ok()?;
+    let body = &rest[len..];
+    let kind = match cbor::head(body)? {
+        (Header::Map(Some(1)), len) => cbor::text(&body[len..])?,
         _ => return None,
     };
-    let body = rest;
-    let (map, one, rest) = head(rest)?;
-    let (text, len, rest) = head(rest)?;
-    if (map, one, text) != (5, 1, 3) {
-        return None;
-    }
-    let kind = std::str::from_utf8(rest.get(..usize::try_from(len).ok()?)?).ok()?;
     Some((at, kind, body))
 }
 
-/// A CBOR head: major type, argument, and the bytes after it (definite lengths only).
-fn head(bytes: &[u8]) -> Option<(u8, u64, &[u8])> {
-    let (&b, rest) = bytes.split_first()?;
-    let (major, info) = (b >> 5, b & 0x1f);
-    let size = match info {
-        0..=23 => return Some((major, u64::from(info), rest)),
-        24 => 1,
-        25 => 2,
-        26 => 4,
-        27 => 8,
-        _ => return None,
-    };
-    let arg = rest.get(..size)?.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
-    Some((major, arg, &rest[size..]))
-}
-
-/// Reads a version-2 block's frames in order, undoing [`delta_block`].
+/// Reads a version-2 block's frames in order, undoing [`DeltaEncoder`].
 pub struct DeltaDecoder {
     previous: [Option<Value>; DELTA_KINDS.len()],
     /// A frame of the kind could not be read: the ones after it, coded against it,
@@ -399,13 +423,19 @@ mod tests {
         assert_eq!(read_file_header(&file_header()[..15]), None);
     }
 
+    fn body(record: &RecordRef) -> Vec<u8> {
+        let mut body = Vec::new();
+        encode_record(&mut body, record).unwrap();
+        body
+    }
+
     #[test]
     fn a_frame_from_a_body_is_the_pair_serde_writes() {
         let identity = super::super::Identity { ctop_version: "9.9".into(), ..Default::default() };
         let record = RecordRef::Identity(&identity);
         for at_ms in [0, 1_795_953_600_000, -1] {
             let mut framed = Vec::new();
-            encode_sample(&mut framed, at_ms, &record).unwrap();
+            frame_with_body(&mut framed, at_ms, &body(&record)).unwrap();
             let mut direct = Vec::new();
             ciborium::into_writer(&(at_ms, &record), &mut direct).unwrap();
             assert_eq!(framed[4..], direct[..]);
@@ -415,24 +445,42 @@ mod tests {
         }
     }
 
+    fn narrowed(value: &Value) -> Value {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(value, &mut bytes).unwrap();
+        let (mut once, mut twice, mut tape) = (Vec::new(), Vec::new(), cbor::Tape::default());
+        narrow(&bytes, &mut once, &mut tape).unwrap();
+        narrow(&once, &mut twice, &mut tape).unwrap();
+        assert_eq!(once, twice, "rounding twice changes nothing");
+        assert!(narrow(&bytes[..bytes.len() - 1], &mut Vec::new(), &mut tape).is_err());
+        ciborium::from_reader(&once[..]).unwrap()
+    }
+
     #[test]
     fn floats_keep_twelve_bits_and_the_uptime_its_f32() {
-        let mut v = Value::Array(vec![
+        let v = narrowed(&Value::Array(vec![
             Value::Float(12.0),
             Value::Float(0.1),
             Value::Float(f64::NAN),
             Value::Float(-123_456_789.0),
-            Value::Map(vec![(Value::Text("uptime_seconds".into()), Value::Float(1_234_567.891))]),
-        ]);
-        narrow(&mut v);
+            Value::Map(vec![
+                (Value::Text("uptime_seconds".into()), Value::Float(1_234_567.891)),
+                (Value::Text("rate".into()), Value::Float(1_234_567.891)),
+            ]),
+            Value::Tag(7, Box::new(Value::Float(0.1))),
+            Value::Text("0.1".into()),
+        ]));
         let Value::Array(items) = v else { unreachable!() };
         assert_eq!(items[0], Value::Float(12.0));
         let close = |v: &Value, want: f64| matches!(v, Value::Float(f) if ((f - want) / want).abs() <= 1.0 / 8192.0);
         assert!(close(&items[1], 0.1) && items[1] != Value::Float(f64::from(0.1f32)), "{:?}", items[1]);
         assert!(matches!(items[2], Value::Float(f) if f.is_nan()));
         assert!(close(&items[3], -123_456_789.0), "{:?}", items[3]);
-        let Value::Map(uptime) = &items[4] else { unreachable!() };
-        assert_eq!(uptime[0].1, Value::Float(f64::from(1_234_567.891f64 as f32)));
+        let Value::Map(fields) = &items[4] else { unreachable!() };
+        assert_eq!(fields[0].1, Value::Float(f64::from(1_234_567.891f64 as f32)));
+        assert!(close(&fields[1].1, 1_234_567.891) && fields[1].1 != fields[0].1, "{:?}", fields[1]);
+        assert!(matches!(&items[5], Value::Tag(7, f) if close(f, 0.1) && **f != Value::Float(0.1)));
+        assert_eq!(items[6], Value::Text("0.1".into()));
         // Twelve bits: only the top 13 of the significand may be set.
         for (i, f) in [0.1, 99.95, 1.0 / 3.0, 65_504.7, 1e-7, 3.0e38].into_iter().enumerate() {
             let r = rounded(f) as f32;
@@ -446,13 +494,48 @@ mod tests {
         for at in [0i64, 23, 24, 1_795_953_600_000, -1, -25, -70_000] {
             let identity = super::super::Identity::default();
             let mut frame = Vec::new();
-            encode_sample(&mut frame, at, &RecordRef::Identity(&identity)).unwrap();
+            frame_with_body(&mut frame, at, &body(&RecordRef::Identity(&identity))).unwrap();
             let (t, kind, body) = split_raw(&frame[4..]).unwrap();
             assert_eq!((t, kind), (at, "identity"));
             assert!(matches!(ciborium::from_reader::<Record, _>(body), Ok(Record::Identity(_))));
         }
         assert_eq!(split_raw(&[0x82, 0x1b, 1, 2]), None, "an argument cut short");
         assert_eq!(split_raw(&[0x83, 0x00, 0xa1]), None);
+    }
+
+    fn narrowed_body(body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        narrow(body, &mut out, &mut cbor::Tape::default()).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_block_reads_back_sample_by_sample_whatever_the_order_of_its_times() {
+        let identity = super::super::Identity { ctop_version: "9.9".into(), ..Default::default() };
+        let mut written = Vec::new();
+        let mut encoder = DeltaEncoder::default();
+        // The first sample is not the earliest (a fast tier dated by its clock's second).
+        for (i, at) in [5_000, 3_000, 7_000, 7_000, 9_500].into_iter().enumerate() {
+            let mut fast = crate::snapshot::FastTier::default();
+            fast.time.epoch = at / 1000;
+            fast.time.local = format!("{i}");
+            fast.time.uptime_seconds = Some(at as f64 + 0.123);
+            let b = if i == 3 { body(&RecordRef::Identity(&identity)) } else { body(&RecordRef::Fast(&fast)) };
+            encoder.push(at, &b).unwrap();
+            written.push((at, narrowed_body(&b)));
+        }
+        assert!(encoder.push(1, b"\xa1").is_err(), "a body cut short adds nothing");
+        assert_eq!((encoder.samples(), encoder.span()), (5, (3_000, 9_500)));
+        let frames_bytes = encoder.frames().unwrap();
+        let mut decoder = DeltaDecoder::new(3_000);
+        let read: Vec<_> = frames(&frames_bytes).map(|f| decoder.decode(f.unwrap()).unwrap()).collect();
+        for ((at, record), (want_at, want)) in read.iter().zip(&written) {
+            assert_eq!(at, want_at);
+            assert_eq!(narrowed_body(&body(&record.as_written())), *want);
+        }
+        assert_eq!(read.len(), written.len());
+        encoder.clear(1 << 20);
+        assert!(encoder.is_empty() && encoder.frames().unwrap().is_empty());
     }
 
     #[test]

@@ -89,6 +89,7 @@
 //! reader checked no file version) could not know: its blocks carry a new magic,
 //! `CTB2`, which that reader takes for damage and skips, rather than misread.
 
+pub mod cbor;
 pub mod delta;
 pub mod findings;
 pub mod format;

@@ -1,14 +1,15 @@
-//! Writing a recording: [`Writer`] gathers sample frames into blocks, compresses each
-//! and appends it with one `write(2)` to the newest segment, starting a segment when it
-//! is full and deleting the oldest while the directory is over its size limit;
-//! [`Recorder`] runs a writer on a thread of its own, so a slow or full disk never
-//! holds up collection or drawing.
+//! Writing a recording: [`Writer`] codes each sample as it comes into the frames of
+//! the block being filled ([`DeltaEncoder`]), compresses each block and appends it
+//! with one `write(2)` to the newest segment, starting a segment when it is full and
+//! deleting the oldest while the directory is over its size limit; [`Recorder`] runs
+//! a writer on a thread of its own, so a slow or full disk never holds up collection
+//! or drawing. The dashboard's thread only serializes each update ([`Feed`]).
 //!
 //! The only files ctop writes are the segments: created in the recording directory by
 //! its descriptor (`openat`, `O_CREAT|O_EXCL|O_NOFOLLOW`, mode 0600) and deleted by it
 //! (`unlinkat`), which is all the sandbox lets through (see `sandbox.rs`).
 
-use super::format::{self, BlockHeader, Codec};
+use super::format::{self, BlockHeader, Codec, DeltaEncoder};
 use super::{Identity, RecordRef};
 use crate::collect::procs::Processes;
 use crate::health::{Finding, Findings};
@@ -85,10 +86,7 @@ pub fn segment_number(name: &[u8]) -> Option<u64> {
 
 /// The samples of the block being filled.
 struct Block {
-    raw: Vec<u8>,
-    samples: u32,
-    first_ms: i64,
-    last_ms: i64,
+    frames: DeltaEncoder,
     opened: Option<Instant>,
 }
 
@@ -101,7 +99,9 @@ pub struct Writer {
     segments: VecDeque<(u64, u64)>,
     current: Option<File>,
     next_seq: u64,
+    /// The identity's CBOR, narrowed, and when it was taken (ctop's start).
     identity: Vec<u8>,
+    identity_ms: i64,
     /// The latest findings (their CBOR, without a time): repeated at the start of
     /// every block, so a block read alone (a seek) knows what was judged then.
     findings: Option<Vec<u8>>,
@@ -144,9 +144,10 @@ impl Writer {
             .collect();
         segments.sort_unstable();
         let next_seq = segments.last().map_or(1, |s| s.0 + 1);
-        let mut identity_frame = Vec::new();
-        format::encode_sample(&mut identity_frame, now_ms(), &RecordRef::Identity(identity))
-            .map_err(io::Error::other)?;
+        let mut body = Vec::new();
+        format::encode_record(&mut body, &RecordRef::Identity(identity)).map_err(io::Error::other)?;
+        let mut narrowed = Vec::new();
+        format::narrow(&body, &mut narrowed, &mut Default::default()).map_err(io::Error::other)?;
         let mut writer = Writer {
             dir,
             path: path.to_path_buf(),
@@ -155,9 +156,10 @@ impl Writer {
             segments: segments.into(),
             current: None,
             next_seq,
-            identity: identity_frame,
+            identity: narrowed,
+            identity_ms: now_ms(),
             findings: None,
-            block: Block { raw: Vec::new(), samples: 0, first_ms: 0, last_ms: 0, opened: None },
+            block: Block { frames: DeltaEncoder::default(), opened: None },
             compressor: compressor(None)?,
             has_dictionary: false,
             problem: None,
@@ -178,17 +180,16 @@ impl Writer {
         self.segment_bytes = segment_bytes;
     }
 
-    /// Adds one encoded sample frame; closes the block when it is due.
-    pub fn push(&mut self, at_ms: i64, frame: &[u8]) {
-        if self.block.samples == 0
-            && let Some(body) = &self.findings
+    /// Adds the sample taken at `at_ms` whose kind and value are `body` (from
+    /// [`format::encode_record`]); closes the block when it is due.
+    pub fn push(&mut self, at_ms: i64, body: &[u8]) {
+        if self.block.frames.is_empty()
+            && let Some(findings) = self.findings.take()
         {
-            let mut repeated = Vec::with_capacity(body.len() + 16);
-            if format::frame_with_body(&mut repeated, at_ms, body).is_ok() {
-                self.add(at_ms, &repeated);
-            }
+            self.add(at_ms, &findings);
+            self.findings = Some(findings);
         }
-        self.add(at_ms, frame);
+        self.add(at_ms, body);
         if self.block_due() {
             self.flush();
         }
@@ -197,41 +198,36 @@ impl Writer {
     /// Adds the findings judged at `at_ms` (`body` from [`format::encode_record`]),
     /// which hold until the next.
     pub fn push_findings(&mut self, at_ms: i64, body: Vec<u8>) {
-        let mut frame = Vec::with_capacity(body.len() + 16);
-        if format::frame_with_body(&mut frame, at_ms, &body).is_err() {
-            return;
-        }
         // Already the block's first sample: not repeated before itself.
         self.findings = None;
-        self.push(at_ms, &frame);
+        self.push(at_ms, &body);
         self.findings = Some(body);
     }
 
-    fn add(&mut self, at_ms: i64, frame: &[u8]) {
+    fn add(&mut self, at_ms: i64, body: &[u8]) {
         let b = &mut self.block;
-        if b.samples == 0 {
-            b.first_ms = at_ms;
-            b.last_ms = at_ms;
+        if b.frames.is_empty() {
             b.opened = Some(Instant::now());
         }
-        b.raw.extend_from_slice(frame);
-        b.samples += 1;
-        b.first_ms = b.first_ms.min(at_ms);
-        b.last_ms = b.last_ms.max(at_ms);
+        if b.frames.push(at_ms, body).is_err() {
+            self.lost_samples += 1;
+        }
     }
 
     fn block_due(&self) -> bool {
         let b = &self.block;
-        b.raw.len() >= BLOCK_RAW_BYTES || b.opened.is_some_and(|t| t.elapsed() >= Duration::from_secs(BLOCK_SECONDS))
+        b.frames.len() >= BLOCK_RAW_BYTES || b.opened.is_some_and(|t| t.elapsed() >= Duration::from_secs(BLOCK_SECONDS))
     }
 
     /// Writes the block being filled, if any.
     pub fn flush(&mut self) {
-        if self.block.samples == 0 {
+        if self.block.frames.is_empty() {
             return;
         }
-        let samples = self.block.samples;
-        let result = self.write_block();
+        let frames = std::mem::take(&mut self.block.frames);
+        let result = self.write_block(&frames);
+        let samples = frames.samples();
+        self.block.frames = frames;
         match result {
             Ok(()) => self.problem = None,
             Err(e) => {
@@ -240,13 +236,8 @@ impl Writer {
                     Some(format!("recording to {}: {e} ({} samples lost)", self.path.display(), self.lost_samples));
             }
         }
-        let b = &mut self.block;
-        b.raw.clear();
-        b.samples = 0;
-        b.opened = None;
-        if b.raw.capacity() > 2 * BLOCK_RAW_BYTES {
-            b.raw.shrink_to(BLOCK_RAW_BYTES);
-        }
+        self.block.frames.clear(BLOCK_RAW_BYTES);
+        self.block.opened = None;
     }
 
     /// Compresses the block being filled and appends it with one write, in a new
@@ -254,21 +245,20 @@ impl Writer {
     /// segment's first data block is compressed alone and becomes the dictionary of
     /// the blocks after it (written a second time, as a `Dictionary` block, so that
     /// damage to one copy loses only that block's samples).
-    fn write_block(&mut self) -> io::Result<()> {
-        let b = &self.block;
-        let frames = format::delta_block(&b.raw, b.first_ms).map_err(io::Error::other)?;
+    fn write_block(&mut self, block: &DeltaEncoder) -> io::Result<()> {
+        let frames = block.frames().map_err(io::Error::other)?;
         let mut payload = self.compressor.compress(&frames)?;
         let full = self.segments.back().is_some_and(|&(_, size)| size + payload.len() as u64 > self.segment_bytes);
         if self.current.is_none() || full {
             self.start_segment()?;
             payload = self.compressor.compress(&frames)?;
         }
-        let b = &self.block;
+        let (samples, (first_ms, last_ms)) = (block.samples(), block.span());
         let bytes = if self.has_dictionary {
-            block_bytes(Codec::ZstdWithDictionary, &payload, b.samples, b.first_ms, b.last_ms)
+            block_bytes(Codec::ZstdWithDictionary, &payload, samples, first_ms, last_ms)
         } else {
-            let mut bytes = block_bytes(Codec::Zstd, &payload, b.samples, b.first_ms, b.last_ms);
-            bytes.extend_from_slice(&block_bytes(Codec::Dictionary, &payload, 0, b.first_ms, b.last_ms));
+            let mut bytes = block_bytes(Codec::Zstd, &payload, samples, first_ms, last_ms);
+            bytes.extend_from_slice(&block_bytes(Codec::Dictionary, &payload, 0, first_ms, last_ms));
             self.compressor = compressor(Some(&frames))?;
             self.has_dictionary = true;
             bytes
@@ -315,7 +305,10 @@ impl Writer {
         self.has_dictionary = false;
         let mut first = format::file_header().to_vec();
         let at = now_ms();
-        let identity = format::delta_block(&self.identity, at).map_err(io::Error::other)?;
+        let mut identity = Vec::new();
+        // A frame's time is the difference from its block's first (version 2).
+        format::frame_with_body(&mut identity, self.identity_ms.wrapping_sub(at), &self.identity)
+            .map_err(io::Error::other)?;
         first.extend_from_slice(&block_bytes(Codec::Raw, &identity, 1, at, at));
         self.write_once(&first)
     }
@@ -401,6 +394,7 @@ pub fn taken_at(update: &Update) -> i64 {
 }
 
 enum Message {
+    /// A sample's CBOR (see [`Writer::push`]).
     Sample(i64, Vec<u8>),
     /// The findings' CBOR without a time (see [`Writer::push_findings`]).
     Findings(i64, Vec<u8>),
@@ -439,12 +433,12 @@ impl Feed {
         }
         let mut summary: Option<Processes> = None;
         let Some(record) = RecordRef::of(update, &mut summary) else { return };
-        let mut frame = Vec::new();
-        if format::encode_sample(&mut frame, at_ms, &record).is_err() {
+        let mut body = Vec::new();
+        if format::encode_record(&mut body, &record).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        self.send(Message::Sample(at_ms, frame));
+        self.send(Message::Sample(at_ms, body));
     }
 
     /// Records the findings judged at `at_ms`, if they changed since the last call.
@@ -506,7 +500,7 @@ impl Recorder {
             while !stop.load(Ordering::Relaxed) {
                 // Wakes for a block that is due even when samples stop coming.
                 match rx.recv_timeout(Duration::from_secs(BLOCK_SECONDS)) {
-                    Ok(Message::Sample(at, frame)) => writer.push(at, &frame),
+                    Ok(Message::Sample(at, body)) => writer.push(at, &body),
                     Ok(Message::Findings(at, body)) => writer.push_findings(at, body),
                     Ok(Message::Finish) | Err(RecvTimeoutError::Disconnected) => break,
                     Err(RecvTimeoutError::Timeout) => {
@@ -522,7 +516,7 @@ impl Recorder {
             // What is still queued was taken before the stop: keep it.
             loop {
                 match rx.try_recv() {
-                    Ok(Message::Sample(at, frame)) => writer.push(at, &frame),
+                    Ok(Message::Sample(at, body)) => writer.push(at, &body),
                     Ok(Message::Findings(at, body)) => writer.push_findings(at, body),
                     Ok(Message::Finish) | Err(_) => break,
                 }
