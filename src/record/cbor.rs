@@ -141,6 +141,11 @@ pub fn text(bytes: &[u8]) -> Option<&str> {
 /// The length in bytes of the item at the start of `bytes`, with all it holds.
 pub fn item_len(bytes: &[u8]) -> Option<usize> {
     let (header, start) = head(bytes)?;
+    extent(bytes, header, start)
+}
+
+/// [`item_len`] for an item whose head, `header`, is read and `start` bytes long.
+fn extent(bytes: &[u8], header: Header, start: usize) -> Option<usize> {
     let len = match header {
         Header::Bytes(Some(len)) | Header::Text(Some(len)) => start.checked_add(len)?,
         Header::Bytes(None) | Header::Text(None) | Header::Array(_) | Header::Map(_) => {
@@ -239,13 +244,8 @@ fn rewrite_item(
             start + rewrite_item(&item[start..], None, out, tape, float)?
         }
         _ => {
-            // Bytes and text of one piece, from their heads; the rest are their heads.
-            let len = match header {
-                Header::Bytes(Some(len)) | Header::Text(Some(len)) => start.checked_add(len)?,
-                Header::Bytes(None) | Header::Text(None) => item_len(item)?,
-                _ => start,
-            };
-            out.extend_from_slice(item.get(..len)?);
+            let len = extent(item, header, start)?;
+            out.extend_from_slice(&item[..len]);
             len
         }
     };

@@ -115,13 +115,21 @@ pub fn encode_record(out: &mut Vec<u8>, record: &RecordRef) -> Result<(), String
 /// Appends the frame whose time field is `time` and whose kind and value are `body`:
 /// the pair `[time, {kind: value}]`, as serde writes a tuple.
 pub fn frame_with_body(out: &mut Vec<u8>, time: i64, body: &[u8]) -> Result<(), String> {
+    let start = begin_frame(out, time)?;
+    out.extend_from_slice(body);
+    end_frame(out, start)
+}
+
+/// Appends a frame's length (left to [`end_frame`]) and the pair's head and time
+/// field; gives where the frame starts.
+fn begin_frame(out: &mut Vec<u8>, time: i64) -> Result<usize, String> {
+    let time = cbor::integer_head(time.into()).ok_or("no time")?;
     let start = out.len();
     out.extend_from_slice(&[0; 4]);
     // A CBOR array of two items.
     out.push(0x82);
-    cbor::write_head(out, cbor::integer_head(time.into()).ok_or("no time")?);
-    out.extend_from_slice(body);
-    end_frame(out, start)
+    cbor::write_head(out, time);
+    Ok(start)
 }
 
 /// Writes the length of the frame that starts at `start` and runs to the end of `out`.
@@ -203,13 +211,10 @@ impl DeltaEncoder {
         let sample = cbor::Item::root(narrowed, tape).ok_or("not a sample")?;
         let kind = sample.items().next().and_then(|key| cbor::text(key.bytes())).ok_or("not a sample")?;
         let delta_kind = DELTA_KINDS.iter().position(|k| *k == kind);
-        let start = self.frames.len();
-        self.frames.extend_from_slice(&[0; 4]);
-        self.frames.push(0x82);
         // The first frame's time is written 0 here, and made the difference from the
         // earliest time when the block is taken (`frames`).
         let time = if self.samples == 0 { 0 } else { at_ms.wrapping_sub(self.last_at) };
-        cbor::write_head(&mut self.frames, cbor::integer_head(time.into()).ok_or("no time")?);
+        let start = begin_frame(&mut self.frames, time)?;
         let previous = delta_kind.and_then(|i| cbor::Item::root(&self.previous[i].0, &self.previous[i].1));
         super::delta::encode(sample, previous, &mut self.frames);
         if end_frame(&mut self.frames, start).is_err() {
